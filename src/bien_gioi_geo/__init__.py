@@ -1,0 +1,58 @@
+"""bien_gioi_geo — analyse a land border, its boundary markers and the stretches self-management groups look after.
+
+>>> import bien_gioi_geo as bg
+>>> ds = bg.datasets.load("phong_tho")          # doctest: +SKIP
+>>> bg.coverage(ds).summary()                   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+from . import datasets
+from .crs import parse_dms
+from .dataset import Dataset
+from .errors import BienGioiError, CRSError, InputError, OutputError, ReferencingError
+from .io import read_admin, read_assignments, read_border, read_dataset, read_markers, write_geojson
+from .referencing import Border, Calibration
+from .schema import parse_marker_id
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Border",
+    "Calibration",
+    "Dataset",
+    "BienGioiError",
+    "InputError",
+    "CRSError",
+    "ReferencingError",
+    "OutputError",
+    "read_dataset",
+    "read_markers",
+    "read_assignments",
+    "read_border",
+    "read_admin",
+    "write_geojson",
+    "parse_dms",
+    "parse_marker_id",
+    "datasets",
+    "coverage",
+    "validate",
+    "coverage_map",
+    "__version__",
+]
+
+
+def __getattr__(name: str):  # lazy: coverage/validation/maps pull in more than a reader needs
+    if name == "coverage":
+        from .coverage import coverage
+
+        return coverage
+    if name == "validate":
+        from .validation import validate
+
+        return validate
+    if name == "coverage_map":
+        from .maps import coverage_map
+
+        return coverage_map
+    raise AttributeError(f"module 'bien_gioi_geo' has no attribute {name!r}")

@@ -1,0 +1,5 @@
+"""Command line (placeholder)."""
+
+
+def main() -> int:
+    return 0

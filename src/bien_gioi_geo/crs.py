@@ -1,0 +1,213 @@
+"""Coordinate reference systems: parsing, conversion to WGS 84, VN-2000 and degree-minute-second text.
+
+Everything inside the library is EPSG:4326 (WGS 84 longitude, latitude — always in that order). Input in any
+CRS that pyproj knows is converted on read; VN-2000 (EPSG:4756 and the provincial TM-3 zones EPSG:9205–9218)
+goes through pyproj's datum transformation, so the ~220 m VN-2000 ↔ WGS 84 shift in Lai Châu is applied, not
+ignored.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+import pyproj
+
+from .errors import CRSError
+
+__all__ = [
+    "WGS84",
+    "VN2000",
+    "VN2000_TM3",
+    "as_crs",
+    "to_wgs84",
+    "from_wgs84",
+    "parse_dms",
+    "is_geographic",
+]
+
+WGS84 = pyproj.CRS.from_epsg(4326)
+VN2000 = pyproj.CRS.from_epsg(4756)
+#: VN-2000 provincial TM-3 zones by central meridian (EPSG:9205 = 103°00' is the zone of Lai Châu and Điện Biên).
+VN2000_TM3 = {
+    "103-00": 9205, "104-00": 9206, "104-30": 9207, "104-45": 9208, "105-30": 9209, "105-45": 9210,
+    "106-00": 9211, "106-15": 9212, "106-30": 9213, "107-00": 9214, "107-15": 9215, "107-30": 9216,
+    "108-15": 9217, "108-30": 9218,
+}
+
+
+def as_crs(value: object, *, what: str = "crs") -> pyproj.CRS:
+    """Return a :class:`pyproj.CRS` for ``value`` (an EPSG code, ``"EPSG:9205"``, WKT, PROJ string, CRS).
+
+    Raises
+    ------
+    CRSError
+        When pyproj does not know ``value``; the message repeats the value.
+
+    Examples
+    --------
+    >>> as_crs(9205).name
+    'VN-2000 / TM-3 103-00'
+    >>> as_crs("EPSG:4326").to_epsg()
+    4326
+    """
+    if value is None:
+        raise CRSError(f"{what}: no CRS given; pass e.g. crs='EPSG:4326' or crs='EPSG:9205' (VN-2000 TM-3 103°)")
+    if isinstance(value, pyproj.CRS):
+        return value
+    try:
+        return pyproj.CRS.from_user_input(value)
+    except (pyproj.exceptions.CRSError, TypeError, ValueError) as exc:
+        raise CRSError(f"{what}: pyproj does not know the CRS {value!r} ({exc})") from None
+
+
+def is_geographic(crs: pyproj.CRS) -> bool:
+    """True when ``crs`` has degree coordinates (longitude/latitude) rather than metres."""
+    return bool(crs.is_geographic)
+
+
+_TRANSFORMERS: dict[tuple[str, str], pyproj.Transformer] = {}
+
+
+def _transformer(src: pyproj.CRS, dst: pyproj.CRS) -> pyproj.Transformer:
+    key = (src.to_wkt(), dst.to_wkt())
+    t = _TRANSFORMERS.get(key)
+    if t is None:
+        t = pyproj.Transformer.from_crs(src, dst, always_xy=True)
+        _TRANSFORMERS[key] = t
+    return t
+
+
+def to_wgs84(x: np.ndarray, y: np.ndarray, crs: object) -> tuple[np.ndarray, np.ndarray]:
+    """Convert coordinates in ``crs`` (x/easting/longitude first) to WGS 84 longitude and latitude.
+
+    Examples
+    --------
+    >>> lon, lat = to_wgs84([530669.52], [2489054.00], "EPSG:9205")
+    >>> round(float(lon[0]), 5), round(float(lat[0]), 5)
+    (103.3, 22.5)
+    """
+    src = as_crs(crs)
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    if src.equals(WGS84):
+        return x.copy(), y.copy()
+    lon, lat = _transformer(src, WGS84).transform(x, y)
+    return np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+
+
+def from_wgs84(lon: np.ndarray, lat: np.ndarray, crs: object) -> tuple[np.ndarray, np.ndarray]:
+    """Convert WGS 84 longitude/latitude to ``crs`` (x/easting first)."""
+    dst = as_crs(crs)
+    lon = np.asarray(lon, dtype=float)
+    lat = np.asarray(lat, dtype=float)
+    if dst.equals(WGS84):
+        return lon.copy(), lat.copy()
+    x, y = _transformer(WGS84, dst).transform(lon, lat)
+    return np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+
+
+# Degrees, then optional minutes and seconds; separators may be °, º, d, ', ′, ", ″, '' or spaces;
+# a hemisphere letter may stand before or after. Decimal commas are accepted ("45,2").
+_NUM = r"(\d+(?:[.,]\d+)?)"
+_DMS = re.compile(
+    r"^\s*(?P<h1>[NSEWnsewĐđBbTt])?\s*"
+    + r"(?P<sign>[-+−])?\s*"
+    + _NUM + r"\s*(?:°|º|˚|d|deg|\s)\s*"
+    + r"(?:" + _NUM + r"\s*(?:'|′|’|m|min|\s)\s*"
+    + r"(?:" + _NUM + r"\s*(?:\"|″|”|''|′′|s|sec)?\s*)?)?"
+    + r"(?P<h2>[NSEWnsewĐđBbTt])?\s*$"
+)
+_HEMI = {"N": 1, "B": 1, "S": -1, "E": 1, "Đ": 1, "W": -1, "T": -1}  # B = Bắc, Đ = Đông, T = Tây (vi)
+_AXIS_OF = {"N": "lat", "S": "lat", "B": "lat", "E": "lon", "W": "lon", "Đ": "lon", "T": "lon"}
+
+
+def parse_dms(text: object, axis: str) -> float:
+    """Parse a latitude or longitude written as decimal degrees or degree-minute-second text.
+
+    Accepts ``22°31'45.2"N``, ``22° 31′ 45.2″ N``, ``N 22 31 45.2``, ``103°08'E``, ``22.529``, ``-8.5`` and the
+    Vietnamese hemisphere letters B (Bắc, north) and Đ (Đông, east). Without a hemisphere letter the value is
+    taken as written (positive = north/east). Minutes and seconds must be below 60.
+
+    Parameters
+    ----------
+    text
+        The text (or a number, returned as float).
+    axis
+        ``"lat"`` or ``"lon"``; a hemisphere letter of the other axis (``E`` in a latitude) is an error.
+
+    Returns
+    -------
+    float
+        Decimal degrees.
+
+    Raises
+    ------
+    ValueError
+        With a message saying what was expected (callers wrap it with file/row/field).
+
+    Examples
+    --------
+    >>> round(parse_dms('22°31\\'45.2"N', "lat"), 6)
+    22.529222
+    >>> parse_dms("103°08'E", "lon")
+    103.13333333333334
+    >>> parse_dms("S 8 30", "lat")
+    -8.5
+    """
+    if axis not in ("lat", "lon"):
+        raise ValueError(f"axis must be 'lat' or 'lon', not {axis!r}")
+    if isinstance(text, (int, float, np.integer, np.floating)) and not isinstance(text, bool):
+        value = float(text)
+    else:
+        if not isinstance(text, str) or not text.strip():
+            raise ValueError(f"expected degrees such as 22.5291 or 22°31'45.2\"N, got {text!r}")
+        m = _DMS.match(text)
+        if m is None:
+            raise ValueError(f"cannot read {text!r} as degrees; expected e.g. 22.5291 or 22°31'45.2\"N")
+        deg_s, min_s, sec_s = m.group(3), m.group(4), m.group(5)
+        deg = float(deg_s.replace(",", "."))
+        mins = float(min_s.replace(",", ".")) if min_s else 0.0
+        secs = float(sec_s.replace(",", ".")) if sec_s else 0.0
+        if mins >= 60 or secs >= 60:
+            raise ValueError(f"minutes and seconds must be below 60 in {text!r}")
+        if (min_s and "." in deg_s) or (sec_s and min_s and "." in min_s.replace(",", ".")):
+            raise ValueError(f"only the last of degrees/minutes/seconds may have decimals in {text!r}")
+        value = deg + mins / 60.0 + secs / 3600.0
+        letters = [h.upper() for h in (m.group("h1"), m.group("h2")) if h]
+        if len(letters) > 1:
+            raise ValueError(f"two hemisphere letters in {text!r}")
+        sign = -1.0 if m.group("sign") in ("-", "−") else 1.0
+        if letters:
+            h = letters[0]
+            if _AXIS_OF[h] != axis:
+                raise ValueError(
+                    f"hemisphere letter {h!r} in {text!r} belongs to "
+                    f"{'a latitude' if _AXIS_OF[h] == 'lat' else 'a longitude'}, but this is the {axis} field"
+                    " (are latitude and longitude swapped?)"
+                )
+            if sign < 0:
+                raise ValueError(f"both a minus sign and a hemisphere letter in {text!r}")
+            sign = float(_HEMI[h])
+        value *= sign
+    if not math.isfinite(value):
+        raise ValueError(f"{text!r} is not a finite number of degrees")
+    limit = 90.0 if axis == "lat" else 180.0
+    if abs(value) > limit:
+        raise ValueError(f"{axis} {value!r} is outside ±{limit:g}° (projected metres? then give x/y and the CRS)")
+    return value
+
+
+def check_lonlat(lon: float, lat: float) -> str | None:
+    """Return a message when ``(lon, lat)`` cannot be WGS 84 degrees, else ``None``."""
+    if not (math.isfinite(lon) and math.isfinite(lat)):
+        return f"coordinates ({lon!r}, {lat!r}) are not finite numbers"
+    if abs(lat) > 90 or abs(lon) > 180:
+        if abs(lon) > 1000 or abs(lat) > 1000:
+            return (
+                f"coordinates ({lon!r}, {lat!r}) look like projected metres (e.g. VN-2000 TM-3), not WGS 84 "
+                "degrees; state the CRS (crs='EPSG:9205' …)"
+            )
+        return f"coordinates ({lon!r}, {lat!r}) are outside longitude ±180° / latitude ±90°"
+    return None

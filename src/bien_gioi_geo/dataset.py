@@ -1,0 +1,171 @@
+"""The :class:`Dataset`: a border (one or several), its marker posts, the self-management assignments, and
+optional administrative polygons — checked against the data model and located on the line."""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from .crs import WGS84
+from .errors import InputError
+from .io import check_frame
+from .referencing import Border
+
+__all__ = ["Dataset"]
+
+
+def _borders_from(border: Any, *, official_length_km: float | None, left: str | None, right: str | None,
+                  name: str | None) -> dict[str, Border]:
+    kw = {"left": left, "right": right}
+    if isinstance(border, Border):
+        b = border
+        if official_length_km is not None or left is not None or right is not None:
+            b = Border(border, official_length_km=official_length_km or border.official_length_km,
+                       left=left or border.left, right=right or border.right, name=border.name)
+        return {b.name or name or "border": b}
+    if isinstance(border, dict):
+        out = {}
+        for k, v in border.items():
+            out[str(k)] = v if isinstance(v, Border) else Border(v, name=str(k))
+        return out
+    if isinstance(border, gpd.GeoDataFrame):
+        gdf = check_frame(border, "border") if "source_row" not in border else border
+        if "border_id" in gdf and gdf["border_id"].notna().any() and gdf["border_id"].nunique() > 1:
+            if gdf["border_id"].isna().any():
+                raise InputError("border: some rows have a border_id and some do not; give every row one")
+            out = {}
+            for bid, rows in gdf.groupby("border_id", sort=False):
+                out[str(bid)] = Border(rows, name=str(bid))
+            if official_length_km is not None:
+                raise InputError("official_length_km applies to one border; this dataset has "
+                                 f"{len(out)} ({', '.join(out)}): put it in each border row instead")
+            return out
+        b = Border(gdf, official_length_km=official_length_km, **kw)
+        label = b.name or name or "border"
+        return {label: Border(b, name=label)}
+    b = Border(border, official_length_km=official_length_km, name=name, **kw)
+    return {b.name or "border": b}
+
+
+class Dataset:
+    """A border with its markers and self-management assignments.
+
+    Parameters
+    ----------
+    border
+        A :class:`Border`, a line geometry, a GeoDataFrame of border lines (several ``border_id`` values give
+        several borders, e.g. Điện Biên's with Laos and with China), or a mapping ``{border_id: Border}``.
+    markers
+        GeoDataFrame of marker posts (see :func:`bien_gioi_geo.read_markers`); checked here if it was not read
+        by a reader.
+    assignments
+        GeoDataFrame (or DataFrame, when no row is drawn) of assignments.
+    admin
+        Optional commune/district polygons.
+    name, official_length_km, left, right
+        Applied to a single border given as a geometry or GeoDataFrame.
+
+    Notes
+    -----
+    The frames are copied: later changes to the caller's frames do not change the dataset, and nothing the
+    library computes is written back into them.
+    """
+
+    def __init__(self, border: Any, markers: pd.DataFrame | None = None, assignments: pd.DataFrame | None = None,
+                 admin: gpd.GeoDataFrame | None = None, *, name: str | None = None,
+                 official_length_km: float | None = None, left: str | None = None, right: str | None = None,
+                 meta: dict[str, Any] | None = None) -> None:
+        self.name = name
+        self.meta = dict(meta or {})
+        self.borders: dict[str, Border] = _borders_from(border, official_length_km=official_length_km, left=left,
+                                                        right=right, name=name)
+        self.markers = self._checked(markers, "markers")
+        self.assignments = self._checked(assignments, "assignments")
+        self.admin = self._checked(admin, "admin") if admin is not None else None
+
+    @staticmethod
+    def _checked(df: pd.DataFrame | None, kind: str) -> gpd.GeoDataFrame:
+        if df is None:
+            return check_frame(gpd.GeoDataFrame({"geometry": gpd.GeoSeries([], crs=WGS84)}, crs=WGS84), kind)
+        if not isinstance(df, pd.DataFrame):
+            raise InputError(f"{kind}: expected a (Geo)DataFrame, got {type(df).__name__}")
+        if not isinstance(df, gpd.GeoDataFrame):
+            df = gpd.GeoDataFrame(df.copy(), geometry=gpd.GeoSeries([None] * len(df), index=df.index, crs=WGS84))
+        return check_frame(df.copy(), kind)
+
+    # ------------------------------------------------------------------ borders
+    @property
+    def border(self) -> Border:
+        """The border, when the dataset has exactly one (else use :attr:`borders`)."""
+        if len(self.borders) != 1:
+            raise InputError(f"this dataset has {len(self.borders)} borders ({', '.join(self.borders)}); "
+                             "use dataset.borders[border_id]")
+        return next(iter(self.borders.values()))
+
+    @property
+    def total_km(self) -> float:
+        """Geodesic length of all borders (km)."""
+        return float(sum(b.length_km for b in self.borders.values()))
+
+    def border_of(self, geoms: gpd.GeoSeries, hint: pd.Series | None = None) -> pd.Series:
+        """The border each geometry belongs to: ``hint`` (a ``border_id`` column) where given, else the nearest."""
+        ids = list(self.borders)
+        if len(ids) == 1:
+            return pd.Series(ids[0], index=geoms.index, dtype=object)
+        dist = pd.DataFrame({bid: self.borders[bid].locate(geoms.representative_point() if
+                                                            not (geoms.geom_type == "Point").all() else geoms)
+                             ["distance_m"] for bid in ids})
+        nearest = dist.idxmin(axis=1).astype(object)
+        if hint is not None:
+            given = hint.where(hint.notna(), None)
+            nearest = given.where(given.notna(), nearest)
+        return nearest
+
+    # ------------------------------------------------------------------ located markers
+    @cached_property
+    def markers_located(self) -> gpd.GeoDataFrame:
+        """Markers with ``border_id``, ``chainage_km``, ``official_km``, ``offset_m``, ``distance_m``, ``side``
+        and ``ambiguous``, located on their border (the one named in their ``border_id`` column, else the
+        nearest)."""
+        m = self.markers.copy()
+        cols = ["chainage_km", "official_km", "offset_m", "distance_m", "side", "ambiguous", "alt_chainage_km"]
+        if m.empty:
+            for c in ["border_id", *cols]:
+                m[c] = pd.Series(dtype=object)
+            return m
+        hint = m["border_id"] if "border_id" in m else None
+        m["border_id"] = self.border_of(m.geometry, hint).to_numpy()
+        parts = []
+        for bid, rows in m.groupby("border_id", sort=False):
+            if bid not in self.borders:
+                loc = pd.DataFrame(index=rows.index, columns=cols)
+            else:
+                loc = self.borders[bid].locate(rows.geometry)
+            parts.append(loc[cols])
+        loc = pd.concat(parts).reindex(m.index)
+        for c in cols:
+            m[c] = loc[c]
+        return m
+
+    def __repr__(self) -> str:
+        b = "; ".join(f"{k}: {v.length_km:.3f} km" for k, v in self.borders.items())
+        return (f"<Dataset {self.name or ''}: border(s) {b}; {len(self.markers)} marker posts; "
+                f"{len(self.assignments)} assignments>")
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        return f"<pre>{escape(repr(self))}</pre>"
+
+    def copy(self) -> Dataset:
+        """A copy with copied frames."""
+        return Dataset(dict(self.borders), self.markers.copy(), self.assignments.copy(),
+                       None if self.admin is None else self.admin.copy(), name=self.name, meta=self.meta)
+
+
+def _nan_to_none(v: Any) -> Any:
+    return None if isinstance(v, float) and np.isnan(v) else v

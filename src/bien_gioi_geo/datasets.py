@@ -1,0 +1,1 @@
+"""Bundled datasets (placeholder until the datasets issue lands)."""

@@ -1,0 +1,65 @@
+"""Vietnamese text handling: Unicode normalisation and name keys.
+
+"Phong Thổ" can arrive composed (``ổ`` as one code point, NFC) or decomposed (``o`` + combining marks, NFD),
+from different keyboards and office software. They look the same and must be the same name. Readers normalise
+name columns to NFC and keep the original in ``<column>_original`` where it differed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pandas as pd
+
+__all__ = ["nfc", "name_key", "normalise_names"]
+
+_SPACE = re.compile(r"\s+")
+
+
+def nfc(value: object) -> object:
+    """Return ``value`` in Unicode NFC when it is a string, unchanged otherwise.
+
+    Examples
+    --------
+    >>> nfc("Pho\u0302\u0309ng") == nfc("Phổng")
+    True
+    >>> nfc(None) is None
+    True
+    """
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    return value
+
+
+def name_key(value: object) -> str:
+    """A comparison key for names: NFC, case-folded, inner white space collapsed, ends stripped.
+
+    Two spellings with the same key but different text are *name variants* (see the ``name_variant`` rule).
+
+    Examples
+    --------
+    >>> name_key("  Sì  Lở Lầu ") == name_key("sì lở lầu")
+    True
+    """
+    if not isinstance(value, str):
+        return ""
+    return _SPACE.sub(" ", unicodedata.normalize("NFC", value)).strip().casefold()
+
+
+def normalise_names(df: pd.DataFrame, columns: list[str] | tuple[str, ...]) -> pd.DataFrame:
+    """Normalise the given text columns of ``df`` to NFC in place, keeping originals that differed.
+
+    For each column ``c`` whose values change, a column ``c_original`` is added holding the text as read
+    (``None`` where it was already NFC), so nothing typed by the user is lost.
+    """
+    for col in columns:
+        if col not in df.columns:
+            continue
+        original = df[col]
+        normalised = original.map(nfc)
+        changed = [isinstance(a, str) and a != b for a, b in zip(original, normalised, strict=True)]
+        if any(changed):
+            df[f"{col}_original"] = [a if c else None for a, c in zip(original, changed, strict=True)]
+        df[col] = normalised
+    return df
