@@ -108,17 +108,8 @@ def from_wgs84(lon: np.ndarray, lat: np.ndarray, crs: object) -> tuple[np.ndarra
     return np.asarray(x, dtype=float), np.asarray(y, dtype=float)
 
 
-# Degrees, then optional minutes and seconds; separators may be °, º, d, ', ′, ", ″, '' or spaces;
-# a hemisphere letter may stand before or after. Decimal commas are accepted ("45,2").
-_NUM = r"(\d+(?:[.,]\d+)?)"
-_DMS = re.compile(
-    r"^\s*(?P<h1>[NSEWnsewĐđBbTt])?\s*"
-    + r"(?P<sign>[-+−])?\s*"
-    + _NUM + r"\s*(?:°|º|˚|d|deg|\s)\s*"
-    + r"(?:" + _NUM + r"\s*(?:'|′|’|m|min|\s)\s*"
-    + r"(?:" + _NUM + r"\s*(?:\"|″|”|''|′′|s|sec)?\s*)?)?"
-    + r"(?P<h2>[NSEWnsewĐđBbTt])?\s*$"
-)
+_SEPARATORS = re.compile(r"[°º˚'′’\"″”\s]+")
+_NUMBER = re.compile(r"^\d+(?:[.,]\d+)?$")
 _HEMI = {"N": 1, "B": 1, "S": -1, "E": 1, "Đ": 1, "W": -1, "T": -1}  # B = Bắc, Đ = Đông, T = Tây (vi)
 _AXIS_OF = {"N": "lat", "S": "lat", "B": "lat", "E": "lon", "W": "lon", "Đ": "lon", "T": "lon"}
 
@@ -163,22 +154,29 @@ def parse_dms(text: object, axis: str) -> float:
     else:
         if not isinstance(text, str) or not text.strip():
             raise ValueError(f"expected degrees such as 22.5291 or 22°31'45.2\"N, got {text!r}")
-        m = _DMS.match(text)
-        if m is None:
+        body = text.strip()
+        letters = []
+        if body and body[0].upper() in _HEMI:
+            letters.append(body[0].upper())
+            body = body[1:].strip()
+        if body and body[-1].upper() in _HEMI:
+            letters.append(body[-1].upper())
+            body = body[:-1].strip()
+        sign = 1.0
+        if body[:1] in ("-", "+", "−"):
+            sign = -1.0 if body[0] != "+" else 1.0
+            body = body[1:].strip()
+        tokens = [t for t in _SEPARATORS.split(body) if t]
+        if not 1 <= len(tokens) <= 3 or not all(_NUMBER.match(t) for t in tokens):
             raise ValueError(f"cannot read {text!r} as degrees; expected e.g. 22.5291 or 22°31'45.2\"N")
-        deg_s, min_s, sec_s = m.group(3), m.group(4), m.group(5)
-        deg = float(deg_s.replace(",", "."))
-        mins = float(min_s.replace(",", ".")) if min_s else 0.0
-        secs = float(sec_s.replace(",", ".")) if sec_s else 0.0
-        if mins >= 60 or secs >= 60:
-            raise ValueError(f"minutes and seconds must be below 60 in {text!r}")
-        if (min_s and "." in deg_s) or (sec_s and min_s and "." in min_s.replace(",", ".")):
+        nums = [float(t.replace(",", ".")) for t in tokens]
+        if any(("." in t or "," in t) for t in tokens[:-1]):
             raise ValueError(f"only the last of degrees/minutes/seconds may have decimals in {text!r}")
-        value = deg + mins / 60.0 + secs / 3600.0
-        letters = [h.upper() for h in (m.group("h1"), m.group("h2")) if h]
+        if any(v >= 60 for v in nums[1:]):
+            raise ValueError(f"minutes and seconds must be below 60 in {text!r}")
+        value = sum(v / 60.0**k for k, v in enumerate(nums))
         if len(letters) > 1:
             raise ValueError(f"two hemisphere letters in {text!r}")
-        sign = -1.0 if m.group("sign") in ("-", "−") else 1.0
         if letters:
             h = letters[0]
             if _AXIS_OF[h] != axis:

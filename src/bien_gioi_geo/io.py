@@ -392,7 +392,7 @@ def _text(v: object) -> str | None:
     if isinstance(v, float) and v.is_integer():
         v = int(v)
     s = str(v).strip()
-    return nfc(s) if s else None  # type: ignore[return-value]
+    return s or None  # NFC is applied per column by normalise_names, which keeps the original
 
 
 def _float(v: object) -> float | None:
@@ -435,7 +435,7 @@ def _date(v: object) -> dt.date | None:
 
 
 def _country(v: object) -> str | None:
-    s = _text(v)
+    s = nfc(_text(v))
     if s is None:
         return None
     key = s.casefold()
@@ -680,7 +680,7 @@ def _check_assignments(raw: _Raw) -> gpd.GeoDataFrame:
             gdf[c] = gdf[c].astype("Int64")
         for c in ("start_km", "end_km", "declared_km"):
             gdf[c] = gdf[c].astype("float64")
-    normalise_names(gdf, list(NAME_COLUMNS))
+    normalise_names(gdf, list(dict.fromkeys([*NAME_COLUMNS, *ASSIGNMENT_TEXT_COLUMNS])))
     return gdf
 
 
@@ -786,8 +786,8 @@ def read_markers(path: str | os.PathLike[str], *, crs: object = None, layer: str
     >>> d = pathlib.Path(tempfile.mkdtemp())
     >>> _ = (d / "m.csv").write_text('marker_id,kind,emplaced_by,lat,lon\\n62(1),double,VN,"22°31\\'45.2""N",103°10\\'E\\n')
     >>> m = read_markers(d / "m.csv")
-    >>> m.loc[0, ["marker_id", "number", "post", "kind"]].tolist()
-    ['62(1)', '62', 1, 'double']
+    >>> [str(v) for v in m.loc[0, ["marker_id", "number", "post", "kind"]]]
+    ['62(1)', '62', '1', 'double']
     """
     return _read(_check_markers, path, crs=crs, layer=layer, errors=errors, kind="markers")
 

@@ -203,11 +203,11 @@ class Border:
     --------
     >>> from shapely import LineString
     >>> b = Border(LineString([(105.0, 21.0), (105.0, 21.1), (105.1, 21.1)]), left="CN", right="VN")
-    >>> round(b.length_km, 6)
-    21.457223
-    >>> loc = b.locate([(105.0, 21.05), (105.05, 21.2)])
-    >>> loc["chainage_km"].round(6).tolist(), loc["side"].tolist()
-    [[5.532167, 16.524006], ['VN', 'CN']]
+    >>> round(b.length_km, 3)    # 11.07 km along the meridian + 10.39 km along 21.1°N
+    21.462
+    >>> loc = b.locate([(104.99, 21.05), (105.06, 21.09)])
+    >>> loc["chainage_km"].round(3).tolist(), loc["offset_m"].round(1).tolist(), loc["side"].tolist()
+    ([5.536, 17.306], [1039.4, -1108.0], ['CN', 'VN'])
     """
 
     __slots__ = ("_parts", "_official_length_km", "_left", "_right", "_name", "_calibration", "__dict__")
@@ -528,7 +528,7 @@ class Border:
         out["offset_m"] = res["offset_m"]
         out["distance_m"] = np.abs(res["offset_m"])
         side = np.where(res["offset_m"] > 0, self.left or "", np.where(res["offset_m"] < 0, self.right or "", ""))
-        out["side"] = pd.array([s if s else None for s in side], dtype=object)
+        out["side"] = pd.array([str(s) if s else None for s in side], dtype=object)
         out["part"] = pd.array(np.where(part >= 0, part, 0), dtype="Int64")
         out["segment"] = pd.array(np.where(segment >= 0, segment, 0), dtype="Int64")
         out.loc[part < 0, ["part", "segment"]] = pd.NA

@@ -60,6 +60,7 @@ def normalise_names(df: pd.DataFrame, columns: list[str] | tuple[str, ...]) -> p
         normalised = original.map(nfc)
         changed = [isinstance(a, str) and a != b for a, b in zip(original, normalised, strict=True)]
         if any(changed):
-            df[f"{col}_original"] = [a if c else None for a, c in zip(original, changed, strict=True)]
+            df[f"{col}_original"] = pd.Series([a if c else None for a, c in zip(original, changed, strict=True)],
+                                              index=df.index, dtype=object)
         df[col] = normalised
     return df
