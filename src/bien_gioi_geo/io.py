@@ -905,6 +905,7 @@ def read_dataset(path: str | os.PathLike[str], *, crs: object = None, errors: Er
                  meta=meta)
     if errors == "collect":
         probs = pd.concat(problems, ignore_index=True) if problems else pd.DataFrame(columns=PROBLEM_COLUMNS)
+        ds.meta["read_problems"] = probs  # validate() reports them as read_error rows
         return ds, probs
     return ds
 

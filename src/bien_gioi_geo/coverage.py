@@ -1,0 +1,410 @@
+"""Coverage: how much of the border self-management groups look after, by whom, and which markers have a carer.
+
+Every assignment resolves to a chainage interval on its border, whichever way it was given:
+
+* **marker terms** — ``from_marker``/``to_marker`` are the markers' positions on the line. A marker number with
+  several posts (``62`` of a double or triple marker) stands at the **mean chainage of its posts**; a post id
+  (``62(2)``) stands at that post. Auxiliary ``62/1`` is its own marker after main marker 62.
+* **chainage** — ``start_km``/``end_km`` on the measured (geodesic) chainage, or on the official chainage with
+  ``coverage(..., chainage="official")``.
+* **a drawn line** — its vertices are located on the border; the interval spans their smallest to largest
+  chainage.
+
+Covered length is the length of the **union** of the intervals (never the sum), computed on chainage numbers
+(:mod:`bien_gioi_geo.intervals`). A reversed interval is swapped and an interval beyond the ends is clipped for
+the union — and both are reported by :func:`bien_gioi_geo.validate`, never silently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cached_property
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from . import intervals as iv
+from .crs import WGS84
+from .dataset import Dataset
+from .errors import InputError
+from .schema import COUNT_COLUMNS, parse_marker_id
+from .text import name_key
+
+__all__ = ["coverage", "Coverage", "resolve_intervals"]
+
+
+def _marker_positions(ds: Dataset) -> tuple[dict[tuple[str, str], float], dict[str, str]]:
+    """Chainage (km) of each post id and of each marker number (mean of its posts), per border; and the border
+    of each id/number."""
+    m = ds.markers_located
+    pos: dict[tuple[str, str], float] = {}
+    border_of: dict[str, str] = {}
+    if m.empty:
+        return pos, border_of
+    for (bid, number), rows in m.groupby(["border_id", "number"], sort=False):
+        pos[(bid, number)] = float(rows["chainage_km"].mean())
+        border_of.setdefault(number, bid)
+    for bid, mid, ch in zip(m["border_id"], m["marker_id"], m["chainage_km"], strict=True):
+        pos[(bid, mid)] = float(ch)
+        border_of.setdefault(mid, bid)
+    return pos, border_of
+
+
+def resolve_intervals(ds: Dataset, *, chainage: str = "measured") -> pd.DataFrame:
+    """One row per assignment with its resolved chainage interval.
+
+    Columns: ``assignment_id``, ``border_id``, ``stretch_by``, ``raw_start_km``/``raw_end_km`` (as resolved,
+    before swapping or clipping), ``start_km``/``end_km`` (swapped and clipped, used for coverage),
+    ``length_km``, ``official_start_km``/``official_end_km``, ``reversed``, ``out_of_range_km`` (how far the raw
+    interval reaches beyond the ends), ``unresolved`` (why no interval, or None), and for drawn lines
+    ``max_offset_m`` and ``mean_offset_m``.
+    """
+    if chainage not in ("measured", "official"):
+        raise InputError(f"chainage must be 'measured' or 'official', not {chainage!r}")
+    a = ds.assignments
+    pos, border_of_marker = _marker_positions(ds)
+    rows = []
+    single = next(iter(ds.borders)) if len(ds.borders) == 1 else None
+    for i, r in zip(a.index, a.itertuples(index=False), strict=True):
+        rec: dict[str, Any] = {"row": i, "assignment_id": r.assignment_id, "stretch_by": r.stretch_by,
+                               "raw_start_km": np.nan, "raw_end_km": np.nan, "unresolved": None,
+                               "max_offset_m": np.nan, "mean_offset_m": np.nan}
+        given_bid = getattr(r, "border_id", None)
+        bid = given_bid if isinstance(given_bid, str) else single
+        if r.stretch_by == "markers":
+            if bid is None:
+                bid = border_of_marker.get(r.from_marker) or border_of_marker.get(r.to_marker)
+            s = pos.get((bid, r.from_marker)) if bid else None
+            e = pos.get((bid, r.to_marker)) if bid else None
+            missing = [m for m, v in ((r.from_marker, s), (r.to_marker, e)) if v is None]
+            if missing:
+                rec["unresolved"] = f"unknown marker(s) {', '.join(map(repr, missing))}"
+            else:
+                rec["raw_start_km"], rec["raw_end_km"] = s, e
+        elif r.stretch_by == "chainage":
+            if bid is None:
+                rec["unresolved"] = "the dataset has several borders; give border_id for a stretch by chainage"
+            else:
+                s, e = float(r.start_km), float(r.end_km)
+                if chainage == "official":
+                    b = ds.borders[bid]
+                    s, e = float(b.to_measured(s)), float(b.to_measured(e))
+                rec["raw_start_km"], rec["raw_end_km"] = s, e
+        elif r.stretch_by == "line":
+            geom = r.geometry
+            if bid is None:
+                bid = ds.border_of(gpd.GeoSeries([geom], crs=WGS84)).iloc[0]
+            if bid not in ds.borders:
+                rec["unresolved"] = f"unknown border_id {bid!r}"
+            else:
+                loc = ds.borders[bid].locate_line(geom)
+                rec["raw_start_km"], rec["raw_end_km"] = loc["start_km"], loc["end_km"]
+                rec["max_offset_m"], rec["mean_offset_m"] = loc["max_offset_m"], loc["mean_offset_m"]
+        else:
+            rec["unresolved"] = "no stretch (markers only)"
+        if bid is not None and bid not in ds.borders and rec["unresolved"] is None:
+            rec["unresolved"] = f"unknown border_id {bid!r}"
+        rec["border_id"] = bid
+        rows.append(rec)
+    df = pd.DataFrame(rows, columns=["row", "assignment_id", "border_id", "stretch_by", "raw_start_km",
+                                     "raw_end_km", "unresolved", "max_offset_m", "mean_offset_m"])
+    df = df.set_index("row")
+    df.index.name = None
+    s = df["raw_start_km"].to_numpy(dtype=float)
+    e = df["raw_end_km"].to_numpy(dtype=float)
+    df["reversed"] = (s > e) & (df["stretch_by"] != "line")
+    lo, hi = np.fmin(s, e), np.fmax(s, e)
+    total = np.array([ds.borders[b].length_km if b in ds.borders else np.nan for b in df["border_id"]])
+    df["out_of_range_km"] = np.fmax(np.fmax(0.0 - lo, hi - total), 0.0)
+    df["start_km"] = np.clip(lo, 0.0, total)
+    df["end_km"] = np.clip(hi, 0.0, total)
+    df["length_km"] = df["end_km"] - df["start_km"]
+    off_s = np.full(len(df), np.nan)
+    off_e = np.full(len(df), np.nan)
+    for bid, idx in df.groupby("border_id", sort=False).groups.items():
+        b = ds.borders.get(bid)
+        if b is not None and b.calibration is not None:
+            sel = df.index.get_indexer(idx)
+            off_s[sel] = b.to_official(df["start_km"].to_numpy()[sel])
+            off_e[sel] = b.to_official(df["end_km"].to_numpy()[sel])
+    df["official_start_km"] = off_s
+    df["official_end_km"] = off_e
+    return df
+
+
+class Coverage:
+    """The result of :func:`coverage`. Lengths are km; ``*_km`` measured (geodesic), ``official_*`` calibrated."""
+
+    def __init__(self, ds: Dataset, intervals: pd.DataFrame) -> None:
+        self.dataset = ds
+        self.intervals = intervals
+
+    # ------------------------------------------------------------------ lengths
+    def _union_by_border(self, mask: np.ndarray | None = None) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        df = self.intervals if mask is None else self.intervals[mask]
+        out = {}
+        for bid in self.dataset.borders:
+            sel = df[df["border_id"] == bid]
+            out[bid] = iv.union(sel["start_km"].to_numpy(), sel["end_km"].to_numpy())
+        return out
+
+    @cached_property
+    def _union(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        return self._union_by_border()
+
+    @property
+    def total_km(self) -> float:
+        """Geodesic length of the border(s), km."""
+        return self.dataset.total_km
+
+    @property
+    def covered_km(self) -> float:
+        """Length of the union of all resolved stretches, km (measured)."""
+        return float(sum((e - s).sum() for s, e in self._union.values()))
+
+    def _official(self, pieces: Mapping[str, tuple[np.ndarray, np.ndarray]]) -> float | None:
+        total = 0.0
+        for bid, (s, e) in pieces.items():
+            b = self.dataset.borders[bid]
+            if b.calibration is None:
+                return None
+            total += float((np.asarray(b.to_official(e)) - np.asarray(b.to_official(s))).sum()) if len(s) else 0.0
+        return total
+
+    @property
+    def official_total_km(self) -> float | None:
+        """Official length of the border(s), when every border has one."""
+        vals = [b.official_length_km for b in self.dataset.borders.values()]
+        return None if any(v is None for v in vals) else float(sum(vals))  # type: ignore[arg-type]
+
+    @property
+    def official_covered_km(self) -> float | None:
+        """Covered length in official (calibrated) km, when every border is calibrated."""
+        return self._official(self._union)
+
+    @property
+    def percent(self) -> float:
+        """Covered share of the measured length, %."""
+        return 100.0 * self.covered_km / self.total_km if self.total_km else float("nan")
+
+    # ------------------------------------------------------------------ gaps & overlaps
+    def _markers_near(self, bid: str, km: float) -> str | None:
+        m = self.dataset.markers_located
+        if m.empty:
+            return None
+        m = m[m["border_id"] == bid]
+        if m.empty:
+            return None
+        g = m.groupby("number")["chainage_km"].mean()
+        before = g[g <= km + 1e-9]
+        after = g[g >= km - 1e-9]
+        left = before.idxmax() if not before.empty else None
+        right = after.idxmin() if not after.empty else None
+        if left is not None and right is not None and abs(g[left] - km) > abs(g[right] - km):
+            return str(right)
+        return str(left if left is not None else right)
+
+    def _stretch_frame(self, rows: list[dict[str, Any]]) -> gpd.GeoDataFrame:
+        cols = ["border_id", "start_km", "end_km", "length_km", "official_start_km", "official_end_km",
+                "official_length_km", "from_marker_near", "to_marker_near"]
+        for r in rows:
+            b = self.dataset.borders[r["border_id"]]
+            r["length_km"] = r["end_km"] - r["start_km"]
+            if b.calibration is not None:
+                r["official_start_km"] = float(b.to_official(r["start_km"]))
+                r["official_end_km"] = float(b.to_official(r["end_km"]))
+                r["official_length_km"] = r["official_end_km"] - r["official_start_km"]
+            else:
+                r["official_start_km"] = r["official_end_km"] = r["official_length_km"] = np.nan
+            r["from_marker_near"] = self._markers_near(r["border_id"], r["start_km"])
+            r["to_marker_near"] = self._markers_near(r["border_id"], r["end_km"])
+            r["geometry"] = b.cut(r["start_km"], r["end_km"])
+        extra = [c for c in (rows[0] if rows else {}) if c not in cols and c != "geometry"]
+        return gpd.GeoDataFrame(rows, columns=[*cols, *extra, "geometry"], geometry="geometry", crs=WGS84)
+
+    @cached_property
+    def gaps(self) -> gpd.GeoDataFrame:
+        """Stretches nobody looks after: chainage, length, official chainage, the markers nearest their ends and
+        the geometry."""
+        rows = []
+        for bid, b in self.dataset.borders.items():
+            sel = self.intervals[self.intervals["border_id"] == bid]
+            gs, ge = iv.gaps(sel["start_km"].to_numpy(), sel["end_km"].to_numpy(), 0.0, b.length_km)
+            rows += [{"border_id": bid, "start_km": float(s), "end_km": float(e)} for s, e in zip(gs, ge, strict=True)]
+        return self._stretch_frame(rows)
+
+    @cached_property
+    def overlaps(self) -> gpd.GeoDataFrame:
+        """Stretches claimed by two or more assignments, with the ``assignment_ids`` claiming each."""
+        rows = []
+        for bid in self.dataset.borders:
+            sel = self.intervals[self.intervals["border_id"] == bid]
+            for s, e, ids in iv.overlaps(sel["start_km"].to_numpy(), sel["end_km"].to_numpy(),
+                                         sel["assignment_id"].tolist()):
+                rows.append({"border_id": bid, "start_km": s, "end_km": e, "assignment_ids": list(ids),
+                             "n_assignments": len(ids)})
+        if not rows:
+            f = self._stretch_frame([])
+            f.insert(len(f.columns) - 1, "assignment_ids", pd.Series(dtype=object))
+            f.insert(len(f.columns) - 1, "n_assignments", pd.Series(dtype="int64"))
+            return f
+        return self._stretch_frame(rows)
+
+    # ------------------------------------------------------------------ groups
+    def by(self, column: str) -> pd.DataFrame:
+        """Totals per value of an assignment column (``"commune"``, ``"village"``, ``"group_type"``…).
+
+        ``covered_km`` is the union of that group's own stretches (so a group's overlapping rows are not
+        double-counted); ``assignments`` counts rows; counts are sums of the rows' counts; ``markers`` counts
+        marker numbers named in the group's ``markers`` lists.
+        """
+        a = self.dataset.assignments
+        if column not in a.columns:
+            raise InputError(f"assignments have no column {column!r}; columns: {', '.join(map(str, a.columns))}")
+        keys = a[column].astype(object).where(a[column].notna(), "(none)")
+        out = []
+        for key, idx in keys.groupby(keys, sort=True).groups.items():
+            sel = self.intervals.loc[idx]
+            km = 0.0
+            off: float | None = 0.0
+            for bid in self.dataset.borders:
+                sb = sel[sel["border_id"] == bid]
+                us, ue = iv.union(sb["start_km"].to_numpy(), sb["end_km"].to_numpy())
+                km += float((ue - us).sum())
+                b = self.dataset.borders[bid]
+                if off is not None:
+                    off = off + float((b.to_official(ue) - b.to_official(us)).sum()) if b.calibration is not None \
+                        and len(us) else (off if b.calibration is not None else None)
+            rows_a = a.loc[idx]
+            markers = {parse_marker_id(x).number for lst in rows_a["markers"] for x in lst}
+            rec = {column: key, "assignments": len(idx), "covered_km": km,
+                   "official_km": off if off is not None else np.nan,
+                   "percent": 100.0 * km / self.total_km if self.total_km else np.nan, "markers": len(markers)}
+            for c in COUNT_COLUMNS:
+                rec[c] = int(rows_a[c].fillna(0).sum()) if c in rows_a else 0
+            if column != "village" and "village" in rows_a:
+                rec["villages"] = len({name_key(v) for v in rows_a["village"].dropna()})
+            out.append(rec)
+        return pd.DataFrame(out).set_index(column)
+
+    # ------------------------------------------------------------------ markers
+    @cached_property
+    def markers(self) -> gpd.GeoDataFrame:
+        """One row per marker post with its location on the line and who looks after it (``carers``: the
+        assignment ids whose ``markers`` list names the post or its marker number)."""
+        m = self.dataset.markers_located.copy()
+        a = self.dataset.assignments
+        by_id: dict[str, list[str]] = {}
+        for aid, lst in zip(a["assignment_id"], a["markers"], strict=True):
+            for x in dict.fromkeys(lst):
+                by_id.setdefault(x, []).append(aid)
+        carers = []
+        for mid, number in zip(m["marker_id"], m["number"], strict=True):
+            c = list(dict.fromkeys(by_id.get(mid, []) + (by_id.get(number, []) if mid != number else [])))
+            carers.append(c)
+        m["carers"] = carers
+        m["n_carers"] = [len(c) for c in carers]
+        m["self_managed"] = m["n_carers"] > 0
+        return m
+
+    @cached_property
+    def marker_numbers(self) -> pd.DataFrame:
+        """One row per marker number: kind, emplacing side, posts, mean chainage, carers (union over its posts)."""
+        m = self.markers
+        if m.empty:
+            return pd.DataFrame(columns=["number", "kind", "emplaced_by", "posts", "chainage_km", "carers",
+                                         "n_carers", "self_managed"])
+        g = m.groupby("number", sort=False)
+        df = pd.DataFrame({
+            "border_id": g["border_id"].first(),
+            "kind": g["kind"].agg(lambda s: s.mode().iloc[0] if not s.mode().empty else None),
+            "emplaced_by": g["emplaced_by"].agg(lambda s: s.mode().iloc[0] if not s.mode().empty else None),
+            "posts": g.size(),
+            "chainage_km": g["chainage_km"].mean(),
+            "main_number": g["main_number"].first(),
+            "aux": g["aux"].first(),
+            "carers": g["carers"].agg(lambda s: list(dict.fromkeys(x for lst in s for x in lst))),
+        })
+        df["n_carers"] = df["carers"].map(len)
+        df["self_managed"] = df["n_carers"] > 0
+        return df.sort_values(["main_number", "aux"])
+
+    # ------------------------------------------------------------------ summary
+    def summary(self) -> dict[str, Any]:
+        """The figures in the shape the seeds report them (see the README)."""
+        a = self.dataset.assignments
+        mn = self.marker_numbers
+        counts = {c: int(a[c].fillna(0).sum()) if c in a and len(a) else 0 for c in COUNT_COLUMNS}
+        villages = {(name_key(c), name_key(v)) for c, v in zip(a.get("commune", []), a.get("village", []),
+                                                                strict=True) if isinstance(v, str)}
+        communes = {name_key(c) for c in a.get("commune", []) if isinstance(c, str)}
+        official_total = self.official_total_km
+        off_cov = self.official_covered_km
+        return {
+            "covered_km": round(self.covered_km, 3),
+            "total_km": round(self.total_km, 3),
+            "official_km": None if official_total is None else round(official_total, 3),
+            "official_covered_km": None if off_cov is None else round(off_cov, 3),
+            "percent": round(self.percent, 2),
+            "gaps": len(self.gaps),
+            "gap_km": round(float(self.gaps["length_km"].sum()), 3),
+            "overlaps": len(self.overlaps),
+            "overlap_km": round(float(self.overlaps["length_km"].sum()), 3),
+            "markers_total": len(mn),
+            "marker_posts": len(self.markers),
+            "markers_by_kind": {k: int(v) for k, v in mn["kind"].value_counts().sort_index().items()},
+            "markers_by_emplaced_by": {k: int(v) for k, v in mn["emplaced_by"].value_counts().sort_index().items()},
+            "markers_self_managed": int(mn["self_managed"].sum()) if len(mn) else 0,
+            "markers_unassigned": int((~mn["self_managed"]).sum()) if len(mn) else 0,
+            "assignments": len(a),
+            **counts,
+            "villages": len(villages),
+            "communes": len(communes),
+            "chainage": "; ".join(b.chainage_note for b in self.dataset.borders.values()),
+        }
+
+    def summary_table(self, lang: str = "en") -> pd.DataFrame:
+        """The summary as a two-column table with readable labels (``lang`` ``"en"`` or ``"vi"``)."""
+        from .labels import label
+
+        s = self.summary()
+        rows = []
+        for k, v in s.items():
+            if isinstance(v, dict):
+                v = ", ".join(f"{label(kk, lang)} {vv}" for kk, vv in v.items())
+            rows.append({label("figure", lang): label(k, lang), label("value", lang): v})
+        return pd.DataFrame(rows)
+
+    def __repr__(self) -> str:
+        s = self.summary()
+        off = f" (official {s['official_covered_km']:.3f} of {s['official_km']:.3f} km)" \
+            if s["official_km"] is not None and s["official_covered_km"] is not None else ""
+        return (f"<Coverage: {s['covered_km']:.3f} of {s['total_km']:.3f} km measured ({s['percent']:.1f} %){off}; "
+                f"{s['gaps']} gap(s), {s['overlaps']} overlap(s); markers {s['markers_self_managed']} of "
+                f"{s['markers_total']} self-managed>")
+
+    def _repr_html_(self) -> str:
+        return self.summary_table().to_html(index=False)
+
+
+def coverage(dataset: Dataset, *, chainage: str = "measured") -> Coverage:
+    """Compute coverage of the border by the dataset's assignments.
+
+    Parameters
+    ----------
+    dataset
+        The dataset.
+    chainage
+        How ``start_km``/``end_km`` columns are read: ``"measured"`` (geodesic km along the drawn line, default)
+        or ``"official"`` (calibrated km; needs ``official_length_km`` or a calibrated border).
+
+    Returns
+    -------
+    Coverage
+        With ``covered_km``, ``total_km``, ``gaps``, ``overlaps``, ``by(column)``, ``markers``, ``summary()``.
+    """
+    if not isinstance(dataset, Dataset):
+        raise InputError(f"coverage expects a bien_gioi_geo.Dataset, got {type(dataset).__name__}")
+    return Coverage(dataset, resolve_intervals(dataset, chainage=chainage))

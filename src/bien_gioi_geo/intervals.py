@@ -1,0 +1,125 @@
+"""Interval algebra on chainage: union, gaps and overlaps by sort-and-sweep.
+
+Rules
+    Intervals are half-open, ``[start, end)``. Touching intervals (``[0, 1)`` and ``[1, 2)``) merge in a union and
+    do *not* overlap. Zero-length intervals (``start == end``) cover nothing. Reversed intervals
+    (``start > end``) are not allowed here: callers swap them and report them (rule ``reversed_range``). NaN
+    intervals are ignored (callers report why they could not be resolved).
+
+Computing on numbers, not geometry, is exact: a geometric union of cut stretches over-counts where nearly
+collinear overlapping pieces fail to merge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Sequence
+
+import numpy as np
+
+__all__ = ["union", "union_length", "gaps", "overlaps", "depth"]
+
+
+def _clean(starts: Sequence[float], ends: Sequence[float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    s = np.asarray(starts, dtype=float)
+    e = np.asarray(ends, dtype=float)
+    if s.shape != e.shape:
+        raise ValueError(f"starts and ends differ in length ({s.size} and {e.size})")
+    keep = np.isfinite(s) & np.isfinite(e) & (e > s)
+    if (np.isfinite(s) & np.isfinite(e) & (e < s)).any():
+        raise ValueError("reversed interval (start > end); swap it and report it before the union")
+    idx = np.flatnonzero(keep)
+    return s[keep], e[keep], idx
+
+
+def union(starts: Sequence[float], ends: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
+    """Merge intervals into disjoint, sorted ``[start, end)`` pieces.
+
+    Examples
+    --------
+    >>> union([0, 1, 5], [1, 3, 6])
+    (array([0., 5.]), array([3., 6.]))
+    """
+    s, e, _ = _clean(starts, ends)
+    if s.size == 0:
+        return np.empty(0), np.empty(0)
+    order = np.argsort(s, kind="stable")
+    s, e = s[order], e[order]
+    run_end = np.maximum.accumulate(e)
+    # a new piece starts where an interval begins after everything before it has ended
+    new = np.concatenate([[True], s[1:] > run_end[:-1]])
+    starts_u = s[new]
+    last = np.concatenate([np.flatnonzero(new)[1:] - 1, [s.size - 1]])
+    return starts_u, run_end[last]
+
+
+def union_length(starts: Sequence[float], ends: Sequence[float]) -> float:
+    """Total length of the union (same unit as the input).
+
+    >>> union_length([0, 0.5, 2], [1, 1.5, 3])
+    2.5
+    """
+    us, ue = union(starts, ends)
+    return float((ue - us).sum())
+
+
+def gaps(starts: Sequence[float], ends: Sequence[float], lo: float, hi: float) -> tuple[np.ndarray, np.ndarray]:
+    """The pieces of ``[lo, hi)`` that no interval covers.
+
+    >>> gaps([1, 4], [2, 5], 0, 6)
+    (array([0., 2., 5.]), array([1., 4., 6.]))
+    """
+    us, ue = union(starts, ends)
+    us = np.clip(us, lo, hi)
+    ue = np.clip(ue, lo, hi)
+    gs = np.concatenate([[lo], ue])
+    ge = np.concatenate([us, [hi]])
+    keep = ge > gs
+    return gs[keep], ge[keep]
+
+
+def depth(starts: Sequence[float], ends: Sequence[float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Elementary pieces with the number of intervals covering each (count ≥ 1 only)."""
+    s, e, _ = _clean(starts, ends)
+    if s.size == 0:
+        return np.empty(0), np.empty(0), np.empty(0, dtype=int)
+    xs = np.concatenate([s, e])
+    delta = np.concatenate([np.ones(s.size, dtype=int), -np.ones(e.size, dtype=int)])
+    order = np.lexsort((delta, xs))  # at equal x, ends (-1) before starts (+1): half-open
+    xs, delta = xs[order], delta[order]
+    count = np.cumsum(delta)
+    a, b, c = xs[:-1], xs[1:], count[:-1]
+    keep = (b > a) & (c > 0)
+    return a[keep], b[keep], c[keep]
+
+
+def overlaps(starts: Sequence[float], ends: Sequence[float],
+             ids: Sequence[Hashable]) -> list[tuple[float, float, tuple[Hashable, ...]]]:
+    """Stretches covered by two or more intervals, with the ids that claim each (adjacent pieces with the same
+    ids merged).
+
+    Examples
+    --------
+    >>> overlaps([0, 2, 3], [4, 5, 3.5], ["a", "b", "c"])
+    [(2.0, 3.0, ('a', 'b')), (3.0, 3.5, ('a', 'b', 'c')), (3.5, 4.0, ('a', 'b'))]
+    """
+    s, e, idx = _clean(starts, ends)
+    if s.size == 0:
+        return []
+    ids_a = [ids[i] for i in idx]
+    events = sorted([(float(x), 0, k) for k, x in enumerate(e)] + [(float(x), 1, k) for k, x in enumerate(s)])
+    active: dict[int, None] = {}
+    out: list[tuple[float, float, tuple[Hashable, ...]]] = []
+    prev = None
+    for x, kind, k in events:
+        if prev is not None and x > prev and len(active) >= 2:
+            claim = tuple(sorted((ids_a[j] for j in active), key=str))
+            if out and out[-1][1] == prev and out[-1][2] == claim:
+                out[-1] = (out[-1][0], x, claim)
+            else:
+                out.append((prev, x, claim))
+        if kind == 0:
+            active.pop(k, None)
+        else:
+            active[k] = None
+        prev = x
+    return out

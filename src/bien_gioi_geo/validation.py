@@ -1,0 +1,328 @@
+"""Validation: every problem in the data as one row of one issues table.
+
+:func:`validate` runs every rule and collects every problem; it never stops at the first and never changes the
+data. Each row has ``rule``, ``severity`` (``error``/``warning``), ``message`` (naming ids and values),
+``assignment_ids``, ``marker_ids``, ``border_id``, ``start_km``/``end_km`` and a ``geometry`` to show on a map.
+
+Rules (ids as in the table)
+    ``gap``, ``overlap``, ``unknown_marker``, ``reversed_range``, ``out_of_range``, ``unresolved_stretch``,
+    ``assignment_off_line``, ``marker_off_line``, ``marker_unassigned``, ``marker_assigned_twice``,
+    ``marker_post_mismatch``, ``marker_order``, ``duplicate_id``, ``suspect_datum``, ``swapped_coordinates``,
+    ``name_variant``, ``bad_counts``, ``length_mismatch``, and ``read_error`` for rows a lenient reader could not
+    read (see :func:`bien_gioi_geo.read_dataset` with ``errors="collect"``).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from .coverage import Coverage, coverage
+from .crs import VN2000, WGS84, to_wgs84
+from .dataset import Dataset
+from .schema import POSTS_BY_KIND, parse_marker_id
+from .text import name_key
+
+__all__ = ["validate", "RULES", "ISSUE_COLUMNS"]
+
+ISSUE_COLUMNS = ["rule", "severity", "message", "assignment_ids", "marker_ids", "border_id", "start_km", "end_km",
+                 "geometry"]
+
+RULES = {
+    "gap": "a stretch of border nobody looks after",
+    "overlap": "a stretch claimed by two or more assignments",
+    "unknown_marker": "an assignment names a marker that is not in the markers table",
+    "reversed_range": "an assignment's stretch runs against the border's direction (start after end)",
+    "out_of_range": "an assignment's stretch reaches beyond the ends of the border",
+    "unresolved_stretch": "an assignment's stretch could not be placed on a border",
+    "assignment_off_line": "a drawn stretch lies farther from the border than the tolerance",
+    "marker_off_line": "a marker post stands farther from the border line than the tolerance",
+    "marker_unassigned": "a marker nobody looks after",
+    "marker_assigned_twice": "a marker two or more assignments look after",
+    "marker_post_mismatch": "a double marker without two posts, a triple without three, or posts far apart",
+    "marker_order": "marker numbers that do not increase along the border",
+    "duplicate_id": "two rows with the same assignment_id or marker_id",
+    "suspect_datum": "a marker that fits the line after the VN-2000 → WGS 84 shift (VN-2000 read as WGS 84?)",
+    "swapped_coordinates": "a marker whose latitude and longitude seem swapped",
+    "name_variant": "one village or commune spelled in two ways (Unicode form, case, spacing)",
+    "bad_counts": "negative counts, or more households than people",
+    "length_mismatch": "an assignment's declared length differs from its measured length",
+    "read_error": "a row a reader could not read (lenient mode)",
+}
+
+
+class _Issues:
+    def __init__(self) -> None:
+        self.rows: list[dict[str, Any]] = []
+
+    def add(self, rule: str, severity: str, message: str, *, assignment_ids: list[str] | None = None,
+            marker_ids: list[str] | None = None, border_id: str | None = None, start_km: float = np.nan,
+            end_km: float = np.nan, geometry: Any = None) -> None:
+        assert rule in RULES, rule
+        self.rows.append({"rule": rule, "severity": severity, "message": message,
+                          "assignment_ids": list(assignment_ids or []), "marker_ids": list(marker_ids or []),
+                          "border_id": border_id, "start_km": float(start_km), "end_km": float(end_km),
+                          "geometry": geometry})
+
+    def frame(self) -> gpd.GeoDataFrame:
+        return gpd.GeoDataFrame(self.rows, columns=ISSUE_COLUMNS, geometry="geometry", crs=WGS84)
+
+
+def validate(dataset: Dataset, *, cov: Coverage | None = None, marker_tolerance_m: float = 300.0,
+             assignment_tolerance_m: float = 200.0, post_spread_m: float = 1000.0,
+             length_tolerance_m: float = 100.0, datum_shift_min_m: float = 100.0, min_gap_m: float = 1.0,
+             min_overlap_m: float = 1.0, read_problems: pd.DataFrame | None = None) -> gpd.GeoDataFrame:
+    """Check a dataset and return every problem as one issues table.
+
+    Parameters
+    ----------
+    dataset
+        The dataset.
+    cov
+        A coverage already computed for ``dataset`` (computed here when not given).
+    marker_tolerance_m
+        ``marker_off_line``: a post farther than this from the line (default 300 m: the bundled lines are
+        OpenStreetMap-derived and generalised; use a smaller value on surveyed lines).
+    assignment_tolerance_m
+        ``assignment_off_line``: a drawn stretch with a vertex farther than this from the line (default 200 m).
+    post_spread_m
+        ``marker_post_mismatch``: posts of one number farther apart along the line than this (default 1,000 m).
+    length_tolerance_m
+        ``length_mismatch``: declared and measured (or, on a calibrated border, official) length differing by
+        more than this (default 100 m).
+    datum_shift_min_m
+        ``suspect_datum``: only posts at least this far from the line are tested (default 100 m).
+    min_gap_m, min_overlap_m
+        Gaps and overlaps shorter than this are not reported (default 1 m).
+    read_problems
+        The problems table of a lenient reader; its rows become ``read_error`` (or ``swapped_coordinates``) rows.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Columns ``rule``, ``severity``, ``message``, ``assignment_ids``, ``marker_ids``, ``border_id``,
+        ``start_km``, ``end_km``, ``geometry`` (EPSG:4326); sorted by severity then rule.
+    """
+    ds = dataset
+    cov = cov if cov is not None else coverage(ds)
+    out = _Issues()
+    a = ds.assignments
+    iv = cov.intervals
+    m = cov.markers
+    known = set(m["marker_id"]) | set(m["number"])
+
+    # ---------------------------------------------------------------- coverage
+    for r in cov.gaps.itertuples(index=False):
+        if r.length_km * 1000 < min_gap_m:
+            continue
+        ends = f" (between markers near {r.from_marker_near} and {r.to_marker_near})" if r.from_marker_near else ""
+        out.add("gap", "warning", f"{r.border_id}: km {r.start_km:.3f}–{r.end_km:.3f} ({r.length_km:.3f} km) has no "
+                f"self-management group{ends}", border_id=r.border_id, start_km=r.start_km, end_km=r.end_km,
+                geometry=r.geometry)
+    for r in cov.overlaps.itertuples(index=False):
+        if r.length_km * 1000 < min_overlap_m:
+            continue
+        out.add("overlap", "warning", f"{r.border_id}: km {r.start_km:.3f}–{r.end_km:.3f} ({r.length_km:.3f} km) is "
+                f"claimed by {', '.join(map(repr, r.assignment_ids))}", assignment_ids=r.assignment_ids,
+                border_id=r.border_id, start_km=r.start_km, end_km=r.end_km, geometry=r.geometry)
+
+    # ---------------------------------------------------------------- assignments
+    for idx, r in iv.iterrows():
+        aid = r["assignment_id"]
+        row = a.loc[idx]
+        bid = r["border_id"]
+        b = ds.borders.get(bid)
+        geom = b.cut(r["start_km"], r["end_km"]) if b is not None and np.isfinite(r["start_km"]) else None
+        named = [x for x in (row.get("from_marker"), row.get("to_marker")) if isinstance(x, str)]
+        unknown = [x for x in dict.fromkeys(named + list(row["markers"])) if x not in known
+                   and parse_marker_id(x).number not in known]
+        if unknown:
+            out.add("unknown_marker", "error", f"assignment {aid!r} names marker(s) "
+                    f"{', '.join(map(repr, unknown))} that are not in the markers table",
+                    assignment_ids=[aid], marker_ids=unknown, border_id=bid, geometry=geom)
+        elif isinstance(r["unresolved"], str) and r["stretch_by"] != "none":
+            out.add("unresolved_stretch", "error", f"assignment {aid!r}: {r['unresolved']}", assignment_ids=[aid],
+                    border_id=bid)
+        if r["reversed"]:
+            given = (f"from marker {row['from_marker']!r} (km {r['raw_start_km']:.3f}) to {row['to_marker']!r} "
+                     f"(km {r['raw_end_km']:.3f})" if r["stretch_by"] == "markers"
+                     else f"start_km {row['start_km']:g} > end_km {row['end_km']:g}")
+            out.add("reversed_range", "error", f"assignment {aid!r}: {given}; the stretch runs against the "
+                    "border's direction (counted as its reverse for coverage)", assignment_ids=[aid], border_id=bid,
+                    start_km=r["start_km"], end_km=r["end_km"], geometry=geom)
+        if r["out_of_range_km"] > 1e-6 and b is not None:
+            out.add("out_of_range", "error", f"assignment {aid!r}: km {min(r['raw_start_km'], r['raw_end_km']):.3f}–"
+                    f"{max(r['raw_start_km'], r['raw_end_km']):.3f} reaches {r['out_of_range_km']:.3f} km beyond "
+                    f"the border (0–{b.length_km:.3f} km); clipped for coverage", assignment_ids=[aid],
+                    border_id=bid, start_km=r["start_km"], end_km=r["end_km"], geometry=geom)
+        if r["stretch_by"] == "line" and r["max_offset_m"] > assignment_tolerance_m:
+            side = ""
+            if b is not None and (b.left or b.right):
+                side = f", on the {b.left if r['mean_offset_m'] > 0 else b.right} side on average"
+            out.add("assignment_off_line", "error", f"assignment {aid!r}: the drawn stretch strays up to "
+                    f"{r['max_offset_m']:.0f} m from the border (tolerance {assignment_tolerance_m:g} m){side}",
+                    assignment_ids=[aid], border_id=bid, start_km=r["start_km"], end_km=r["end_km"],
+                    geometry=row.geometry)
+        declared = row.get("declared_km")
+        if declared is not None and np.isfinite(declared) and np.isfinite(r["length_km"]):
+            off = r["official_end_km"] - r["official_start_km"]
+            ref, what = (off, "official") if np.isfinite(off) else (r["length_km"], "measured")
+            if abs(declared - ref) * 1000 > length_tolerance_m:
+                out.add("length_mismatch", "warning", f"assignment {aid!r}: declared {declared:.3f} km but its "
+                        f"stretch measures {ref:.3f} km ({what}); difference {abs(declared - ref) * 1000:.0f} m",
+                        assignment_ids=[aid], border_id=bid, start_km=r["start_km"], end_km=r["end_km"],
+                        geometry=geom)
+        bad = [f"{c} = {row[c]}" for c in ("households", "people", "collectives", "individuals")
+               if c in row and pd.notna(row[c]) and row[c] < 0]
+        if pd.notna(row.get("households")) and pd.notna(row.get("people")) and row["households"] > row["people"]:
+            bad.append(f"households ({row['households']}) > people ({row['people']})")
+        if bad:
+            out.add("bad_counts", "error", f"assignment {aid!r}: {'; '.join(bad)}", assignment_ids=[aid],
+                    border_id=bid, geometry=geom)
+    dup = a["assignment_id"][a["assignment_id"].duplicated(keep=False)]
+    for aid in dict.fromkeys(dup):
+        out.add("duplicate_id", "error", f"assignment_id {aid!r} is used by {int((a['assignment_id'] == aid).sum())} "
+                "rows", assignment_ids=[aid])
+    _names(a, out)
+
+    # ---------------------------------------------------------------- markers
+    dupm = m["marker_id"][m["marker_id"].duplicated(keep=False)]
+    for mid in dict.fromkeys(dupm):
+        out.add("duplicate_id", "error", f"marker_id {mid!r} is used by {int((m['marker_id'] == mid).sum())} rows",
+                marker_ids=[mid], geometry=m.loc[m["marker_id"] == mid].geometry.iloc[0])
+    if not m.empty:
+        _markers(ds, cov, out, marker_tolerance_m=marker_tolerance_m, post_spread_m=post_spread_m,
+                 datum_shift_min_m=datum_shift_min_m)
+    if read_problems is None:
+        read_problems = ds.meta.get("read_problems") if isinstance(ds.meta.get("read_problems"),
+                                                                   pd.DataFrame) else None
+    if read_problems is not None:
+        for p in read_problems.itertuples(index=False):
+            rule = "swapped_coordinates" if "swapped" in str(p.message) else "read_error"
+            out.add(rule, "error", f"{p.source}, row/feature {p.row}, field {p.field!r}: {p.message}")
+    issues = out.frame()
+    order = {"error": 0, "warning": 1}
+    issues = issues.assign(_s=issues["severity"].map(order)).sort_values(["_s", "rule", "start_km"], kind="stable")
+    return issues.drop(columns="_s").reset_index(drop=True)
+
+
+def _names(a: pd.DataFrame, out: _Issues) -> None:
+    for col in ("village", "commune", "district"):
+        if col not in a:
+            continue
+        orig = a.get(f"{col}_original")
+        if orig is not None:
+            for aid, o, v in zip(a["assignment_id"], orig, a[col], strict=True):
+                if isinstance(o, str):
+                    out.add("name_variant", "warning", f"assignment {aid!r}: {col} {v!r} was typed in decomposed "
+                            "Unicode (NFD); read as the same name (NFC)", assignment_ids=[aid])
+        groups: dict[str, set[str]] = defaultdict(set)
+        ids: dict[str, list[str]] = defaultdict(list)
+        for aid, v in zip(a["assignment_id"], a[col], strict=True):
+            if isinstance(v, str):
+                groups[name_key(v)].add(v)
+                ids[name_key(v)].append(aid)
+        for k, spellings in groups.items():
+            if len(spellings) > 1:
+                out.add("name_variant", "warning", f"{col} spelled {len(spellings)} ways: "
+                        f"{', '.join(map(repr, sorted(spellings)))} (differ in case or spacing)",
+                        assignment_ids=ids[k])
+
+
+def _markers(ds: Dataset, cov: Coverage, out: _Issues, *, marker_tolerance_m: float, post_spread_m: float,
+             datum_shift_min_m: float) -> None:
+    m = cov.markers
+    mn = cov.marker_numbers
+    # off the line, with datum and swap diagnosis
+    far = m[m["distance_m"] > marker_tolerance_m]
+    for idx, r in far.iterrows():
+        b = ds.borders[r["border_id"]]
+        msg = f"marker {r['marker_id']!r} stands {r['distance_m']:.0f} m from the border (tolerance " \
+              f"{marker_tolerance_m:g} m)"
+        out.add("marker_off_line", "warning", msg, marker_ids=[r["marker_id"]], border_id=r["border_id"],
+                start_km=r["chainage_km"], end_km=r["chainage_km"], geometry=r.geometry)
+        x, y = r.geometry.x, r.geometry.y
+        sw = b.locate([(y, x)]) if abs(x) <= 90 else None
+        if sw is not None and sw["distance_m"].iloc[0] <= marker_tolerance_m:
+            out.add("swapped_coordinates", "error", f"marker {r['marker_id']!r}: ({x:.6f}, {y:.6f}) is "
+                    f"{r['distance_m']:.0f} m off the line, but read as (lon, lat) = ({y:.6f}, {x:.6f}) it is "
+                    f"{sw['distance_m'].iloc[0]:.0f} m from it: latitude and longitude look swapped",
+                    marker_ids=[r["marker_id"]], border_id=r["border_id"], geometry=r.geometry)
+    # suspect datum: posts that fit the line after treating their coordinates as VN-2000
+    cand = m[m["distance_m"] > datum_shift_min_m]
+    if not cand.empty:
+        lon, lat = to_wgs84(shapely.get_x(cand.geometry.values), shapely.get_y(cand.geometry.values), VN2000)
+        for (idx, r), lo, la in zip(cand.iterrows(), lon, lat, strict=True):
+            fixed = ds.borders[r["border_id"]].locate([(lo, la)])["distance_m"].iloc[0]
+            if fixed < r["distance_m"] / 3 and fixed < marker_tolerance_m:
+                out.add("suspect_datum", "warning", f"marker {r['marker_id']!r} is {r['distance_m']:.0f} m from the "
+                        f"line, but {fixed:.0f} m once its coordinates are read as VN-2000 (EPSG:4756): were "
+                        "VN-2000 coordinates read as WGS 84? Re-read them with crs='EPSG:4756' (or the province's "
+                        "VN-2000 TM-3 zone, e.g. EPSG:9205, for grid coordinates)", marker_ids=[r["marker_id"]],
+                        border_id=r["border_id"], geometry=r.geometry)
+    # carers
+    for number, r in mn.iterrows():
+        posts = m[m["number"] == number]
+        geom = posts.geometry.iloc[0]
+        if r["n_carers"] == 0:
+            out.add("marker_unassigned", "warning", f"marker {number!r} ({r['kind']}) has no self-management group",
+                    marker_ids=[number], border_id=r["border_id"], start_km=r["chainage_km"], end_km=r["chainage_km"],
+                    geometry=geom)
+        elif r["n_carers"] > 1:
+            out.add("marker_assigned_twice", "warning", f"marker {number!r} is looked after by "
+                    f"{', '.join(map(repr, r['carers']))}", marker_ids=[number], assignment_ids=r["carers"],
+                    border_id=r["border_id"], start_km=r["chainage_km"], end_km=r["chainage_km"], geometry=geom)
+        want = POSTS_BY_KIND.get(r["kind"])
+        post_ids = posts["post"].dropna().astype(int).tolist()
+        problem = None
+        if want is not None and r["posts"] != want:
+            problem = f"a {r['kind']} marker has {want} post(s), but {r['posts']} were found " \
+                      f"({', '.join(posts['marker_id'])})"
+        elif want and want > 1 and sorted(post_ids) != list(range(1, want + 1)):
+            problem = f"a {r['kind']} marker has posts (1)…({want}), found {', '.join(posts['marker_id'])}"
+        spread = (posts["chainage_km"].max() - posts["chainage_km"].min()) * 1000
+        if problem is None and np.isfinite(spread) and spread > post_spread_m:
+            problem = f"its posts are {spread:.0f} m apart along the line (more than {post_spread_m:g} m)"
+        if problem:
+            out.add("marker_post_mismatch", "error", f"marker {number!r}: {problem}", marker_ids=list(posts["marker_id"]),
+                    border_id=r["border_id"], start_km=r["chainage_km"], end_km=r["chainage_km"], geometry=geom)
+    # order: numbers must increase along each border; markers off the longest increasing run are out of order
+    for bid, grp in mn.groupby("border_id"):
+        g = grp[np.isfinite(grp["chainage_km"])].sort_values("chainage_km")
+        keys = list(zip(g["main_number"], g["aux"], strict=True))
+        keep = _longest_increasing(keys)
+        for k, (number, r) in enumerate(g.iterrows()):
+            if k not in keep:
+                out.add("marker_order", "warning", f"marker {number!r} at km {r['chainage_km']:.3f} is out of order "
+                        "along the border (numbers should increase with chainage)", marker_ids=[number],
+                        border_id=bid, start_km=r["chainage_km"], end_km=r["chainage_km"],
+                        geometry=m[m["number"] == number].geometry.iloc[0])
+
+
+def _longest_increasing(keys: list[tuple[int, int]]) -> set[int]:
+    """Positions of one longest strictly increasing subsequence (patience sorting, O(n log n))."""
+    import bisect
+
+    tails: list[tuple[int, int]] = []
+    tail_idx: list[int] = []
+    prev = [-1] * len(keys)
+    for i, k in enumerate(keys):
+        j = bisect.bisect_left(tails, k)
+        if j == len(tails):
+            tails.append(k)
+            tail_idx.append(i)
+        else:
+            tails[j] = k
+            tail_idx[j] = i
+        prev[i] = tail_idx[j - 1] if j > 0 else -1
+    out = set()
+    i = tail_idx[-1] if tail_idx else -1
+    while i >= 0:
+        out.add(i)
+        i = prev[i]
+    return out
