@@ -1,0 +1,473 @@
+"""Coverage maps with folium: one self-explanatory, self-contained HTML page.
+
+Safety
+    No text from the data is ever written into HTML or JavaScript source. Each layer's data (coordinates,
+    names, ids, counts) is embedded as one JSON value in which ``<``, ``>``, ``&``, U+2028 and U+2029 are
+    ``\\u``-escaped, so nothing in it can close the ``<script>`` element or break the JavaScript; tooltips, the legend
+    and the search box are built in the browser with ``textContent``, never ``innerHTML``. A village named
+    ``<script>alert(1)</script>`` shows as that text and runs nothing.
+Offline
+    With ``self_contained=True`` (the default) Leaflet's JavaScript and CSS (from the PyPI package
+    ``django-js-lib-leaflet``, which repackages Leaflet 1.9.4, BSD-2) are inlined and folium's other CDN assets
+    (jQuery, Bootstrap, Font Awesome), which this map does not use, are left out: the page shows the lines,
+    markers, legend and controls with no internet. Only the background tiles need a network; without it the
+    background stays blank.
+Many markers
+    Markers are drawn on a canvas renderer (``preferCanvas``), which keeps 10,000 posts responsive; their layer can
+    be hidden from the layer control.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import shapely
+
+from .coverage import Coverage, coverage
+from .dataset import Dataset
+from .errors import InputError
+from .io import atomic_path
+from .labels import label
+
+__all__ = ["coverage_map", "save_map", "PALETTE"]
+
+#: Colour-blind-safe categorical palette (Okabe–Ito, then Tol's muted), for stretches by commune.
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#56B4E9", "#D55E00", "#CC79A7", "#F0E442", "#332288",
+           "#88CCEE", "#44AA99", "#117733", "#999933", "#DDCC77", "#AA4499", "#882255", "#6699CC"]
+KIND_RADIUS = {"triple": 8, "double": 6.5, "single": 5, "auxiliary": 4, "stake": 3}
+SIDE_COLOUR = {"VN": "#DA251D", "CN": "#FFDE00", "LA": "#002868", "KH": "#032EA1"}
+GAP_COLOUR = "#D00000"
+OVERLAP_COLOUR = "#7B2CBF"
+
+
+def _js_json(obj: Any) -> str:
+    """JSON that is safe inside a ``<script>`` element: no ``<``, ``>``, ``&`` or line separators in clear."""
+    text = json.dumps(obj, ensure_ascii=True, separators=(",", ":"), allow_nan=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _txt(v: Any) -> str:
+    if v is None or (isinstance(v, float) and not np.isfinite(v)):
+        return "—"
+    if isinstance(v, (list, tuple)):
+        return ", ".join(map(str, v)) if v else "—"
+    if isinstance(v, float):
+        return f"{v:,.3f}"
+    return str(v)
+
+
+def _latlng(geom: Any, ndigits: int = 6) -> list[Any]:
+    """Leaflet coordinates ([lat, lng], nested per part) of a line or point."""
+    if geom is None or geom.is_empty:
+        return []
+    if geom.geom_type == "Point":
+        return [round(geom.y, ndigits), round(geom.x, ndigits)]
+    parts = list(geom.geoms) if geom.geom_type.startswith("Multi") else [geom]
+    return [[[round(y, ndigits), round(x, ndigits)] for x, y in shapely.get_coordinates(p)] for p in parts]
+
+
+def _leaflet_assets() -> tuple[str, str]:
+    base = resources.files("js_lib_leaflet") / "static" / "js_lib_leaflet"
+    js = (base / "leaflet.js").read_text(encoding="utf-8")
+    css = (base / "leaflet.css").read_text(encoding="utf-8")
+
+    def data_uri(m: re.Match[str]) -> str:
+        name = m.group(1)
+        data = (base / "images" / name).read_bytes()
+        return f"url(data:image/png;base64,{base64.b64encode(data).decode()})"
+
+    css = re.sub(r"url\(images/([\w.-]+\.png)\)", data_uri, css)
+    return js.replace("</script", "<\\/script"), css
+
+
+_RUNTIME_JS = r"""
+window.bgGeo = window.bgGeo || (function () {
+  function tip(rows) {
+    var d = document.createElement('div');
+    rows.forEach(function (r) {
+      var line = document.createElement('div');
+      if (r[0]) { var b = document.createElement('b'); b.textContent = r[0] + ': '; line.appendChild(b); }
+      line.appendChild(document.createTextNode(r[1]));
+      d.appendChild(line);
+    });
+    return d;
+  }
+  function lines(layer, feats, style) {
+    feats.forEach(function (f) {
+      var st = Object.assign({}, style, f.style || {});
+      var pl = L.polyline(f.c, st);
+      if (f.t) { pl.bindTooltip(tip(f.t), {sticky: true}); }
+      pl.addTo(layer);
+    });
+  }
+  function points(layer, feats, map) {
+    var index = {};
+    feats.forEach(function (f) {
+      var cm = L.circleMarker(f.c, f.style);
+      cm.bindTooltip(tip(f.t));
+      cm.addTo(layer);
+      (f.k || []).forEach(function (k) { if (!(k in index)) { index[k] = cm; } });
+    });
+    return index;
+  }
+  function chainage(map, layer, parts, title, unit) {
+    // parts: [[latlngs, km[]], ...]; hovering the line shows the chainage of the nearest vertex
+    parts.forEach(function (p) {
+      var pl = L.polyline(p[0], {color: '#111', weight: 4, opacity: 0.85}).addTo(layer);
+      var halo = L.polyline(p[0], {color: '#000', weight: 14, opacity: 0.0}).addTo(layer);
+      var tt = L.tooltip({sticky: true});
+      halo.bindTooltip(tt);
+      halo.on('mousemove', function (e) {
+        var best = 0, bd = Infinity;
+        for (var i = 0; i < p[0].length; i++) {
+          var dy = p[0][i][0] - e.latlng.lat, dx = p[0][i][1] - e.latlng.lng, d = dx * dx + dy * dy;
+          if (d < bd) { bd = d; best = i; }
+        }
+        var el = document.createElement('div');
+        el.textContent = title + ': km ' + p[1][best].toFixed(3) + (unit ? ' ' + unit : '');
+        halo.setTooltipContent(el);
+      });
+    });
+  }
+  function legend(map, title, groups) {
+    var c = L.control({position: 'bottomright'});
+    c.onAdd = function () {
+      var d = L.DomUtil.create('div', 'bg-legend');
+      d.style.cssText = 'background:rgba(255,255,255,0.92);padding:5px 8px;font:11px/1.35 sans-serif;' +
+        'border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,0.4);max-height:38vh;max-width:22em;overflow:auto;';
+      var h = document.createElement('b'); h.textContent = title; h.style.cursor = 'pointer';
+      h.title = '±'; d.appendChild(h);
+      var body = document.createElement('div'); d.appendChild(body);
+      h.addEventListener('click', function () { body.style.display = body.style.display === 'none' ? '' : 'none'; });
+      groups.forEach(function (g) {
+        if (!g[1].length) { return; }
+        var gh = document.createElement('div'); gh.style.marginTop = '4px'; gh.style.fontWeight = 'bold';
+        gh.textContent = g[0]; body.appendChild(gh);
+        g[1].forEach(function (it) {
+          var row = document.createElement('div');
+          var sw = document.createElement('span');
+          sw.style.cssText = 'display:inline-block;width:18px;margin-right:6px;vertical-align:middle;';
+          if (it[2] === 'ring') { sw.style.height = '12px'; sw.style.width = '12px'; sw.style.borderRadius = '50%';
+            sw.style.border = '3px dashed ' + it[3]; }
+          else if (it[2] === 'dot') { sw.style.height = '10px'; sw.style.width = '10px'; sw.style.borderRadius = '50%';
+            sw.style.background = it[0]; sw.style.border = '2px solid ' + (it[3] || '#333'); }
+          else { sw.style.height = '0'; sw.style.borderTop = (it[2] === 'dash' ? '4px dashed ' : '5px solid ') + it[0]; }
+          row.appendChild(sw); row.appendChild(document.createTextNode(it[1])); body.appendChild(row);
+        });
+      });
+      L.DomEvent.disableClickPropagation(d); L.DomEvent.disableScrollPropagation(d);
+      return d;
+    };
+    c.addTo(map);
+  }
+  function search(map, index, placeholder, notFound) {
+    var c = L.control({position: 'topleft'});
+    c.onAdd = function () {
+      var d = L.DomUtil.create('div', 'bg-search');
+      d.style.cssText = 'background:#fff;padding:4px;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,0.4);';
+      var inp = document.createElement('input'); inp.type = 'search'; inp.placeholder = placeholder;
+      inp.setAttribute('aria-label', placeholder); inp.style.width = '11em';
+      var msg = document.createElement('div'); msg.style.font = '11px sans-serif'; msg.style.color = '#a00';
+      inp.addEventListener('keydown', function (ev) {
+        if (ev.key !== 'Enter') { return; }
+        var q = inp.value.trim().replace(/\s+/g, '');
+        var hit = index[q] || index[q.toUpperCase()];
+        msg.textContent = '';
+        if (!hit) { msg.textContent = notFound; return; }
+        map.setView(hit.getLatLng(), Math.max(map.getZoom(), 15)); hit.openTooltip();
+      });
+      d.appendChild(inp); d.appendChild(msg);
+      L.DomEvent.disableClickPropagation(d);
+      return d;
+    };
+    c.addTo(map);
+  }
+  function geodesicKm(a, b) {
+    var R = 6371.0088, r = Math.PI / 180, dl = (b.lat - a.lat) * r, dn = (b.lng - a.lng) * r;
+    var h = Math.sin(dl / 2) * Math.sin(dl / 2) + Math.cos(a.lat * r) * Math.cos(b.lat * r) * Math.sin(dn / 2) * Math.sin(dn / 2);
+    return 2 * R * Math.asin(Math.sqrt(h));
+  }
+  function measure(map, title, clear) {
+    var on = false, pts = [], line = null, out = null;
+    var c = L.control({position: 'topleft'});
+    c.onAdd = function () {
+      var d = L.DomUtil.create('div', 'bg-measure');
+      d.style.cssText = 'background:#fff;padding:4px 6px;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,0.4);font:12px sans-serif;';
+      var btn = document.createElement('button'); btn.type = 'button'; btn.textContent = title;
+      out = document.createElement('span'); out.style.marginLeft = '6px';
+      btn.addEventListener('click', function () {
+        on = !on; pts = []; if (line) { map.removeLayer(line); line = null; }
+        out.textContent = on ? clear : ''; btn.style.fontWeight = on ? 'bold' : 'normal';
+      });
+      d.appendChild(btn); d.appendChild(out);
+      L.DomEvent.disableClickPropagation(d);
+      return d;
+    };
+    map.on('click', function (e) {
+      if (!on) { return; }
+      pts.push(e.latlng);
+      if (line) { map.removeLayer(line); }
+      line = L.polyline(pts, {color: '#000', dashArray: '4 4', weight: 2}).addTo(map);
+      var km = 0; for (var i = 1; i < pts.length; i++) { km += geodesicKm(pts[i - 1], pts[i]); }
+      out.textContent = '≈ ' + km.toFixed(3) + ' km';
+    });
+    c.addTo(map);
+  }
+  function fullscreen(map, title) {
+    var c = L.control({position: 'topleft'});
+    c.onAdd = function () {
+      var b = L.DomUtil.create('button', 'bg-fullscreen');
+      b.type = 'button'; b.title = title; b.textContent = title;
+      b.style.cssText = 'font:12px sans-serif;padding:4px 6px;background:#fff;border-radius:4px;border:1px solid rgba(0,0,0,0.3);box-shadow:0 1px 4px rgba(0,0,0,0.4);cursor:pointer;';
+      b.addEventListener('click', function () {
+        var el = map.getContainer();
+        if (document.fullscreenElement) { document.exitFullscreen(); }
+        else if (el.requestFullscreen) { el.requestFullscreen(); }
+      });
+      L.DomEvent.disableClickPropagation(b);
+      return b;
+    };
+    c.addTo(map);
+  }
+  return {tip: tip, lines: lines, points: points, chainage: chainage, legend: legend, search: search,
+          measure: measure, fullscreen: fullscreen};
+})();
+"""
+
+
+def _macro(js: str) -> Any:
+    from branca.element import MacroElement
+    from jinja2 import Template
+
+    class _Script(MacroElement):
+        _template = Template("{% macro script(this, kwargs) %}" + "{{ this.js }}" + "{% endmacro %}")
+
+        def __init__(self, js: str) -> None:
+            super().__init__()
+            self._name = "BienGioiLayer"
+            self.js = js
+
+    return _Script(js)
+
+
+def coverage_map(dataset: Dataset, coverage_result: Coverage | None = None, *, lang: str = "vi",
+                 color_by: str = "commune", issues: pd.DataFrame | None = None, m: Any = None,
+                 tiles: str | None = "OpenStreetMap", self_contained: bool = True,
+                 show_markers: bool = True) -> Any:
+    """Draw the border, the self-managed stretches, gaps, overlaps, problems and markers on a folium map.
+
+    Parameters
+    ----------
+    dataset
+        The dataset.
+    coverage_result
+        Its :func:`bien_gioi_geo.coverage` (computed here when not given).
+    lang
+        ``"vi"`` (default) or ``"en"`` for every label, tooltip and the legend.
+    color_by
+        Assignment column that colours the stretches (default ``"commune"``).
+    issues
+        A :func:`bien_gioi_geo.validate` table to show as a layer (computed here when not given; pass an empty
+        frame to leave it out).
+    m
+        An existing :class:`folium.Map` to draw on (default: a new one).
+    tiles
+        Background tiles for a new map (``None`` for none).
+    self_contained
+        Inline Leaflet so the page works without internet (see the module notes).
+    show_markers
+        Draw the marker posts.
+
+    Returns
+    -------
+    folium.Map
+        Save it with :func:`save_map` (atomic) or ``m.save(path)``.
+    """
+    try:
+        import folium
+    except ImportError as exc:  # pragma: no cover - folium is a dependency
+        raise ImportError("coverage_map needs folium: pip install folium") from exc
+    label(color_by, lang)  # validates lang
+    cov = coverage_result if coverage_result is not None else coverage(dataset)
+    a = dataset.assignments
+    if color_by not in a.columns:
+        raise InputError(f"color_by: assignments have no column {color_by!r}")
+    if issues is None:
+        from .validation import validate
+
+        issues = validate(dataset, cov=cov)
+    L = lambda k: label(k, lang)  # noqa: E731
+
+    # ---------------------------------------------------------------- map and assets
+    bounds = None
+    for b in dataset.borders.values():
+        x0, y0, x1, y1 = b.geometry.bounds
+        bounds = [[y0, x0], [y1, x1]] if bounds is None else [[min(bounds[0][0], y0), min(bounds[0][1], x0)],
+                                                              [max(bounds[1][0], y1), max(bounds[1][1], x1)]]
+    if m is None:
+        m = folium.Map(location=[(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2],
+                       zoom_start=10, tiles=None, control_scale=True, prefer_canvas=True)
+        if tiles is not None:
+            folium.TileLayer(tiles, name=tiles if isinstance(tiles, str) else "tiles").add_to(m)
+        m.fit_bounds(bounds)
+    if self_contained:
+        from branca.element import Element
+
+        js, css = _leaflet_assets()
+        m.default_js = []
+        m.default_css = []
+        fig = m.get_root()
+        fig.header.add_child(Element(f"<style>{css}</style>"), name="leaflet_css_inline")
+        fig.header.add_child(Element(f"<script>{js}</script>"), name="leaflet_js_inline")
+    else:
+        m.default_js = [("leaflet", "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.js")]
+        m.default_css = [("leaflet_css", "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.css")]
+    fig = m.get_root()
+    from branca.element import Element
+
+    fig.header.add_child(Element(f"<script>{_RUNTIME_JS}</script>"), name="bien_gioi_runtime")
+    attribution = "Border line: © OpenStreetMap contributors (ODbL 1.0)"
+    fig.header.add_child(Element('<meta name="referrer" content="no-referrer">'), name="bien_gioi_referrer")
+    mapname = m.get_name()
+
+    def group(name: str, show: bool = True) -> Any:
+        fg = folium.FeatureGroup(name=name, show=show)
+        fg.add_to(m)
+        return fg
+
+    # ---------------------------------------------------------------- border with chainage on hover
+    fg = group(L("border"))
+    parts = []
+    for b in dataset.borders.values():
+        vkm = b.vertex_chainage_km
+        cal = b.calibration
+        k0 = 0
+        for part in b.to_geodataframe().itertuples():
+            n = len(part.geometry.coords)
+            km = vkm[k0:k0 + n]
+            k0 += n
+            shown = cal.to_official(km) if cal is not None else km
+            parts.append([_latlng(part.geometry)[0], [round(float(v), 4) for v in np.atleast_1d(shown)]])
+    official = any(b.calibration is not None for b in dataset.borders.values())
+    title = L("chainage_km") + (" (" + ("chính thức" if lang == "vi" else "official") + ")" if official else "")
+    fg.add_child(_macro(f"bgGeo.chainage({mapname}, {fg.get_name()}, {_js_json(parts)}, {_js_json(title)}, '');"))
+
+    # ---------------------------------------------------------------- stretches by category
+    iv = cov.intervals
+    cats = sorted({str(v) for v in a[color_by].dropna()}, key=str)
+    colour = {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(cats)}
+    feats = []
+    for idx, r in iv.iterrows():
+        if not np.isfinite(r["start_km"]) or r["length_km"] <= 0:
+            continue
+        row = a.loc[idx]
+        geom = dataset.borders[r["border_id"]].cut(r["start_km"], r["end_km"])
+        cat = row[color_by]
+        km_off = r["official_end_km"] - r["official_start_km"]
+        tiprows = [[L("assignment_id"), _txt(row["assignment_id"])], [L("village"), _txt(row.get("village"))],
+                   [L("commune"), _txt(row.get("commune"))], [L("group_type"), _txt(row.get("group_type"))],
+                   [L("households"), _txt(row.get("households"))], [L("people"), _txt(row.get("people"))],
+                   [L("length_km"), f"{r['length_km']:.3f}"]]
+        if np.isfinite(km_off):
+            tiprows.append([L("official_length_km"), f"{km_off:.3f}"])
+        tiprows.append([L("chainage_km"), f"{r['start_km']:.3f} – {r['end_km']:.3f}"])
+        feats.append({"c": _latlng(geom), "t": tiprows,
+                      "style": {"color": colour.get(str(cat), "#777") if pd.notna(cat) else "#777"}})
+    fg = group(L("stretches"))
+    fg.add_child(_macro(f"bgGeo.lines({fg.get_name()}, {_js_json(feats)}, "
+                        f"{_js_json({'weight': 7, 'opacity': 0.75})});"))
+
+    # ---------------------------------------------------------------- gaps, overlaps, problems
+    gap_feats = [{"c": _latlng(r.geometry), "t": [["", L("gap_layer")], [L("chainage_km"),
+                  f"{r.start_km:.3f} – {r.end_km:.3f}"], [L("length_km"), f"{r.length_km:.3f}"]]}
+                 for r in cov.gaps.itertuples() if r.geometry is not None]
+    fg = group(L("gap_layer"))
+    fg.add_child(_macro(f"bgGeo.lines({fg.get_name()}, {_js_json(gap_feats)}, "
+                        f"{_js_json({'color': GAP_COLOUR, 'weight': 9, 'dashArray': '10 8', 'opacity': 0.95})});"))
+    ov_feats = [{"c": _latlng(r.geometry), "t": [["", L("overlap_layer")], [L("assignment_id"), _txt(r.assignment_ids)],
+                 [L("chainage_km"), f"{r.start_km:.3f} – {r.end_km:.3f}"], [L("length_km"), f"{r.length_km:.3f}"]]}
+                for r in cov.overlaps.itertuples() if r.geometry is not None]
+    fg = group(L("overlap_layer"))
+    fg.add_child(_macro(f"bgGeo.lines({fg.get_name()}, {_js_json(ov_feats)}, "
+                        f"{_js_json({'color': OVERLAP_COLOUR, 'weight': 12, 'opacity': 0.6})});"))
+    prob_lines, prob_pts = [], []
+    shown_elsewhere = {"gap", "overlap", "marker_unassigned"}  # they have their own layers and symbols
+    for r in issues.itertuples():
+        g = r.geometry
+        if g is None or g.is_empty or r.rule in shown_elsewhere:
+            continue
+        t = [[L("rule"), _txt(r.rule)], [L("severity"), _txt(r.severity)], [L("message"), _txt(r.message)]]
+        if g.geom_type == "Point":
+            prob_pts.append({"c": _latlng(g), "t": t, "style": {"radius": 11, "color": "#000", "weight": 2,
+                                                                 "fill": False, "dashArray": "3 3"}})
+        elif g.geom_type in ("LineString", "MultiLineString"):
+            prob_lines.append({"c": _latlng(g), "t": t})
+    fg = group(L("problem_layer"), show=True)
+    fg.add_child(_macro(f"bgGeo.lines({fg.get_name()}, {_js_json(prob_lines)}, "
+                        f"{_js_json({'color': '#000', 'weight': 3, 'dashArray': '2 6', 'opacity': 0.9})});"
+                        f"bgGeo.points({fg.get_name()}, {_js_json(prob_pts)}, {mapname});"))
+
+    # ---------------------------------------------------------------- markers
+    mk = cov.markers
+    pts = []
+    if show_markers and not mk.empty:
+        for r in mk.itertuples():
+            kind = r.kind if isinstance(r.kind, str) else "single"
+            carers = list(r.carers)
+            t = [[L("marker_id"), _txt(r.marker_id)], [L("kind"), L(kind)],
+                 [L("emplaced_by"), L(r.emplaced_by) if isinstance(r.emplaced_by, str) else "—"],
+                 [L("chainage_km"), f"{r.chainage_km:.3f}" if np.isfinite(r.chainage_km) else "—"],
+                 [L("carers"), _txt(carers) if carers else L("no_carer")]]
+            radius = KIND_RADIUS.get(kind, 5)
+            if not carers:  # a wide dashed red ring: "nobody looks after this marker"
+                pts.append({"c": _latlng(r.geometry), "t": t, "style": {
+                    "radius": radius + 6, "color": GAP_COLOUR, "weight": 3, "fill": False, "dashArray": "4 3"}})
+            pts.append({"c": _latlng(r.geometry), "t": t, "k": [str(r.marker_id), str(r.number)],
+                        "style": {"radius": radius, "weight": 2, "color": "#1b1b1b",
+                                  "fillColor": SIDE_COLOUR.get(str(r.emplaced_by), "#BBBBBB"), "fillOpacity": 0.95}})
+    fg = group(L("marker_layer"))
+    search_ph = "Tìm số mốc…" if lang == "vi" else "Find marker…"
+    not_found = "Không có mốc này" if lang == "vi" else "No such marker"
+    fg.add_child(_macro(f"var idx_{fg.get_name()} = bgGeo.points({fg.get_name()}, {_js_json(pts)}, {mapname});"
+                        f"bgGeo.search({mapname}, idx_{fg.get_name()}, {_js_json(search_ph)}, "
+                        f"{_js_json(not_found)});"))
+
+    # ---------------------------------------------------------------- legend and controls
+    sides = sorted({str(s) for s in mk["emplaced_by"].dropna()}) if not mk.empty else []
+    kinds = [k for k in KIND_RADIUS if not mk.empty and k in set(mk["kind"])]
+    legend = [
+        [L(color_by), [[colour[c], c, "line"] for c in cats]],
+        [L("border"), [["#111", L("border"), "line"], [GAP_COLOUR, L("gap_layer"), "dash"],
+                       [OVERLAP_COLOUR, L("overlap_layer"), "line"]]],
+        [L("emplaced_by"), [[SIDE_COLOUR.get(s, "#BBBBBB"), L(s), "dot", "#1b1b1b"] for s in sides]],
+        [L("marker_layer"), [["#fff", f"{L(k)} (r = {KIND_RADIUS[k]:g})", "dot", "#1b1b1b"] for k in kinds]
+         + [["#fff", L("no_carer"), "ring", GAP_COLOUR]]],
+    ]
+    s = cov.summary()
+    head = (f"{L('legend_title')} — {s['covered_km']:.3f} / {s['total_km']:.3f} km ({s['percent']:.1f} %)"
+            + (f"; {s['official_covered_km']:.3f} / {s['official_km']:.3f} km {'chính thức' if lang == 'vi' else 'official'}"
+               if s["official_km"] is not None and s["official_covered_km"] is not None else ""))
+    measure = "Đo khoảng cách" if lang == "vi" else "Measure"
+    clear = "bấm lên bản đồ" if lang == "vi" else "click on the map"
+    m.add_child(_macro(f"bgGeo.legend({mapname}, {_js_json(head)}, {_js_json(legend)});"
+                       f"bgGeo.measure({mapname}, {_js_json(measure)}, {_js_json(clear)});"
+                       f"bgGeo.fullscreen({mapname}, {_js_json('Toàn màn hình' if lang == 'vi' else 'Full screen')});"
+                       f"{mapname}.attributionControl.addAttribution({_js_json(attribution)});"))
+    folium.LayerControl(collapsed=True).add_to(m)
+    return m
+
+
+def save_map(m: Any, path: str | Path) -> Path:
+    """Write the map as one HTML file, atomically (a temporary file in the same folder, then a rename)."""
+    path = Path(path)
+    html = m.get_root().render()
+    with atomic_path(path) as tmp:
+        tmp.write_text(html, encoding="utf-8")
+    return path
