@@ -8,12 +8,14 @@
 from __future__ import annotations
 
 from . import datasets
+from .coverage import Coverage, coverage  # binds bg.coverage to the function, not the submodule
 from .crs import parse_dms
 from .dataset import Dataset
 from .errors import BienGioiError, CRSError, InputError, OutputError, ReferencingError
 from .io import read_admin, read_assignments, read_border, read_dataset, read_markers, write_geojson
 from .referencing import Border, Calibration
 from .schema import parse_marker_id
+from .validation import validate
 
 __version__ = "0.1.0"
 
@@ -36,21 +38,14 @@ __all__ = [
     "parse_marker_id",
     "datasets",
     "coverage",
+    "Coverage",
     "validate",
     "coverage_map",
     "__version__",
 ]
 
 
-def __getattr__(name: str):  # lazy: coverage/validation/maps pull in more than a reader needs
-    if name == "coverage":
-        from .coverage import coverage
-
-        return coverage
-    if name == "validate":
-        from .validation import validate
-
-        return validate
+def __getattr__(name: str):  # lazy: folium is imported only when a map is drawn
     if name == "coverage_map":
         from .maps import coverage_map
 
