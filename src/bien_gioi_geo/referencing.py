@@ -59,7 +59,11 @@ GEOD = pyproj.Geod(ellps="WGS84")
 _EQUAL_M = 1e-9  # positions closer than this along a segment are the vertex itself
 _LONG_SEGMENT_M = 50_000.0  # segments longer than this are candidates for every point (their TM image bends)
 _CHUNK = 250_000  # points per batch in locate (bounds memory)
-_BRUTE_FORCE_SEGMENTS = 16  # up to this many segments, measuring all of them beats building an index
+_BRUTE_FORCE_SEGMENTS = 16
+_SAMPLE_SPACING_M = 100.0  # length of the line pieces whose middle points the k-d tree holds (TM metres)
+_MAX_SAMPLES = 2_000_000  # the spacing grows for very long lines to keep the index below this size
+_K_SAMPLES = 8  # pieces looked at per point before falling back to the STRtree
+_WORKERS = -1  # threads for the k-d query (-1: all cores); set bien_gioi_geo.referencing._WORKERS = 1 for one  # up to this many segments, measuring all of them beats building an index
 
 
 # --------------------------------------------------------------------------------------------------- calibration
@@ -522,18 +526,22 @@ class Border:
             segment[sel] = seg
             part[sel] = self._seg["part"][seg]
             ambiguous[sel] = amb
-        out = pd.DataFrame({"chainage_km": res["chainage_km"]}, index=index)
         cal = self.calibration
-        out["official_km"] = cal.to_official(res["chainage_km"]) if cal is not None else np.nan
-        out["offset_m"] = res["offset_m"]
-        out["distance_m"] = np.abs(res["offset_m"])
-        side = np.where(res["offset_m"] > 0, self.left or "", np.where(res["offset_m"] < 0, self.right or "", ""))
-        out["side"] = pd.array([str(s) if s else None for s in side], dtype=object)
-        out["part"] = pd.array(np.where(part >= 0, part, 0), dtype="Int64")
-        out["segment"] = pd.array(np.where(segment >= 0, segment, 0), dtype="Int64")
-        out.loc[part < 0, ["part", "segment"]] = pd.NA
-        out["ambiguous"] = ambiguous
-        out["alt_chainage_km"] = res["alt_chainage_km"]
+        side = np.full(n, None, dtype=object)
+        side[res["offset_m"] > 0] = self.left
+        side[res["offset_m"] < 0] = self.right
+        missing = part < 0
+        out = pd.DataFrame({
+            "chainage_km": res["chainage_km"],
+            "official_km": cal.to_official(res["chainage_km"]) if cal is not None else np.full(n, np.nan),
+            "offset_m": res["offset_m"],
+            "distance_m": np.abs(res["offset_m"]),
+            "side": side,
+            "part": pd.arrays.IntegerArray(np.where(missing, 0, part), missing),
+            "segment": pd.arrays.IntegerArray(np.where(missing, 0, segment), missing),
+            "ambiguous": ambiguous,
+            "alt_chainage_km": res["alt_chainage_km"],
+        }, index=index)
         out.attrs["chainage"] = self.chainage_note
         return out
 
@@ -589,35 +597,75 @@ class Border:
                 lon, lat = to_wgs84(lon, lat, src)
         return index, lon, lat
 
-    def _candidates(self, lon: np.ndarray, lat: np.ndarray, ambiguity_m: float) -> tuple[np.ndarray, np.ndarray]:
-        """Pairs (point index, segment index) to measure: the planar-nearest segment and all segments within
-        ``ambiguity_m`` (+0.5 %) of it, plus long segments."""
+    @cached_property
+    def _samples(self) -> tuple[Any, np.ndarray, np.ndarray, float, np.ndarray]:
+        """The index behind :meth:`locate`: each part is cut into pieces of at most ``h`` metres of TM length
+        (``h`` = 100 m, more for very long lines); a k-d tree holds the middle point of each piece. Every point of
+        a piece is within ``h/2`` of its sample. Returns the tree, the first and last segment of each piece,
+        ``h`` and the segments' TM end points."""
+        from scipy.spatial import cKDTree
+
+        tm, _, _ = self._frame
+        s = self._seg
+        ax, ay = tm.transform(s["ax"], s["ay"])
+        bx, by = tm.transform(s["bx"], s["by"])
+        ab = np.column_stack([ax, ay, bx, by])
+        tm_len = np.hypot(bx - ax, by - ay)
+        h = max(_SAMPLE_SPACING_M, float(tm_len.sum()) / _MAX_SAMPLES)
+        xs, ys, lo, hi = [], [], [], []
+        for k in range(self.n_parts):
+            idx = np.flatnonzero(s["part"] == k)
+            ln = tm_len[idx]
+            c0 = np.concatenate([[0.0], np.cumsum(ln)[:-1]])
+            c1 = c0 + ln
+            total = float(c1[-1])
+            m = max(1, int(np.ceil(total / h)))
+            edges = np.linspace(0.0, total, m + 1)
+            mid = (edges[:-1] + edges[1:]) / 2
+            j = np.clip(np.searchsorted(c0, mid, side="right") - 1, 0, len(idx) - 1)
+            t = np.where(ln[j] > 0, (mid - c0[j]) / np.where(ln[j] > 0, ln[j], 1.0), 0.0)
+            xs.append(ax[idx][j] + t * (bx - ax)[idx][j])
+            ys.append(ay[idx][j] + t * (by - ay)[idx][j])
+            first = np.clip(np.searchsorted(c1, edges[:-1], side="right"), 0, len(idx) - 1)
+            last = np.clip(np.searchsorted(c0, edges[1:], side="left") - 1, 0, len(idx) - 1)
+            last = np.maximum(last, first)
+            lo.append(idx[first])
+            hi.append(idx[last])
+        tree = cKDTree(np.column_stack([np.concatenate(xs), np.concatenate(ys)]))
+        return tree, np.concatenate(lo), np.concatenate(hi), h, ab
+
+    def _candidates(self, lon: np.ndarray, lat: np.ndarray,
+                    ambiguity_m: float) -> tuple[np.ndarray, np.ndarray, None, None]:
+        """Pairs (point index, segment index) to measure geodesically, for the general path: the STRtree's
+        planar-nearest segment and every segment within 0.5 % + ``ambiguity_m`` + 1 m of it (or every segment, with
+        no frame or outside it), plus the long segments whose TM image bends."""
         tm, tree, long_idx = self._frame
         n = len(lon)
         if tree is None:
-            pi = np.repeat(np.arange(n), len(long_idx))
-            si = np.tile(long_idx, n)
-            return pi, si
-        px, py = tm.transform(lon, lat)
-        pts = shapely.points(px, py)
+            return np.repeat(np.arange(n), len(long_idx)), np.tile(long_idx, n), None, None
+        px, py = (np.asarray(v, dtype=float) for v in tm.transform(lon, lat))
         finite = np.isfinite(px) & np.isfinite(py)
-        (pi0, si0), dist = tree.query_nearest(pts, return_distance=True, all_matches=False)
-        reach = np.full(n, np.inf)
-        reach[pi0] = dist * 1.005 + ambiguity_m + 1.0
-        pi, si = tree.query(pts, predicate="dwithin", distance=np.where(finite, reach, 0.0))
-        if len(long_idx):
-            pi = np.concatenate([pi, np.repeat(np.arange(n), len(long_idx))])
-            si = np.concatenate([si, np.tile(long_idx, n)])
+        ok = np.flatnonzero(finite)
+        pts = shapely.points(px[ok], py[ok])
+        (q0, _), dist = tree.query_nearest(pts, return_distance=True, all_matches=False)
+        reach = np.empty(len(pts))
+        reach[q0] = dist * 1.005 + ambiguity_m + 1.0
+        q1, s1 = tree.query(pts, predicate="dwithin", distance=reach)
+        pi, si = ok[q1], s1
         bad = np.flatnonzero(~finite)
-        if len(bad):  # outside the TM frame's reach: every segment is a candidate (rare, far points)
+        if len(bad):  # outside the TM frame's reach: every segment is a candidate (rare, very far points)
             nseg = len(self._seg["len"])
             pi = np.concatenate([pi, np.repeat(bad, nseg)])
             si = np.concatenate([si, np.tile(np.arange(nseg), len(bad))])
-        return pi, si
+        if len(long_idx):
+            pi = np.concatenate([pi, np.repeat(np.arange(n), len(long_idx))])
+            si = np.concatenate([si, np.tile(long_idx, n)])
+        return pi, si, None, None
 
-    def _locate_lonlat(self, lon: np.ndarray, lat: np.ndarray, ambiguity_m: float) -> tuple[np.ndarray, ...]:
+    def _geodesic(self, pi: np.ndarray, si: np.ndarray, lon: np.ndarray,
+                  lat: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For each pair: geodesic distance to the segment (m), signed offset (m, + right) and chainage (m)."""
         s = self._seg
-        pi, si = self._candidates(lon, lat, ambiguity_m)
         az_ap, _, s_ap = GEOD.inv(s["ax"][si], s["ay"][si], lon[pi], lat[pi])
         theta = np.radians(np.asarray(az_ap) - s["az"][si])
         s_ap = np.asarray(s_ap)
@@ -630,43 +678,109 @@ class Border:
         dist = np.where(behind, s_ap, np.where(beyond, np.hypot(along - seglen, cross), np.abs(cross)))
         along_c = np.clip(along, 0.0, seglen)
         off = np.where(behind | beyond, np.sign(cross) * dist, cross)
-        # zero-length segments: point distance from A, no side
-        zero = seglen <= 0
+        zero = seglen <= 0  # zero-length segments: the distance from A
         if zero.any():
             along_c[zero] = 0.0
             off[zero] = np.sign(cross[zero]) * s_ap[zero]
             dist[zero] = s_ap[zero]
-        chain_m = s["start"][si] + along_c
-        # best candidate per point: smallest distance, ties to the smaller chainage
-        order = np.lexsort((chain_m, dist, pi))
-        pi_o = pi[order]
-        first = np.concatenate([[True], pi_o[1:] != pi_o[:-1]])
-        best = order[first]
+        return dist, off, s["start"][si] + along_c
+
+    def _locate_lonlat(self, lon: np.ndarray, lat: np.ndarray, ambiguity_m: float) -> tuple[np.ndarray, ...]:
+        """chainage (km), offset (m, + left), segment, ambiguous, alt_chainage_km for each point."""
         n = len(lon)
+        tm, tree, long_idx = self._frame
+        if tree is None or len(long_idx):
+            return self._locate_pairs(lon, lat, ambiguity_m, np.arange(n))
+        s = self._seg
+        kd, lo_seg, hi_seg, h, ab = self._samples
+        px, py = (np.asarray(v, dtype=float) for v in tm.transform(lon, lat))
+        finite = np.isfinite(px) & np.isfinite(py)
+        xy = np.column_stack([np.where(finite, px, 0.0), np.where(finite, py, 0.0)])
+        # query in spatial order (neighbouring queries walk the same branches of the tree), then restore order
+        order = np.lexsort((xy[:, 1] // 2000.0, xy[:, 0] // 2000.0))
+        dk = np.empty((n, _K_SAMPLES))
+        ik = np.empty((n, _K_SAMPLES), dtype=np.int64)
+        dk[order], ik[order] = kd.query(xy[order], k=_K_SAMPLES, workers=_WORKERS)
+        # the nearest segment lies on a piece whose sample is within r0 + h/2 (r0: the nearest sample's distance,
+        # an upper bound of the distance to the line); ambiguity_m more keeps the nearly-nearest ones too
+        found = dk <= dk[:, :1] + h / 2 + ambiguity_m + 1.0
+        fast = ~found[:, -1] & finite  # the others may have more pieces in reach than were returned
+        r, c = np.nonzero(found & fast[:, None])  # row-major: sorted by point
+        j = ik[r, c]
+        cnt = hi_seg[j] - lo_seg[j] + 1
+        pr = np.repeat(r, cnt)
+        ps = np.repeat(lo_seg[j], cnt) + (np.arange(int(cnt.sum())) - np.repeat(np.cumsum(cnt) - cnt, cnt))
+        x0, y0, x1, y1 = ab[ps].T
+        vx, vy = x1 - x0, y1 - y0
+        vv = vx * vx + vy * vy
+        qx, qy = xy[pr, 0], xy[pr, 1]
+        t = np.clip(((qx - x0) * vx + (qy - y0) * vy) / np.where(vv > 0, vv, 1.0), 0.0, 1.0)
+        dp = np.hypot(qx - (x0 + t * vx), qy - (y0 + t * vy))
+        starts = np.flatnonzero(np.concatenate([[True], pr[1:] != pr[:-1]])) if len(pr) else pr
+        dmin_p = np.full(n, np.inf)
+        if len(pr):
+            dmin_p[pr[starts]] = np.minimum.reduceat(dp, starts)
+        # geodesic step: the planar-nearest segment and any as near (0.1 % + 0.1 m: ties at joints; TM is conformal
+        # and these segments are short, so planar and geodesic nearest agree far closer than that)
+        g = np.flatnonzero(dp <= dmin_p[pr] * 1.001 + 0.1)
+        gpi, gsi = pr[g], ps[g]
+        dist, off, chain_m = self._geodesic(gpi, gsi, lon, lat)
+        o = np.lexsort((chain_m, dist, gpi))
+        best = o[np.concatenate([[True], gpi[o][1:] != gpi[o][:-1]])] if len(o) else o
         ch = np.full(n, np.nan)
         offset = np.full(n, np.nan)
         seg = np.zeros(n, dtype=np.int64)
-        bp = pi[best]
-        ch[bp] = chain_m[best]
-        offset[bp] = -off[best]  # positive on the left
-        seg[bp] = si[best]
-        # ambiguity: a candidate almost as near whose chainage is far from the chosen one
+        bp = gpi[best]
+        ch[bp], offset[bp], seg[bp] = chain_m[best], -off[best], gsi[best]
+        # ambiguity from the planar candidates: another stretch almost as near, far away along the line
+        chainE = s["start"][ps] + t * s["len"][ps]
+        jump = (dp <= dmin_p[pr] + ambiguity_m) & (
+            np.abs(chainE - ch[pr]) > 2.0 * (dp + dmin_p[pr]) + ambiguity_m)
+        amb = np.zeros(n, dtype=bool)
+        alt = np.full(n, np.nan)
+        if jump.any():
+            ji = np.flatnonzero(jump)
+            amb[pr[ji]] = True
+            far = np.abs(chainE[ji] - ch[pr[ji]])  # report the alternative farthest in chainage
+            ji = ji[np.lexsort((-far, pr[ji]))]
+            keep = np.concatenate([[True], pr[ji][1:] != pr[ji][:-1]])
+            alt[pr[ji[keep]]] = chainE[ji[keep]] / 1000.0
+        ch /= 1000.0
+        slow = np.flatnonzero(~fast)
+        if len(slow):  # far from the line (or outside the frame): the exact STRtree search
+            res = self._locate_pairs(lon[slow], lat[slow], ambiguity_m, slow)
+            ch[slow], offset[slow], seg[slow], amb[slow], alt[slow] = res
+        return ch, offset, seg, amb, alt
+
+    def _locate_pairs(self, lon: np.ndarray, lat: np.ndarray, ambiguity_m: float,
+                      _index: np.ndarray) -> tuple[np.ndarray, ...]:
+        """The general path: candidate pairs from the STRtree (or every segment), measured geodesically."""
+        s = self._seg
+        n = len(lon)
+        gpi, gsi, _, _ = self._candidates(lon, lat, ambiguity_m)
+        dist, off, chain_m = self._geodesic(gpi, gsi, lon, lat)
+        order = np.lexsort((chain_m, dist, gpi))
+        pi_o = gpi[order]
+        best = order[np.concatenate([[True], pi_o[1:] != pi_o[:-1]])] if len(order) else order
+        ch = np.full(n, np.nan)
+        offset = np.full(n, np.nan)
+        seg = np.zeros(n, dtype=np.int64)
         dmin = np.full(n, np.nan)
-        dmin[bp] = dist[best]
-        near = dist <= dmin[pi] + ambiguity_m
-        jump = np.abs(chain_m - ch[pi]) > 2.0 * (dist + dmin[pi]) + ambiguity_m
+        bp = gpi[best]
+        ch[bp], offset[bp], seg[bp], dmin[bp] = chain_m[best], -off[best], gsi[best], dist[best]
+        near = dist <= dmin[gpi] + ambiguity_m
+        jump = np.abs(chain_m - ch[gpi]) > 2.0 * (dist + dmin[gpi]) + ambiguity_m
         cand = near & jump
         amb = np.zeros(n, dtype=bool)
         alt = np.full(n, np.nan)
         if cand.any():
             ci = np.flatnonzero(cand)
-            amb[pi[ci]] = True
-            # report the alternative farthest in chainage
-            far = np.abs(chain_m[ci] - ch[pi[ci]])
-            o2 = np.lexsort((-far, pi[ci]))
-            ci = ci[o2]
-            keep = np.concatenate([[True], pi[ci][1:] != pi[ci][:-1]])
-            alt[pi[ci[keep]]] = chain_m[ci[keep]] / 1000.0
+            amb[gpi[ci]] = True
+            far = np.abs(chain_m[ci] - ch[gpi[ci]])  # report the alternative farthest in chainage
+            ci = ci[np.lexsort((-far, gpi[ci]))]
+            keep = np.concatenate([[True], gpi[ci][1:] != gpi[ci][:-1]])
+            alt[gpi[ci[keep]]] = chain_m[ci[keep]] / 1000.0
+        del s
         return ch / 1000.0, offset, seg, amb, alt
 
     def locate_line(self, line: BaseGeometry) -> dict[str, float]:
