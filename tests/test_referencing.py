@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 import shapely
 from pyproj import Geod
-from shapely import LineString, MultiLineString, Point
+from shapely import LineString, Point
 
 import bien_gioi_geo as bg
 from bien_gioi_geo.referencing import GEOD

@@ -103,6 +103,7 @@ def cmd_coverage(args: argparse.Namespace) -> int:
 
 def cmd_map(args: argparse.Namespace) -> int:
     import bien_gioi_geo as bg
+
     from .maps import save_map
 
     ds = _load(args.path, args)
@@ -117,6 +118,7 @@ def cmd_map(args: argparse.Namespace) -> int:
 
 def cmd_convert(args: argparse.Namespace) -> int:
     import bien_gioi_geo as bg
+
     from .io import atomic_path
 
     src, dst = Path(args.input), Path(args.output)
@@ -127,8 +129,9 @@ def cmd_convert(args: argparse.Namespace) -> int:
     if dst.suffix.lower() in (".geojson", ".json"):
         bg.write_geojson(gdf, dst)
     elif dst.suffix.lower() == ".gpkg":
-        from .report import _flat
         import geopandas as gpd
+
+        from .report import _flat
 
         g = gpd.GeoDataFrame(_flat(gdf.drop(columns="geometry")), geometry=gdf.geometry.values, crs="EPSG:4326")
         with atomic_path(dst) as tmp:

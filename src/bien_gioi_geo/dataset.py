@@ -7,7 +7,6 @@ from functools import cached_property
 from typing import Any
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 
 from .crs import WGS84
@@ -166,6 +165,3 @@ class Dataset:
         return Dataset(dict(self.borders), self.markers.copy(), self.assignments.copy(),
                        None if self.admin is None else self.admin.copy(), name=self.name, meta=self.meta)
 
-
-def _nan_to_none(v: Any) -> Any:
-    return None if isinstance(v, float) and np.isnan(v) else v

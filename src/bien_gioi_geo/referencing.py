@@ -690,7 +690,7 @@ class Border:
         n = len(lon)
         tm, tree, long_idx = self._frame
         if tree is None or len(long_idx):
-            return self._locate_pairs(lon, lat, ambiguity_m, np.arange(n))
+            return self._locate_pairs(lon, lat, ambiguity_m)
         s = self._seg
         kd, lo_seg, hi_seg, h, ab = self._samples
         px, py = (np.asarray(v, dtype=float) for v in tm.transform(lon, lat))
@@ -748,14 +748,12 @@ class Border:
         ch /= 1000.0
         slow = np.flatnonzero(~fast)
         if len(slow):  # far from the line (or outside the frame): the exact STRtree search
-            res = self._locate_pairs(lon[slow], lat[slow], ambiguity_m, slow)
+            res = self._locate_pairs(lon[slow], lat[slow], ambiguity_m)
             ch[slow], offset[slow], seg[slow], amb[slow], alt[slow] = res
         return ch, offset, seg, amb, alt
 
-    def _locate_pairs(self, lon: np.ndarray, lat: np.ndarray, ambiguity_m: float,
-                      _index: np.ndarray) -> tuple[np.ndarray, ...]:
+    def _locate_pairs(self, lon: np.ndarray, lat: np.ndarray, ambiguity_m: float) -> tuple[np.ndarray, ...]:
         """The general path: candidate pairs from the STRtree (or every segment), measured geodesically."""
-        s = self._seg
         n = len(lon)
         gpi, gsi, _, _ = self._candidates(lon, lat, ambiguity_m)
         dist, off, chain_m = self._geodesic(gpi, gsi, lon, lat)
@@ -780,7 +778,6 @@ class Border:
             ci = ci[np.lexsort((-far, gpi[ci]))]
             keep = np.concatenate([[True], gpi[ci][1:] != gpi[ci][:-1]])
             alt[gpi[ci[keep]]] = chain_m[ci[keep]] / 1000.0
-        del s
         return ch / 1000.0, offset, seg, amb, alt
 
     def locate_line(self, line: BaseGeometry) -> dict[str, float]:

@@ -240,7 +240,7 @@ def _markers(ds: Dataset, cov: Coverage, out: _Issues, *, marker_tolerance_m: fl
     mn = cov.marker_numbers
     # off the line, with datum and swap diagnosis
     far = m[m["distance_m"] > marker_tolerance_m]
-    for idx, r in far.iterrows():
+    for _idx, r in far.iterrows():
         b = ds.borders[r["border_id"]]
         msg = f"marker {r['marker_id']!r} stands {r['distance_m']:.0f} m from the border (tolerance " \
               f"{marker_tolerance_m:g} m)"
@@ -257,7 +257,7 @@ def _markers(ds: Dataset, cov: Coverage, out: _Issues, *, marker_tolerance_m: fl
     cand = m[m["distance_m"] > datum_shift_min_m]
     if not cand.empty:
         lon, lat = to_wgs84(shapely.get_x(cand.geometry.values), shapely.get_y(cand.geometry.values), VN2000)
-        for (idx, r), lo, la in zip(cand.iterrows(), lon, lat, strict=True):
+        for (_idx, r), lo, la in zip(cand.iterrows(), lon, lat, strict=True):
             fixed = ds.borders[r["border_id"]].locate([(lo, la)])["distance_m"].iloc[0]
             if fixed < r["distance_m"] / 3 and fixed < marker_tolerance_m:
                 out.add("suspect_datum", "warning", f"marker {r['marker_id']!r} is {r['distance_m']:.0f} m from the "
