@@ -24,6 +24,7 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from . import intervals as iv
 from .crs import WGS84
@@ -43,12 +44,16 @@ def _marker_positions(ds: Dataset) -> tuple[dict[tuple[str, str], float], dict[s
     border_of: dict[str, str] = {}
     if m.empty:
         return pos, border_of
-    for (bid, number), rows in m.groupby(["border_id", "number"], sort=False):
-        pos[(bid, number)] = float(rows["chainage_km"].mean())
-        border_of.setdefault(number, bid)
-    for bid, mid, ch in zip(m["border_id"], m["marker_id"], m["chainage_km"], strict=True):
-        pos[(bid, mid)] = float(ch)
-        border_of.setdefault(mid, bid)
+    means = m.groupby(["border_id", "number"], sort=False)["chainage_km"].mean()
+    keys = means.index.tolist()
+    pos.update({(str(b), str(n)): v for (b, n), v in zip(keys, means.to_numpy(dtype=float).tolist(), strict=True)})
+    bids, mids = m["border_id"].tolist(), m["marker_id"].tolist()
+    pos.update({(str(b), str(i)): v for b, i, v in zip(bids, mids, m["chainage_km"].to_numpy(dtype=float).tolist(),
+                                                       strict=True)})
+    for b, n in reversed(keys):  # the first border a number appears on wins
+        border_of[str(n)] = str(b)
+    for b, i in zip(reversed(bids), reversed(mids), strict=True):
+        border_of[str(i)] = str(b)
     return pos, border_of
 
 
@@ -66,42 +71,39 @@ def resolve_intervals(ds: Dataset, *, chainage: str = "measured") -> pd.DataFram
     a = ds.assignments
     pos, border_of_marker = _marker_positions(ds)
     rows = []
+    lines: list[tuple[Any, str | None]] = []
     single = next(iter(ds.borders)) if len(ds.borders) == 1 else None
-    for i, r in zip(a.index, a.itertuples(index=False), strict=True):
-        rec: dict[str, Any] = {"row": i, "assignment_id": r.assignment_id, "stretch_by": r.stretch_by,
+    def col(name: str) -> list[Any]:  # plain Python lists: iterating pandas extension arrays is slow
+        return a[name].astype(object).tolist() if name in a else [None] * len(a)
+
+    cols = zip(a.index.tolist(), col("assignment_id"), col("stretch_by"), col("border_id"), col("from_marker"),
+               col("to_marker"), col("start_km"), col("end_km"), strict=True)
+    for i, aid, by, given_bid, fm, tm, sk, ek in cols:
+        rec: dict[str, Any] = {"row": i, "assignment_id": aid, "stretch_by": by,
                                "raw_start_km": np.nan, "raw_end_km": np.nan, "unresolved": None,
                                "max_offset_m": np.nan, "mean_offset_m": np.nan}
-        given_bid = getattr(r, "border_id", None)
         bid = given_bid if isinstance(given_bid, str) else single
-        if r.stretch_by == "markers":
+        if by == "markers":
             if bid is None:
-                bid = border_of_marker.get(r.from_marker) or border_of_marker.get(r.to_marker)
-            s = pos.get((bid, r.from_marker)) if bid else None
-            e = pos.get((bid, r.to_marker)) if bid else None
-            missing = [m for m, v in ((r.from_marker, s), (r.to_marker, e)) if v is None]
+                bid = border_of_marker.get(fm) or border_of_marker.get(tm)
+            s = pos.get((bid, fm)) if bid else None
+            e = pos.get((bid, tm)) if bid else None
+            missing = [m for m, v in ((fm, s), (tm, e)) if v is None]
             if missing:
                 rec["unresolved"] = f"unknown marker(s) {', '.join(map(repr, missing))}"
             else:
                 rec["raw_start_km"], rec["raw_end_km"] = s, e
-        elif r.stretch_by == "chainage":
+        elif by == "chainage":
             if bid is None:
                 rec["unresolved"] = "the dataset has several borders; give border_id for a stretch by chainage"
             else:
-                s, e = float(r.start_km), float(r.end_km)
+                s, e = float(sk), float(ek)
                 if chainage == "official":
                     b = ds.borders[bid]
                     s, e = float(b.to_measured(s)), float(b.to_measured(e))
                 rec["raw_start_km"], rec["raw_end_km"] = s, e
-        elif r.stretch_by == "line":
-            geom = r.geometry
-            if bid is None:
-                bid = ds.border_of(gpd.GeoSeries([geom], crs=WGS84)).iloc[0]
-            if bid not in ds.borders:
-                rec["unresolved"] = f"unknown border_id {bid!r}"
-            else:
-                loc = ds.borders[bid].locate_line(geom)
-                rec["raw_start_km"], rec["raw_end_km"] = loc["start_km"], loc["end_km"]
-                rec["max_offset_m"], rec["mean_offset_m"] = loc["max_offset_m"], loc["mean_offset_m"]
+        elif by == "line":
+            lines.append((i, bid))  # located below, all lines of a border at once
         else:
             rec["unresolved"] = "no stretch (markers only)"
         if bid is not None and bid not in ds.borders and rec["unresolved"] is None:
@@ -112,6 +114,8 @@ def resolve_intervals(ds: Dataset, *, chainage: str = "measured") -> pd.DataFram
                                      "raw_end_km", "unresolved", "max_offset_m", "mean_offset_m"])
     df = df.set_index("row")
     df.index.name = None
+    if lines:
+        _locate_lines(ds, df, lines)
     s = df["raw_start_km"].to_numpy(dtype=float)
     e = df["raw_end_km"].to_numpy(dtype=float)
     df["reversed"] = (s > e) & (df["stretch_by"] != "line")
@@ -132,6 +136,33 @@ def resolve_intervals(ds: Dataset, *, chainage: str = "measured") -> pd.DataFram
     df["official_start_km"] = off_s
     df["official_end_km"] = off_e
     return df
+
+
+def _locate_lines(ds: Dataset, df: pd.DataFrame, lines: list[tuple[Any, str | None]]) -> None:
+    """Resolve drawn stretches: locate all their vertices in one call per border; the interval spans the
+    smallest to the largest chainage of a line's vertices."""
+    a = ds.assignments
+    idx = [i for i, _ in lines]
+    geoms = gpd.GeoSeries(a.loc[idx].geometry.values, index=idx, crs=WGS84)
+    hint = pd.Series([b for _, b in lines], index=idx, dtype=object)
+    bids = ds.border_of(geoms, hint if hint.notna().any() else None)
+    for bid, sel in bids.groupby(bids, sort=False).groups.items():
+        if bid not in ds.borders:
+            df.loc[sel, "unresolved"] = f"unknown border_id {bid!r}"
+            df.loc[sel, "border_id"] = bid
+            continue
+        xy, owner = shapely.get_coordinates(geoms.loc[sel].values, return_index=True)
+        loc = ds.borders[bid].locate(xy)
+        t = pd.DataFrame({"row": np.asarray(sel)[owner], "ch": loc["chainage_km"].to_numpy(),
+                          "off": loc["offset_m"].to_numpy(), "absoff": loc["distance_m"].to_numpy()})
+        g = t.groupby("row", sort=False)
+        agg = pd.DataFrame({"s": g["ch"].min(), "e": g["ch"].max(), "mx": g["absoff"].max(),
+                            "mean": g["off"].mean()})
+        df.loc[agg.index, "raw_start_km"] = agg["s"].to_numpy()
+        df.loc[agg.index, "raw_end_km"] = agg["e"].to_numpy()
+        df.loc[agg.index, "max_offset_m"] = agg["mx"].to_numpy()
+        df.loc[agg.index, "mean_offset_m"] = agg["mean"].to_numpy()
+        df.loc[agg.index, "border_id"] = bid
 
 
 class Coverage:
@@ -190,39 +221,57 @@ class Coverage:
         return 100.0 * self.covered_km / self.total_km if self.total_km else float("nan")
 
     # ------------------------------------------------------------------ gaps & overlaps
-    def _markers_near(self, bid: str, km: float) -> str | None:
+    @cached_property
+    def _marker_chainages(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """Per border: marker numbers' mean chainages, sorted, and the numbers."""
         m = self.dataset.markers_located
+        out: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         if m.empty:
-            return None
-        m = m[m["border_id"] == bid]
-        if m.empty:
-            return None
-        g = m.groupby("number")["chainage_km"].mean()
-        before = g[g <= km + 1e-9]
-        after = g[g >= km - 1e-9]
-        left = before.idxmax() if not before.empty else None
-        right = after.idxmin() if not after.empty else None
-        if left is not None and right is not None and abs(g[left] - km) > abs(g[right] - km):
-            return str(right)
-        return str(left if left is not None else right)
+            return out
+        g = m.groupby(["border_id", "number"], sort=False)["chainage_km"].mean().reset_index()
+        for bid, rows in g.groupby("border_id", sort=False):
+            rows = rows[np.isfinite(rows["chainage_km"])].sort_values("chainage_km")
+            out[str(bid)] = (rows["chainage_km"].to_numpy(), rows["number"].to_numpy(dtype=object))
+        return out
+
+    def _markers_near(self, bid: str, km: np.ndarray) -> np.ndarray:
+        """The marker number nearest to each chainage on border ``bid`` (None without markers)."""
+        km = np.asarray(km, dtype=float)
+        ch, numbers = self._marker_chainages.get(bid, (np.empty(0), np.empty(0, dtype=object)))
+        if len(ch) == 0:
+            return np.full(len(km), None, dtype=object)
+        j = np.clip(np.searchsorted(ch, km), 1, len(ch) - 1) if len(ch) > 1 else np.zeros(len(km), dtype=int)
+        if len(ch) > 1:
+            j = np.where(np.abs(ch[j - 1] - km) <= np.abs(ch[j] - km), j - 1, j)
+        return numbers[j]
 
     def _stretch_frame(self, rows: list[dict[str, Any]]) -> gpd.GeoDataFrame:
         cols = ["border_id", "start_km", "end_km", "length_km", "official_start_km", "official_end_km",
                 "official_length_km", "from_marker_near", "to_marker_near"]
-        for r in rows:
-            b = self.dataset.borders[r["border_id"]]
-            r["length_km"] = r["end_km"] - r["start_km"]
-            if b.calibration is not None:
-                r["official_start_km"] = float(b.to_official(r["start_km"]))
-                r["official_end_km"] = float(b.to_official(r["end_km"]))
-                r["official_length_km"] = r["official_end_km"] - r["official_start_km"]
-            else:
-                r["official_start_km"] = r["official_end_km"] = r["official_length_km"] = np.nan
-            r["from_marker_near"] = self._markers_near(r["border_id"], r["start_km"])
-            r["to_marker_near"] = self._markers_near(r["border_id"], r["end_km"])
-            r["geometry"] = b.cut(r["start_km"], r["end_km"])
         extra = [c for c in (rows[0] if rows else {}) if c not in cols and c != "geometry"]
-        return gpd.GeoDataFrame(rows, columns=[*cols, *extra, "geometry"], geometry="geometry", crs=WGS84)
+        df = pd.DataFrame(rows, columns=["border_id", "start_km", "end_km", *extra])
+        df["start_km"] = df["start_km"].astype(float)
+        df["end_km"] = df["end_km"].astype(float)
+        df["length_km"] = df["end_km"] - df["start_km"]
+        for c in ("official_start_km", "official_end_km", "official_length_km"):
+            df[c] = np.nan
+        df["from_marker_near"] = pd.Series(dtype=object)
+        df["to_marker_near"] = pd.Series(dtype=object)
+        geoms = np.full(len(df), None, dtype=object)
+        for bid, sel in df.groupby("border_id", sort=False).groups.items():
+            b = self.dataset.borders[bid]
+            pos = df.index.get_indexer(sel)
+            s0 = df["start_km"].to_numpy()[pos]
+            s1 = df["end_km"].to_numpy()[pos]
+            if b.calibration is not None:
+                df.loc[sel, "official_start_km"] = np.atleast_1d(b.to_official(s0))
+                df.loc[sel, "official_end_km"] = np.atleast_1d(b.to_official(s1))
+            df.loc[sel, "from_marker_near"] = self._markers_near(bid, s0)
+            df.loc[sel, "to_marker_near"] = self._markers_near(bid, s1)
+            geoms[pos] = list(b.cut(s0, s1).values)
+        df["official_length_km"] = df["official_end_km"] - df["official_start_km"]
+        return gpd.GeoDataFrame(df[[*cols, *extra]], geometry=gpd.GeoSeries(geoms, index=df.index, crs=WGS84),
+                                crs=WGS84)
 
     @cached_property
     def gaps(self) -> gpd.GeoDataFrame:
@@ -319,14 +368,17 @@ class Coverage:
         g = m.groupby("number", sort=False)
         df = pd.DataFrame({
             "border_id": g["border_id"].first(),
-            "kind": g["kind"].agg(lambda s: s.mode().iloc[0] if not s.mode().empty else None),
-            "emplaced_by": g["emplaced_by"].agg(lambda s: s.mode().iloc[0] if not s.mode().empty else None),
+            "kind": g["kind"].first(),
+            "emplaced_by": g["emplaced_by"].first(),
             "posts": g.size(),
             "chainage_km": g["chainage_km"].mean(),
             "main_number": g["main_number"].first(),
             "aux": g["aux"].first(),
-            "carers": g["carers"].agg(lambda s: list(dict.fromkeys(x for lst in s for x in lst))),
         })
+        carers: dict[str, dict[str, None]] = {}
+        for number, lst in zip(m["number"].tolist(), m["carers"].tolist(), strict=True):
+            carers.setdefault(number, {}).update(dict.fromkeys(lst))
+        df["carers"] = [list(carers[n]) for n in df.index]
         df["n_carers"] = df["carers"].map(len)
         df["self_managed"] = df["n_carers"] > 0
         return df.sort_values(["main_number", "aux"])

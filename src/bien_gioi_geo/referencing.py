@@ -285,7 +285,7 @@ class Border:
         return {"ax": a[:, 0], "ay": a[:, 1], "bx": b[:, 0], "by": b[:, 1], "part": part,
                 "az": np.asarray(az, dtype=float), "len": length, "start": start, "vertex": vertex_index}
 
-    @property
+    @cached_property
     def length_m(self) -> float:
         """Geodesic length of the drawn line on WGS 84 (metres); gaps between parts count zero."""
         return float(self._seg["len"].sum())
@@ -298,12 +298,7 @@ class Border:
     @cached_property
     def part_ranges_km(self) -> list[tuple[float, float]]:
         """Chainage range ``(start_km, end_km)`` of each part; consecutive parts touch (gaps have zero length)."""
-        s = self._seg
-        out = []
-        for k in range(self.n_parts):
-            sel = s["part"] == k
-            out.append((float(s["start"][sel][0] / 1000), float((s["start"][sel][-1] + s["len"][sel][-1]) / 1000)))
-        return out
+        return [(float(v[0] / 1000), float(v[-1] / 1000)) for v, _ in self._part_index]
 
     @cached_property
     def gaps(self) -> gpd.GeoDataFrame:
@@ -328,13 +323,7 @@ class Border:
     @property
     def vertex_chainage_km(self) -> np.ndarray:
         """Chainage (km) of every vertex, parts in order."""
-        s = self._seg
-        out = []
-        for k in range(self.n_parts):
-            sel = s["part"] == k
-            st = s["start"][sel]
-            out.append(np.concatenate([st, [st[-1] + s["len"][sel][-1]]]))
-        return np.concatenate(out) / 1000.0
+        return np.concatenate([v for v, _ in self._part_index]) / 1000.0
 
     def __repr__(self) -> str:
         name = f" {self.name!r}" if self.name else ""
@@ -878,11 +867,47 @@ class Border:
         if official:
             a = np.asarray(self.to_measured(a), dtype=float)
             b = np.asarray(self.to_measured(b), dtype=float)
-        geoms = [self._cut_one(x, y) for x, y in zip(a, b, strict=True)]
         if scalar:
-            return geoms[0]
+            return self._cut_one(float(a[0]), float(b[0]))
+        geoms = self._cut_many(a, b) if self.n_parts == 1 else \
+            [self._cut_one(x, y) for x, y in zip(a, b, strict=True)]
         index = start_km.index if isinstance(start_km, pd.Series) else None
         return gpd.GeoSeries(geoms, crs=WGS84, index=index)
+
+    def _cut_many(self, a_km: np.ndarray, b_km: np.ndarray) -> np.ndarray:
+        """Vectorised :meth:`cut` for a one-part border (same rules as :meth:`_cut_one`)."""
+        n = len(a_km)
+        out = np.empty(n, dtype=object)
+        nan = ~(np.isfinite(a_km) & np.isfinite(b_km))
+        out[nan] = shapely.from_wkt("LINESTRING EMPTY")
+        total = self.length_m
+        a = np.clip(np.where(nan, 0.0, a_km) * 1000.0, 0.0, total)
+        b = np.clip(np.where(nan, 0.0, b_km) * 1000.0, 0.0, total)
+        lo, hi = np.minimum(a, b), np.maximum(a, b)
+        lon0, lat0, _ = self._position(lo)
+        lon1, lat1, _ = self._position(hi)
+        point = ~nan & (lo == hi)
+        out[point] = shapely.points(lon0[point], lat0[point])
+        line = np.flatnonzero(~nan & (lo < hi))
+        if len(line):
+            vch, _ = self._part_index[0]
+            p = self._parts[0]
+            i0 = np.searchsorted(vch, lo[line] + _EQUAL_M, side="right")
+            i1 = np.maximum(np.searchsorted(vch, hi[line] - _EQUAL_M, side="left"), i0)
+            inner = i1 - i0
+            count = inner + 2
+            first = np.concatenate([[0], np.cumsum(count)[:-1]])
+            coords = np.empty((int(count.sum()), 2))
+            coords[first] = np.column_stack([lon0[line], lat0[line]])
+            coords[first + count - 1] = np.column_stack([lon1[line], lat1[line]])
+            k = np.arange(int(inner.sum())) - np.repeat(np.cumsum(inner) - inner, inner)
+            coords[np.repeat(first + 1, inner) + k] = p[np.repeat(i0, inner) + k]
+            geoms = shapely.linestrings(coords, indices=np.repeat(np.arange(len(line)), count))
+            rev = a[line] > b[line]
+            if rev.any():
+                geoms[rev] = shapely.reverse(geoms[rev])
+            out[line] = geoms
+        return out
 
     def _cut_one(self, a_km: float, b_km: float) -> BaseGeometry:
         if not (math.isfinite(a_km) and math.isfinite(b_km)):
@@ -897,19 +922,19 @@ class Border:
         lo, hi = (b, a) if reverse else (a, b)
         pieces = []
         for k, p in enumerate(self._parts):
-            p0, p1 = self.part_ranges_km[k]
-            p0 *= 1000.0
-            p1 *= 1000.0
+            vch, first_seg = self._part_index[k]
+            p0, p1 = vch[0], vch[-1]
             if p1 <= lo or p0 >= hi or p1 == p0:
                 continue
             s0, s1 = max(lo, p0), min(hi, p1)
             if s1 <= s0:
                 continue
-            vch = self._vertex_m_of_part(k)
-            inner = (vch > s0 + _EQUAL_M) & (vch < s1 - _EQUAL_M)
+            # vertices strictly inside (s0, s1): a slice of the part, found by binary search
+            i0 = int(np.searchsorted(vch, s0 + _EQUAL_M, side="right"))
+            i1 = int(np.searchsorted(vch, s1 - _EQUAL_M, side="left"))
             start = self._point_in_part(k, s0)
             end = self._point_in_part(k, s1)
-            coords = np.vstack([start, p[inner], end])
+            coords = np.vstack([start, p[i0:i1], end])
             pieces.append(coords[::-1] if reverse else coords)
         if not pieces:
             lon, lat, _ = self._position(np.array([lo]))
@@ -920,17 +945,24 @@ class Border:
             return shapely.LineString(pieces[0])
         return shapely.MultiLineString([shapely.LineString(c) for c in pieces])
 
-    def _vertex_m_of_part(self, k: int) -> np.ndarray:
+    @cached_property
+    def _part_index(self) -> list[tuple[np.ndarray, int]]:
+        """For each part: the chainage (m) of its vertices and the index of its first segment."""
         s = self._seg
-        sel = s["part"] == k
-        st = s["start"][sel]
-        return np.concatenate([st, [st[-1] + s["len"][sel][-1]]])
+        out = []
+        first = 0
+        for p in self._parts:
+            nseg = len(p) - 1
+            st = s["start"][first:first + nseg]
+            out.append((np.concatenate([st, [st[-1] + s["len"][first + nseg - 1]]]), first))
+            first += nseg
+        return out
 
     def _point_in_part(self, k: int, m: float) -> np.ndarray:
         """Position at chainage ``m`` (metres) restricted to part ``k`` (so a gap end belongs to its own part)."""
         s = self._seg
-        idx = np.flatnonzero(s["part"] == k)
-        j = idx[np.clip(np.searchsorted(s["start"][idx], m, side="right") - 1, 0, len(idx) - 1)]
+        vch, first = self._part_index[k]
+        j = first + int(np.clip(np.searchsorted(vch, m, side="right") - 1, 0, len(vch) - 2))
         d = m - s["start"][j]
         if d <= _EQUAL_M:
             return np.array([s["ax"][j], s["ay"][j]])

@@ -57,8 +57,9 @@ def _tables(ds: Dataset, cov: Coverage, issues: gpd.GeoDataFrame, lang: str) -> 
     summary = cov.summary_table(lang)
     by_commune = cov.by("commune").reset_index() if "commune" in ds.assignments else pd.DataFrame()
     by_village = cov.by("village").reset_index() if "village" in ds.assignments else pd.DataFrame()
-    assign = cov.intervals.join(ds.assignments.drop(columns=["assignment_id", "geometry", "start_km", "end_km",
-                                                              "stretch_by"], errors="ignore"), rsuffix="_given")
+    given = ds.assignments.drop(columns=["assignment_id", "geometry", "stretch_by"], errors="ignore")
+    given = given.rename(columns={"start_km": "start_km_given", "end_km": "end_km_given"})
+    assign = cov.intervals.join(given.drop(columns=[c for c in given if c in cov.intervals]))
     return {"summary": summary, "by_commune": by_commune, "by_village": by_village,
             "assignments": nogeom(assign), "gaps": nogeom(cov.gaps), "overlaps": nogeom(cov.overlaps),
             "markers": nogeom(cov.markers), "problems": nogeom(issues)}

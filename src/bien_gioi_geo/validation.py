@@ -132,56 +132,84 @@ def validate(dataset: Dataset, *, cov: Coverage | None = None, marker_tolerance_
                 border_id=r.border_id, start_km=r.start_km, end_km=r.end_km, geometry=r.geometry)
 
     # ---------------------------------------------------------------- assignments
-    for idx, r in iv.iterrows():
-        aid = r["assignment_id"]
-        row = a.loc[idx]
-        bid = r["border_id"]
-        b = ds.borders.get(bid)
-        geom = b.cut(r["start_km"], r["end_km"]) if b is not None and np.isfinite(r["start_km"]) else None
-        named = [x for x in (row.get("from_marker"), row.get("to_marker")) if isinstance(x, str)]
-        unknown = [x for x in dict.fromkeys(named + list(row["markers"])) if x not in known
+    def stretch(r: Any) -> Any:  # the resolved stretch, drawn only for rows that have a problem
+        b = ds.borders.get(r["border_id"])
+        return b.cut(r["start_km"], r["end_km"]) if b is not None and np.isfinite(r["start_km"]) else None
+
+    t = iv.join(a.drop(columns=[c for c in iv.columns if c in a.columns]))
+    counts = [c for c in ("households", "people", "collectives", "individuals") if c in t]
+
+    def col(name: str) -> list[Any]:
+        return t[name].astype(object).tolist() if name in t else [None] * len(t)
+
+    # unknown markers: a pass over plain lists
+    for k, (aid, bid, fm, tm, lst, unres, by) in enumerate(zip(
+            col("assignment_id"), col("border_id"), col("from_marker"), col("to_marker"), col("markers"),
+            col("unresolved"), col("stretch_by"), strict=True)):
+        named = [x for x in (fm, tm) if isinstance(x, str)]
+        unknown = [x for x in dict.fromkeys(named + list(lst)) if x not in known
                    and parse_marker_id(x).number not in known]
         if unknown:
             out.add("unknown_marker", "error", f"assignment {aid!r} names marker(s) "
                     f"{', '.join(map(repr, unknown))} that are not in the markers table",
-                    assignment_ids=[aid], marker_ids=unknown, border_id=bid, geometry=geom)
-        elif isinstance(r["unresolved"], str) and r["stretch_by"] != "none":
-            out.add("unresolved_stretch", "error", f"assignment {aid!r}: {r['unresolved']}", assignment_ids=[aid],
+                    assignment_ids=[aid], marker_ids=unknown, border_id=bid, geometry=stretch(t.iloc[k]))
+        elif isinstance(unres, str) and by != "none":
+            out.add("unresolved_stretch", "error", f"assignment {aid!r}: {unres}", assignment_ids=[aid],
                     border_id=bid)
+    # the other rules: masks first, then a row each for the flagged ones only
+    length = t["length_km"].to_numpy(dtype=float)
+    declared = t["declared_km"].to_numpy(dtype=float) if "declared_km" in t else np.full(len(t), np.nan)
+    official = (t["official_end_km"] - t["official_start_km"]).to_numpy(dtype=float)
+    off_m = np.where(np.isfinite(official), np.abs(declared - official), np.inf) * 1000
+    mismatch = np.isfinite(declared) & np.isfinite(length) & (np.abs(declared - length) * 1000 > length_tolerance_m) \
+        & (off_m > length_tolerance_m)
+    neg = np.zeros(len(t), dtype=bool)
+    for c in counts:
+        neg = neg | (t[c].fillna(0) < 0).to_numpy(dtype=bool)
+    hh_pp = np.zeros(len(t), dtype=bool)
+    if "households" in t and "people" in t:
+        hh_pp = (t["households"].notna() & t["people"].notna()
+                 & (t["households"].fillna(0) > t["people"].fillna(0))).to_numpy(dtype=bool)
+    flagged = (t["reversed"].to_numpy(dtype=bool) | (t["out_of_range_km"].to_numpy(dtype=float) > 1e-6)
+               | ((t["stretch_by"] == "line").to_numpy() & (t["max_offset_m"].to_numpy(dtype=float)
+                                                            > assignment_tolerance_m))
+               | mismatch | neg | hh_pp)
+    for k in np.flatnonzero(flagged):
+        r = t.iloc[k]
+        aid, bid = r["assignment_id"], r["border_id"]
+        geom = stretch(r)
         if r["reversed"]:
-            given = (f"from marker {row['from_marker']!r} (km {r['raw_start_km']:.3f}) to {row['to_marker']!r} "
+            given = (f"from marker {r['from_marker']!r} (km {r['raw_start_km']:.3f}) to {r['to_marker']!r} "
                      f"(km {r['raw_end_km']:.3f})" if r["stretch_by"] == "markers"
-                     else f"start_km {row['start_km']:g} > end_km {row['end_km']:g}")
+                     else f"start_km {r['raw_start_km']:g} > end_km {r['raw_end_km']:g}")
             out.add("reversed_range", "error", f"assignment {aid!r}: {given}; the stretch runs against the "
-                    "border's direction (counted as its reverse for coverage)", assignment_ids=[aid], border_id=bid,
-                    start_km=r["start_km"], end_km=r["end_km"], geometry=geom)
-        if r["out_of_range_km"] > 1e-6 and b is not None:
+                    "border's direction (counted as its reverse for coverage)", assignment_ids=[aid],
+                    border_id=bid, start_km=r["start_km"], end_km=r["end_km"], geometry=geom)
+        if r["out_of_range_km"] > 1e-6 and bid in ds.borders:
             out.add("out_of_range", "error", f"assignment {aid!r}: km {min(r['raw_start_km'], r['raw_end_km']):.3f}–"
-                    f"{max(r['raw_start_km'], r['raw_end_km']):.3f} reaches {r['out_of_range_km']:.3f} km beyond "
-                    f"the border (0–{b.length_km:.3f} km); clipped for coverage", assignment_ids=[aid],
+                    f"{max(r['raw_start_km'], r['raw_end_km']):.3f} reaches {r['out_of_range_km']:.3f} km beyond the "
+                    f"border (0–{ds.borders[bid].length_km:.3f} km); clipped for coverage", assignment_ids=[aid],
                     border_id=bid, start_km=r["start_km"], end_km=r["end_km"], geometry=geom)
         if r["stretch_by"] == "line" and r["max_offset_m"] > assignment_tolerance_m:
+            b = ds.borders.get(bid)
             side = ""
             if b is not None and (b.left or b.right):
                 side = f", on the {b.left if r['mean_offset_m'] > 0 else b.right} side on average"
             out.add("assignment_off_line", "error", f"assignment {aid!r}: the drawn stretch strays up to "
                     f"{r['max_offset_m']:.0f} m from the border (tolerance {assignment_tolerance_m:g} m){side}",
                     assignment_ids=[aid], border_id=bid, start_km=r["start_km"], end_km=r["end_km"],
-                    geometry=row.geometry)
-        declared = row.get("declared_km")
-        if declared is not None and np.isfinite(declared) and np.isfinite(r["length_km"]):
-            off = r["official_end_km"] - r["official_start_km"]
-            ref, what = (off, "official") if np.isfinite(off) else (r["length_km"], "measured")
-            if abs(declared - ref) * 1000 > length_tolerance_m:
-                out.add("length_mismatch", "warning", f"assignment {aid!r}: declared {declared:.3f} km but its "
-                        f"stretch measures {ref:.3f} km ({what}); difference {abs(declared - ref) * 1000:.0f} m",
-                        assignment_ids=[aid], border_id=bid, start_km=r["start_km"], end_km=r["end_km"],
-                        geometry=geom)
-        bad = [f"{c} = {row[c]}" for c in ("households", "people", "collectives", "individuals")
-               if c in row and pd.notna(row[c]) and row[c] < 0]
-        if pd.notna(row.get("households")) and pd.notna(row.get("people")) and row["households"] > row["people"]:
-            bad.append(f"households ({row['households']}) > people ({row['people']})")
-        if bad:
+                    geometry=r["geometry"])
+        if mismatch[k]:
+            refs = [("measured", length[k])] + ([("official", official[k])] if np.isfinite(official[k]) else [])
+            what = " and ".join(f"{v:.3f} km {name}" for name, v in refs)
+            out.add("length_mismatch", "warning", f"assignment {aid!r}: declared {declared[k]:.3f} km but its "
+                    f"stretch measures {what}; off by at least "
+                    f"{min(abs(declared[k] - v) for _, v in refs) * 1000:.0f} m", assignment_ids=[aid],
+                    border_id=bid, start_km=r["start_km"], end_km=r["end_km"], geometry=geom)
+        if neg[k] or hh_pp[k]:
+            bad = [f"{c} = {r[c]}" for c in counts if pd.notna(r[c]) and r[c] < 0]
+            if hh_pp[k]:
+                bad.append(f"households ({r['households']}) > people ({r['people']})")
             out.add("bad_counts", "error", f"assignment {aid!r}: {'; '.join(bad)}", assignment_ids=[aid],
                     border_id=bid, geometry=geom)
     dup = a["assignment_id"][a["assignment_id"].duplicated(keep=False)]
@@ -217,16 +245,18 @@ def _names(a: pd.DataFrame, out: _Issues) -> None:
             continue
         orig = a.get(f"{col}_original")
         if orig is not None:
-            for aid, o, v in zip(a["assignment_id"], orig, a[col], strict=True):
+            for aid, o, v in zip(a["assignment_id"].tolist(), orig.tolist(), a[col].tolist(), strict=True):
                 if isinstance(o, str):
                     out.add("name_variant", "warning", f"assignment {aid!r}: {col} {v!r} was typed in decomposed "
                             "Unicode (NFD); read as the same name (NFC)", assignment_ids=[aid])
         groups: dict[str, set[str]] = defaultdict(set)
         ids: dict[str, list[str]] = defaultdict(list)
-        for aid, v in zip(a["assignment_id"], a[col], strict=True):
+        values = a[col].astype(object).tolist()
+        keys = {v: name_key(v) for v in set(values) if isinstance(v, str)}
+        for aid, v in zip(a["assignment_id"].tolist(), values, strict=True):
             if isinstance(v, str):
-                groups[name_key(v)].add(v)
-                ids[name_key(v)].append(aid)
+                groups[keys[v]].add(v)
+                ids[keys[v]].append(aid)
         for k, spellings in groups.items():
             if len(spellings) > 1:
                 out.add("name_variant", "warning", f"{col} spelled {len(spellings)} ways: "
@@ -265,43 +295,46 @@ def _markers(ds: Dataset, cov: Coverage, out: _Issues, *, marker_tolerance_m: fl
                         "VN-2000 coordinates read as WGS 84? Re-read them with crs='EPSG:4756' (or the province's "
                         "VN-2000 TM-3 zone, e.g. EPSG:9205, for grid coordinates)", marker_ids=[r["marker_id"]],
                         border_id=r["border_id"], geometry=r.geometry)
-    # carers
-    for number, r in mn.iterrows():
-        posts = m[m["number"] == number]
-        geom = posts.geometry.iloc[0]
-        if r["n_carers"] == 0:
-            out.add("marker_unassigned", "warning", f"marker {number!r} ({r['kind']}) has no self-management group",
-                    marker_ids=[number], border_id=r["border_id"], start_km=r["chainage_km"], end_km=r["chainage_km"],
-                    geometry=geom)
-        elif r["n_carers"] > 1:
+    # carers and posts, per marker number (thousands of markers: no per-number pandas lookups)
+    g = m.groupby("number", sort=False)
+    first_geom = g["geometry"].first().to_dict()
+    post = g["post"].agg(["count", "nunique", "min", "max"]).to_dict("index")
+    spread_m = ((g["chainage_km"].max() - g["chainage_km"].min()) * 1000).to_dict()
+    mids = m["marker_id"].to_numpy(dtype=object)
+    ids = {k: mids[v].tolist() for k, v in g.indices.items()}
+    for r in mn.reset_index().itertuples(index=False):
+        number = r.number
+        common = {"border_id": r.border_id, "start_km": r.chainage_km, "end_km": r.chainage_km,
+                  "geometry": first_geom[number]}
+        if r.n_carers == 0:
+            out.add("marker_unassigned", "warning", f"marker {number!r} ({r.kind}) has no self-management group",
+                    marker_ids=[number], **common)
+        elif r.n_carers > 1:
             out.add("marker_assigned_twice", "warning", f"marker {number!r} is looked after by "
-                    f"{', '.join(map(repr, r['carers']))}", marker_ids=[number], assignment_ids=r["carers"],
-                    border_id=r["border_id"], start_km=r["chainage_km"], end_km=r["chainage_km"], geometry=geom)
-        want = POSTS_BY_KIND.get(r["kind"])
-        post_ids = posts["post"].dropna().astype(int).tolist()
+                    f"{', '.join(map(repr, r.carers))}", marker_ids=[number], assignment_ids=r.carers, **common)
+        want = POSTS_BY_KIND.get(r.kind)
+        p = post[number]
         problem = None
-        if want is not None and r["posts"] != want:
-            problem = f"a {r['kind']} marker has {want} post(s), but {r['posts']} were found " \
-                      f"({', '.join(posts['marker_id'])})"
-        elif want and want > 1 and sorted(post_ids) != list(range(1, want + 1)):
-            problem = f"a {r['kind']} marker has posts (1)…({want}), found {', '.join(posts['marker_id'])}"
-        spread = (posts["chainage_km"].max() - posts["chainage_km"].min()) * 1000
-        if problem is None and np.isfinite(spread) and spread > post_spread_m:
-            problem = f"its posts are {spread:.0f} m apart along the line (more than {post_spread_m:g} m)"
+        if want is not None and r.posts != want:
+            problem = f"a {r.kind} marker has {want} post(s), but {r.posts} were found ({', '.join(ids[number])})"
+        elif want and want > 1 and not (p["count"] == want and p["nunique"] == want and p["min"] == 1
+                                        and p["max"] == want):
+            problem = f"a {r.kind} marker has posts (1)…({want}), found {', '.join(ids[number])}"
+        elif np.isfinite(spread_m[number]) and spread_m[number] > post_spread_m:
+            problem = f"its posts are {spread_m[number]:.0f} m apart along the line (more than {post_spread_m:g} m)"
         if problem:
-            out.add("marker_post_mismatch", "error", f"marker {number!r}: {problem}", marker_ids=list(posts["marker_id"]),
-                    border_id=r["border_id"], start_km=r["chainage_km"], end_km=r["chainage_km"], geometry=geom)
+            out.add("marker_post_mismatch", "error", f"marker {number!r}: {problem}", marker_ids=ids[number],
+                    **common)
     # order: numbers must increase along each border; markers off the longest increasing run are out of order
     for bid, grp in mn.groupby("border_id"):
         g = grp[np.isfinite(grp["chainage_km"])].sort_values("chainage_km")
-        keys = list(zip(g["main_number"], g["aux"], strict=True))
+        keys = list(zip(g["main_number"].tolist(), g["aux"].tolist(), strict=True))
         keep = _longest_increasing(keys)
-        for k, (number, r) in enumerate(g.iterrows()):
+        for k, (number, km) in enumerate(zip(g.index.tolist(), g["chainage_km"].tolist(), strict=True)):
             if k not in keep:
-                out.add("marker_order", "warning", f"marker {number!r} at km {r['chainage_km']:.3f} is out of order "
-                        "along the border (numbers should increase with chainage)", marker_ids=[number],
-                        border_id=bid, start_km=r["chainage_km"], end_km=r["chainage_km"],
-                        geometry=m[m["number"] == number].geometry.iloc[0])
+                out.add("marker_order", "warning", f"marker {number!r} at km {km:.3f} is out of order along the "
+                        "border (numbers should increase with chainage)", marker_ids=[number], border_id=bid,
+                        start_km=km, end_km=km, geometry=first_geom[number])
 
 
 def _longest_increasing(keys: list[tuple[int, int]]) -> set[int]:
