@@ -28,6 +28,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 from pyproj import Geod
 
@@ -192,22 +193,379 @@ def build_phong_tho(reference: Path, out: Path) -> None:
     }, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
 
+def _props(doc: dict) -> dict:
+    return {"illustrative": ILLUSTRATIVE, **doc}
+
+
+def build_vietnam(reference: Path, out: Path) -> None:
+    """Viet Nam's three land borders, oriented so that chainage (and marker numbers) grow away from the
+    Viet Nam–Laos–China tri-point: VN–CN west → east, VN–LA and VN–KH north → south."""
+    b = reference / "borders"
+    cn = gpd.read_file(b / "vn_cn_border.geojson")
+    la = gpd.read_file(b / "vn_la_border.geojson")
+    kh = gpd.read_file(b / "vn_kh_border.geojson")
+
+    def rounded(g):
+        return shapely.transform(g, lambda xy: np.round(xy, PRECISION))
+
+    cn_main = rounded(cn.geometry.iloc[0])
+    cn_tail = rounded(cn.geometry.iloc[2])  # Bắc Luân estuary to marker 1368 (MAPS.ME 2020 line)
+    rows = [
+        {"border_id": "VN-CN", "name": "Việt Nam – Trung Quốc", "left": "CN", "right": "VN",
+         "official_length_km": 1449.566, "source": ODBL + "; estuary tail: omim-data-borders 10.3.0rc2 (ODbL-1.0)",
+         "method": "shared edge of the geo-maps 10m polygons, gaps < 2 km bridged (part 1); Bắc Luân estuary tail "
+                   "from the MAPS.ME 2020 line (part 2, 1.5 m apart: a real gap, not bridged)",
+         "geometry": shapely.MultiLineString([cn_main, cn_tail])},
+        {"border_id": "VN-LA", "name": "Việt Nam – Lào", "left": "VN", "right": "LA", "official_length_km": 2337.459,
+         "source": ODBL, "method": "shared edge of the geo-maps 10m polygons", "geometry": rounded(la.geometry.iloc[0])},
+        {"border_id": "VN-KH", "name": "Việt Nam – Campuchia", "left": "VN", "right": "KH",
+         "official_length_km": 1137.0, "source": ODBL,
+         "method": "shared edge of the geo-maps 10m polygons, gaps < 2 km bridged; official length 'about 1,137 km'",
+         "geometry": rounded(kh.geometry.iloc[0])},
+    ]
+    out.mkdir(parents=True, exist_ok=True)
+    write_geojson(gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326"), out / "border.geojson",
+                  precision=PRECISION)
+    bridges = gpd.GeoDataFrame({"border_id": ["VN-CN", "VN-KH"], "role": ["gap_bridges"] * 2,
+                                "note": ["straight joins across water cut-outs; already inside the border line"] * 2},
+                               geometry=[rounded(cn.geometry.iloc[1]), rounded(kh.geometry.iloc[1])], crs="EPSG:4326")
+    write_geojson(bridges, out / "gap_bridges.geojson", precision=PRECISION)
+    (out / "dataset.json").write_text(json.dumps({
+        "name": "vietnam", "title": "Viet Nam's land borders with China, Laos and Cambodia",
+        "line_source": ODBL, "illustrative": "nothing: lines only (no markers or assignments)",
+    }, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def build_phong_tho_problems(reference: Path, clean: Path, out: Path) -> list[dict]:
+    """phong_tho with realistic mistakes planted; returns the list of planted problems (also in README.md)."""
+    import pyproj
+
+    markers = gpd.read_file(clean / "markers.geojson")
+    a = bg.read_assignments(clean / "assignments.geojson")
+    border = bg.read_dataset(clean).border
+    planted: list[dict] = []
+
+    def plant(rule: str, what: str, **ids) -> None:
+        planted.append({"rule": rule, "what": what, **ids})
+
+    a = a.drop(columns=["source_row", "stretch_by", "stretch_forms"], errors="ignore")
+    a["declared_km"] = np.nan
+    by_id = {aid: k for k, aid in enumerate(a["assignment_id"])}
+    chain_rows = [k for k in range(len(a)) if pd.notna(a.loc[k, "start_km"])]
+    line_rows = [k for k in range(len(a)) if a.geometry.iloc[k] is not None and not a.geometry.iloc[k].is_empty]
+    # 1. a gap: one village's registration is missing
+    gone = a.loc[chain_rows[5], "assignment_id"]
+    plant("gap", f"assignment {gone} removed (km {a.loc[chain_rows[5], 'start_km']:.3f}–"
+                 f"{a.loc[chain_rows[5], 'end_km']:.3f} is looked after by nobody)",
+          km=round(float(a.loc[chain_rows[5], "start_km"]), 3))
+    # 2. an overlap: a stretch extended 600 m into its neighbour's
+    k = chain_rows[10]
+    a.loc[k, "end_km"] = a.loc[k, "end_km"] + 0.6
+    plant("overlap", f"{a.loc[k, 'assignment_id']} end_km extended by 0.6 km", assignment_id=a.loc[k, "assignment_id"])
+    # 3. an unknown marker
+    k = chain_rows[15]
+    a.at[k, "markers"] = list(a.loc[k, "markers"]) + ["97"]
+    plant("unknown_marker", f"{a.loc[k, 'assignment_id']} looks after marker 97, which does not exist",
+          assignment_id=a.loc[k, "assignment_id"])
+    # 4. a stretch drawn on the wrong side: 400 m into China
+    k = line_rows[2]
+    g = a.geometry.iloc[k]
+    kms = border.locate(shapely.get_coordinates(g))["chainage_km"]
+    a.loc[k, "geometry"] = shapely.LineString([_offset_point(border, km, 400.0) for km in kms])  # left = China
+    plant("assignment_off_line", f"{a.loc[k, 'assignment_id']} drawn 400 m off the line, on the Chinese side",
+          assignment_id=a.loc[k, "assignment_id"])
+    # 5. a reversed range
+    k = chain_rows[20]
+    a.loc[k, ["start_km", "end_km"]] = [a.loc[k, "end_km"], a.loc[k, "start_km"]]
+    plant("reversed_range", f"{a.loc[k, 'assignment_id']} start_km and end_km swapped",
+          assignment_id=a.loc[k, "assignment_id"])
+    # 6. beyond the end of the line
+    k = chain_rows[-1]
+    a.loc[k, "end_km"] = border.length_km + 0.8
+    plant("out_of_range", f"{a.loc[k, 'assignment_id']} end_km 0.8 km beyond the end of the line",
+          assignment_id=a.loc[k, "assignment_id"])
+    # 7. a name typed in decomposed Unicode (NFD), and one in another case
+    import unicodedata
+
+    k = chain_rows[25]
+    a.loc[k, "commune"] = unicodedata.normalize("NFD", a.loc[k, "commune"])
+    plant("name_variant", f"{a.loc[k, 'assignment_id']} commune typed in decomposed Unicode (NFD)",
+          assignment_id=a.loc[k, "assignment_id"])
+    k = chain_rows[30]
+    a.loc[k, "village"] = a.loc[k, "village"].upper()
+    twin = a.loc[k, "village"]
+    a.loc[len(a)] = {**a.loc[k].to_dict(), "assignment_id": f"{a.loc[k, 'assignment_id']}-B",
+                     "village": twin.capitalize() if twin.capitalize() != twin else twin.lower(), "markers": []}
+    plant("name_variant", f"{a.loc[k, 'assignment_id']} village in capitals, and its -B row in another case",
+          assignment_id=a.loc[k, "assignment_id"])
+    # 8. impossible counts
+    k = chain_rows[35]
+    a.loc[k, "households"] = 12
+    a.loc[k, "people"] = 7
+    plant("bad_counts", f"{a.loc[k, 'assignment_id']} 12 households but 7 people",
+          assignment_id=a.loc[k, "assignment_id"])
+    k = chain_rows[36]
+    a.loc[k, "individuals"] = -3
+    plant("bad_counts", f"{a.loc[k, 'assignment_id']} individuals = -3", assignment_id=a.loc[k, "assignment_id"])
+    # 9. a duplicate id
+    k = chain_rows[40]
+    dup = a.loc[chain_rows[39], "assignment_id"]
+    plant("duplicate_id", f"{a.loc[k, 'assignment_id']} renamed to {dup}", assignment_id=dup)
+    a.loc[k, "assignment_id"] = dup
+    # 10. a declared length that does not match
+    k = chain_rows[45]
+    a.loc[k, "declared_km"] = round(float(a.loc[k, "end_km"] - a.loc[k, "start_km"]) + 1.5, 3)
+    plant("length_mismatch", f"{a.loc[k, 'assignment_id']} declared_km 1.5 km longer than its stretch",
+          assignment_id=a.loc[k, "assignment_id"])
+    # 11. a marker looked after twice
+    k1, k2 = chain_rows[50], chain_rows[51]
+    twice = next(n for n in a.loc[k1, "markers"]) if len(a.loc[k1, "markers"]) else None
+    if twice is None:
+        twice = next(m for k in chain_rows for m in a.loc[k, "markers"])
+        k1 = next(k for k in chain_rows if twice in a.loc[k, "markers"])
+    a.at[k2, "markers"] = list(a.loc[k2, "markers"]) + [twice]
+    plant("marker_assigned_twice", f"marker {twice} also in {a.loc[k2, 'assignment_id']}'s list", marker_id=twice)
+    a = a[a["assignment_id"] != gone].reset_index(drop=True)
+
+    # ---- markers
+    m = markers.copy()
+    numbers = [bg.parse_marker_id(x).number for x in m["marker_id"]]
+    m["_n"] = numbers
+    to_vn2000 = pyproj.Transformer.from_crs(4326, 4756, always_xy=True)
+    # 12. three posts in VN-2000 read as WGS 84 (choose posts where the shift carries them off the line)
+    shifted = []
+    for k in range(len(m)):
+        if len(shifted) == 3:
+            break
+        p = m.geometry.iloc[k]
+        lon, lat = to_vn2000.transform(p.x, p.y)
+        if border.locate([(lon, lat)])["distance_m"].iloc[0] > 180 and m.loc[k, "kind"] in ("single", "auxiliary"):
+            m.loc[k, "geometry"] = shapely.Point(round(lon, PRECISION), round(lat, PRECISION))
+            shifted.append(m.loc[k, "marker_id"])
+    for mid in shifted:
+        plant("suspect_datum", f"marker {mid}: VN-2000 latitude/longitude written as WGS 84", marker_id=mid)
+    # 13. a marker 2 km off the line
+    k = int(np.flatnonzero((m["kind"] == "single") & ~m["marker_id"].isin(shifted))[5])
+    p = m.geometry.iloc[k]
+    lon, lat, _ = GEOD.fwd(p.x, p.y, 180.0, 2000.0)
+    m.loc[k, "geometry"] = shapely.Point(round(lon, PRECISION), round(lat, PRECISION))
+    plant("marker_off_line", f"marker {m.loc[k, 'marker_id']} moved 2 km south", marker_id=m.loc[k, "marker_id"])
+    # 14. a double marker missing a post
+    k = int(np.flatnonzero(m["marker_id"].str.endswith("(2)") & (m["kind"] == "double"))[3])
+    missing_post = m.loc[k, "marker_id"]
+    plant("marker_post_mismatch", f"post {missing_post} of a double marker missing", marker_id=missing_post)
+    m = m.drop(index=k)
+    # 15. two markers' numbers exchanged (out of order along the line)
+    singles = m.index[(m["kind"] == "single") & ~m["marker_id"].isin(shifted)].tolist()
+    i1, i2 = singles[8], singles[9]
+    n1, n2 = m.loc[i1, "marker_id"], m.loc[i2, "marker_id"]
+    m.loc[i1, "marker_id"], m.loc[i2, "marker_id"] = n2, n1
+    plant("marker_order", f"markers {n1} and {n2} exchanged", marker_ids=[n1, n2])
+    m = m.drop(columns="_n")
+    out.mkdir(parents=True, exist_ok=True)
+    write_geojson(gpd.read_file(clean / "border.geojson"), out / "border.geojson", precision=PRECISION)
+    mk = m.reset_index(drop=True)
+    write_geojson(mk, out / "markers.geojson", properties={"illustrative": ILLUSTRATIVE + "; with planted problems"},
+                  precision=PRECISION)
+    # 16. one post with latitude and longitude swapped (the reader reports it; validate lists it)
+    doc = json.loads((out / "markers.geojson").read_text(encoding="utf-8"))
+    k = int(np.flatnonzero((mk["kind"] == "single") & ~mk["marker_id"].isin(shifted))[-2])
+    c = doc["features"][k]["geometry"]["coordinates"]
+    doc["features"][k]["geometry"]["coordinates"] = [c[1], c[0]]
+    plant("swapped_coordinates", f"marker {mk.loc[k, 'marker_id']}: [lat, lon] written in a GeoJSON file",
+          marker_id=mk.loc[k, "marker_id"])
+    (out / "markers.geojson").write_text(json.dumps(doc, ensure_ascii=False, separators=(",", ":")) + "\n",
+                                         encoding="utf-8")
+    write_geojson(a, out / "assignments.geojson",
+                  properties={"illustrative": ILLUSTRATIVE + "; with planted problems"}, precision=PRECISION)
+    (out / "dataset.json").write_text(json.dumps({
+        "name": "phong_tho_problems", "title": "Phong Thổ sample with planted data problems (for validation)",
+        "official_length_km": 97.229, "left": "CN", "right": "VN", "lenient": True,
+        "illustrative": ILLUSTRATIVE + "; realistic mistakes planted, listed in README.md", "line_source": ODBL,
+        "planted": planted,
+    }, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    lines = ["# phong_tho_problems — the Phong Thổ sample with planted mistakes", "",
+             "ILLUSTRATIVE data (see ../../README.md): the `phong_tho` sample with the mistakes below planted by "
+             "`scripts/build_datasets.py`, for the validation notebook. `bg.datasets.load('phong_tho_problems')` "
+             "reads it leniently (rows the reader rejects are kept as `read_error`/`swapped_coordinates` rows of "
+             "`bg.validate`).", "", "| rule | what was planted |", "|---|---|"]
+    lines += [f"| `{p['rule']}` | {p['what']} |" for p in planted]
+    (out / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return planted
+
+
+DIEN_BIEN_COMMUNES_CN = [("Mường Nhé", "Sín Thầu"), ("Mường Nhé", "Sen Thượng"), ("Mường Nhé", "Leng Su Sìn")]
+DIEN_BIEN_COMMUNES_LA = [("Mường Nhé", "Sín Thầu"), ("Mường Nhé", "Chung Chải"), ("Mường Nhé", "Mường Nhé"),
+                         ("Mường Nhé", "Nậm Kè"), ("Mường Nhé", "Quảng Lâm"), ("Nậm Pồ", "Nà Hỳ"),
+                         ("Nậm Pồ", "Na Cô Sa"), ("Nậm Pồ", "Nà Bủng"), ("Mường Chà", "Huổi Lèng"),
+                         ("Điện Biên", "Mường Lói"), ("Điện Biên", "Mường Nhà"), ("Điện Biên", "Na Ư"),
+                         ("Điện Biên", "Pa Thơm")]
+#: The directive's figures (../shared/seeds/003_2ab4d2b00ad6d9a5.txt).
+SEED_DIEN_BIEN = {"villages": 102, "line_households": 4301, "line_people": 16528, "line_km": 374.361,
+                  "marker_households": 3502, "marker_people": 14374, "markers": 145}
+
+
+def _split(total: int, n: int, rng: np.random.Generator) -> np.ndarray:
+    """``n`` positive whole numbers adding up to ``total`` (a seeded random split)."""
+    w = rng.uniform(0.5, 1.5, n)
+    v = np.floor(w / w.sum() * total).astype(int)
+    v = np.maximum(v, 1)
+    v[: total - v.sum()] += 1 if total > v.sum() else 0
+    while v.sum() > total:
+        v[np.argmax(v)] -= 1
+    return v
+
+
+def build_dien_bien(reference: Path, out: Path) -> None:
+    src = gpd.read_file(reference / "borders" / "dien_bien_border.geojson")
+    rng = np.random.default_rng(SEED + 1)
+
+    def rounded(g):
+        return shapely.transform(g, lambda xy: np.round(xy, PRECISION))
+
+    cn = bg.Border(rounded(src.geometry.iloc[0]), official_length_km=40.86, left="CN", right="VN", name="VN-CN")
+    la = bg.Border(rounded(src.geometry.iloc[1]), official_length_km=414.712, left="VN", right="LA", name="VN-LA")
+    # markers: VN–CN 0 (the tri-point, a triple marker) to 16 eastward; VN–LA 1 to 128 southward from the tri-point
+    posts = []
+    for bid, b, numbers, side in (("VN-CN", cn, list(range(0, 17)), ("VN", "CN")),
+                                  ("VN-LA", la, list(range(1, 129)), ("VN", "LA"))):
+        L = b.length_km
+        km = np.sort(np.linspace(0, L, len(numbers) + 1)[:-1] + rng.uniform(0.0, 0.6, len(numbers)) * L / len(numbers))
+        if bid == "VN-CN":
+            km[0] = 0.0
+        for n, k in zip(numbers, km, strict=True):
+            kind = "triple" if (bid == "VN-CN" and n == 0) else ("double" if rng.random() < 0.3 else "single")
+            who = side[int(rng.random() < 0.5)]
+            if kind == "single":
+                posts.append((bid, str(n), kind, who, _offset_point(b, k, rng.uniform(-8, 8))))
+            else:
+                w = rng.uniform(15, 40)
+                posts += [(bid, f"{n}(1)", kind, who, _offset_point(b, k, -w)),
+                          (bid, f"{n}(2)", kind, who, _offset_point(b, k, w))]
+                if kind == "triple":
+                    posts.append((bid, f"{n}(3)", kind, who, _offset_point(b, k + 0.04, 0.0)))
+    markers = gpd.GeoDataFrame({"border_id": [p[0] for p in posts], "marker_id": [p[1] for p in posts],
+                                "kind": [p[2] for p in posts], "emplaced_by": [p[3] for p in posts],
+                                "illustrative": True}, geometry=[shapely.Point(p[4]) for p in posts],
+                               crs="EPSG:4326")
+    numbers = {(p[0], bg.parse_marker_id(p[1]).number) for p in posts}
+    assert len(numbers) == SEED_DIEN_BIEN["markers"]
+    # line stretches: all of VN–CN and VN–LA from the tri-point to official km 333.501 (374.361 − 40.86)
+    la_end = la.to_measured(SEED_DIEN_BIEN["line_km"] - 40.86)
+    n_cn, n_la = 10, SEED_DIEN_BIEN["villages"] - 10
+    rows = []
+    hh = _split(SEED_DIEN_BIEN["line_households"], SEED_DIEN_BIEN["villages"], rng)
+    pp = hh + _split(SEED_DIEN_BIEN["line_people"] - int(hh.sum()), SEED_DIEN_BIEN["villages"], rng)
+    villages = []
+    for bid, b, n, end, communes in (("VN-CN", cn, n_cn, cn.length_km, DIEN_BIEN_COMMUNES_CN),
+                                     ("VN-LA", la, n_la, float(la_end), DIEN_BIEN_COMMUNES_LA)):
+        cuts = np.concatenate([[0.0], np.sort(rng.uniform(0.1, end - 0.1, n - 1)), [end]])
+        sizes = [n // len(communes) + (1 if k < n % len(communes) else 0) for k in range(len(communes))]
+        commune_of = [c for c, sz in zip(communes, sizes, strict=True) for _ in range(sz)]
+        for k in range(n):
+            district, commune = commune_of[k]
+            v = len(villages)
+            villages.append((bid, district, commune, f"Bản {v + 1:03d} ({commune})"))
+            rows.append({"assignment_id": f"DB-L{v + 1:03d}", "border_id": bid, "group_type": "household",
+                         "village": villages[-1][3], "commune": commune, "district": district,
+                         "province": "Điện Biên", "households": int(hh[v]), "people": int(pp[v]),
+                         "start_km": float(cuts[k]), "end_km": float(cuts[k + 1]), "markers": [],
+                         "illustrative": True})
+    # marker care: one row per marker number, by households of the nearest village on its border
+    mh = _split(SEED_DIEN_BIEN["marker_households"], SEED_DIEN_BIEN["markers"], rng)
+    mp = mh + _split(SEED_DIEN_BIEN["marker_people"] - int(mh.sum()), SEED_DIEN_BIEN["markers"], rng)
+    loc = {}
+    for bid, b in (("VN-CN", cn), ("VN-LA", la)):
+        sel = markers[markers["border_id"] == bid]
+        ch = b.locate(sel.geometry)["chainage_km"]
+        for mid, c in zip(sel["marker_id"], ch, strict=True):
+            loc.setdefault((bid, bg.parse_marker_id(mid).number), []).append(c)
+    for j, (bid, number) in enumerate(sorted(numbers, key=lambda t: (t[0], bg.parse_marker_id(t[1])))):
+        c = float(np.mean(loc[(bid, number)]))
+        cand = [r for r in rows[: SEED_DIEN_BIEN["villages"]] if r["border_id"] == bid]
+        near = min(cand, key=lambda r: 0 if r["start_km"] <= c < r["end_km"] else min(abs(r["start_km"] - c),
+                                                                                     abs(r["end_km"] - c)))
+        rows.append({"assignment_id": f"DB-M{j + 1:03d}", "border_id": bid, "group_type": "household",
+                     "village": near["village"], "commune": near["commune"], "district": near["district"],
+                     "province": "Điện Biên", "households": int(mh[j]), "people": int(mp[j]), "start_km": None,
+                     "end_km": None, "markers": [number], "illustrative": True})
+    assignments = gpd.GeoDataFrame(rows, geometry=[None] * len(rows), crs="EPSG:4326")
+    out.mkdir(parents=True, exist_ok=True)
+    border = gpd.GeoDataFrame([
+        {"border_id": "VN-CN", "name": "Điện Biên – Vân Nam (VN–CN)", "left": "CN", "right": "VN",
+         "official_length_km": 40.86, "source": ODBL, "geometry": cn.geometry},
+        {"border_id": "VN-LA", "name": "Điện Biên – Phongsaly / Luang Prabang (VN–LA)", "left": "VN",
+         "right": "LA", "official_length_km": 414.712, "source": ODBL, "geometry": la.geometry}],
+        geometry="geometry", crs="EPSG:4326")
+    write_geojson(border, out / "border.geojson", precision=PRECISION)
+    write_geojson(markers, out / "markers.geojson", properties={"illustrative": ILLUSTRATIVE}, precision=PRECISION)
+    write_geojson(assignments, out / "assignments.geojson", properties={"illustrative": ILLUSTRATIVE},
+                  precision=PRECISION)
+    (out / "dataset.json").write_text(json.dumps({
+        "name": "dien_bien", "title": "Điện Biên – borders with Laos and China, self-management",
+        "illustrative": ILLUSTRATIVE, "line_source": ODBL, "seed": SEED + 1,
+    }, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
 def check(out: Path, reference: Path) -> list[str]:
-    """Check the built files against the reference lengths and the seed's figures; return the failures."""
+    """Check the built files against the reference lengths and the seeds' figures; return the failures."""
     fails = []
     meas = {r["label"]: r for r in json.loads((reference / "borders/measurements.json").read_text())["rows"]}
+
+    def near(label: str, got: float, want: float, tol: float = 0.001) -> None:
+        if abs(got - want) > tol:
+            fails.append(f"{label}: {got:.3f} ≠ {want:.3f}")
+
     ds = bg.read_dataset(out / "phong_tho")
-    exp = meas["Phong Tho est. A: 36.7% of geo-maps Lai Chau line (from E end)"]["geod_km"]
-    if abs(ds.border.length_km - exp) > 0.001:
-        fails.append(f"phong_tho length {ds.border.length_km:.3f} km ≠ reference {exp} km")
+    near("phong_tho length (km)", ds.border.length_km,
+         meas["Phong Tho est. A: 36.7% of geo-maps Lai Chau line (from E end)"]["geod_km"])
     s = bg.coverage(ds).summary()
     want = {"official_covered_km": 97.229, "official_km": 97.229, "markers_total": 51,
             "markers_self_managed": 27, "collectives": 63, "individuals": 460, "villages": 125, "communes": 12,
             "markers_by_kind": {"auxiliary": 4, "double": 20, "single": 15, "triple": 12},
             "markers_by_emplaced_by": {"CN": 24, "VN": 27}}
-    for k, v in want.items():
-        if s[k] != v:
-            fails.append(f"phong_tho summary {k} = {s[k]!r}, expected {v!r}")
+    fails += [f"phong_tho summary {k} = {s[k]!r}, expected {v!r}" for k, v in want.items() if s[k] != v]
+
+    vn = bg.read_dataset(out / "vietnam")
+    near("VN-CN part 1 (km)", vn.borders["VN-CN"].part_ranges_km[0][1], meas["VN-CN bridged (geo-maps 10m)"]["geod_km"])
+    near("VN-CN with estuary tail (km)", vn.borders["VN-CN"].length_km,
+         meas["VN-CN geo-maps bridged + Bac Luan estuary tail from omim"]["geod_km"])
+    near("VN-LA (km)", vn.borders["VN-LA"].length_km, meas["VN-LA bridged (geo-maps 10m)"]["geod_km"])
+    near("VN-KH (km)", vn.borders["VN-KH"].length_km, meas["VN-KH bridged (geo-maps 10m)"]["geod_km"])
+
+    db = bg.read_dataset(out / "dien_bien")
+    near("Điện Biên VN-CN (km)", db.borders["VN-CN"].length_km,
+         meas["Dien Bien-CN (geo-maps, tri-point -> NE junction)"]["geod_km"])
+    near("Điện Biên VN-LA (km)", db.borders["VN-LA"].length_km,
+         meas["Dien Bien-LA (geo-maps, tri-point -> NE DB/Son La junction)"]["geod_km"])
+    s = bg.coverage(db).summary()
+    want = {"official_covered_km": SEED_DIEN_BIEN["line_km"], "villages": SEED_DIEN_BIEN["villages"],
+            "line_households": SEED_DIEN_BIEN["line_households"], "line_people": SEED_DIEN_BIEN["line_people"],
+            "marker_households": SEED_DIEN_BIEN["marker_households"],
+            "marker_people": SEED_DIEN_BIEN["marker_people"], "markers_self_managed": SEED_DIEN_BIEN["markers"],
+            "markers_total": SEED_DIEN_BIEN["markers"]}
+    fails += [f"dien_bien summary {k} = {s[k]!r}, expected {v!r}" for k, v in want.items() if s[k] != v]
+
+    pds = bg.datasets.load("phong_tho_problems", root=out) if (out / "phong_tho_problems").exists() else None
+    if pds is not None:
+        issues = bg.validate(pds)
+        planted = json.loads((out / "phong_tho_problems" / "dataset.json").read_text())["planted"]
+        for p in planted:
+            rows = issues[issues["rule"] == p["rule"]]
+            if "km" in p:
+                hit = ((rows["start_km"] <= p["km"] + 0.001) & (rows["end_km"] >= p["km"] - 0.001)).any()
+            else:
+                mk_ids = [p["marker_id"]] if "marker_id" in p else p.get("marker_ids", [])
+                want = [p[k] for k in ("assignment_id",) if k in p] + mk_ids
+                number = [bg.parse_marker_id(x).number for x in mk_ids]
+
+                def named(r) -> bool:
+                    listed = set(r["assignment_ids"]) | set(r["marker_ids"])
+                    return any(w in listed or f"'{w}'" in r["message"] for w in [*want, *number])
+
+                hit = any(named(r) for _, r in rows.iterrows())
+            if not hit:
+                fails.append(f"phong_tho_problems: planted {p['rule']} ({p['what']}) not reported")
     return fails
 
 
@@ -217,14 +575,23 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=ROOT / "data" / "geojson")
     ap.add_argument("--check", action="store_true", help="rebuild into a temporary folder and compare")
     args = ap.parse_args(argv)
+    def build_all(root: Path) -> None:
+        build_phong_tho(args.reference, root / "phong_tho")
+        build_phong_tho_problems(args.reference, root / "phong_tho", root / "phong_tho_problems")
+        build_vietnam(args.reference, root / "vietnam")
+        build_dien_bien(args.reference, root / "dien_bien")
+
     if args.check:
         with tempfile.TemporaryDirectory() as tmp:
-            build_phong_tho(args.reference, Path(tmp) / "phong_tho")
-            cmp = filecmp.dircmp(Path(tmp) / "phong_tho", args.out / "phong_tho")
-            diff = cmp.diff_files + cmp.left_only + cmp.right_only
-            fails = [f"differs from the committed file: {d}" for d in diff] + check(Path(tmp), args.reference)
+            build_all(Path(tmp))
+            fails = []
+            for name in ("phong_tho", "phong_tho_problems", "vietnam", "dien_bien"):
+                cmp = filecmp.dircmp(Path(tmp) / name, args.out / name)
+                diff = cmp.diff_files + cmp.left_only + cmp.right_only
+                fails += [f"{name}: differs from the committed file: {d}" for d in diff]
+            fails += check(Path(tmp), args.reference)
     else:
-        build_phong_tho(args.reference, args.out / "phong_tho")
+        build_all(args.out)
         fails = check(args.out, args.reference)
     for f in fails:
         print("FAIL:", f)

@@ -420,3 +420,24 @@ def test_border_is_immutable_and_rejects_bad_input(l_line):
     proj = bg.Border(LineString([(530669.52, 2489054.00), (531669.52, 2489054.00)]), crs="EPSG:9205")
     assert proj.length_km == pytest.approx(1.0, rel=2e-4)  # grid metres ≠ ellipsoid metres (scale 0.9999)
     assert not math.isclose(proj.length_km, 1.0, rel_tol=1e-6)
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_sides_follow_a_polygon_with_sharp_turns(seed):
+    """Walking a counter-clockwise ring, the inside is on the left: every point's side must say so, including
+    points nearest to a vertex of a sharp turn (where one adjacent segment alone gives the wrong side)."""
+    rng = np.random.default_rng(seed)
+    n = 40
+    ang = np.sort(rng.uniform(0, 2 * np.pi, n))
+    rad = rng.uniform(0.2, 1.0, n) * 0.01  # a spiky star about 1 km across, near the equator
+    ring = np.column_stack([105 + rad * np.cos(ang), rad * np.sin(ang)])
+    poly = shapely.Polygon(ring)
+    line = LineString(np.vstack([ring, ring[:1]]))
+    b = bg.Border(line, left="IN", right="OUT")
+    pts = np.column_stack([105 + rng.uniform(-0.015, 0.015, 3000), rng.uniform(-0.015, 0.015, 3000)])
+    shp = shapely.points(pts)
+    far = shapely.distance(shp, line) > 2e-5  # ≥ 2 m from the line: planar and geodesic sides agree
+    loc = b.locate(pts)
+    inside = shapely.contains(poly, shp)
+    assert far.sum() > 2500
+    assert (loc["side"].to_numpy()[far] == np.where(inside[far], "IN", "OUT")).all()

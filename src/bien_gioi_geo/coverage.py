@@ -342,31 +342,43 @@ class Coverage:
     @cached_property
     def markers(self) -> gpd.GeoDataFrame:
         """One row per marker post with its location on the line and who looks after it (``carers``: the
-        assignment ids whose ``markers`` list names the post or its marker number)."""
+        assignment ids whose ``markers`` list names the post or its marker number). An assignment with a
+        ``border_id`` names markers of that border only (marker numbers repeat from one border to the next)."""
         m = self.dataset.markers_located.copy()
         a = self.dataset.assignments
-        by_id: dict[str, list[str]] = {}
-        for aid, lst in zip(a["assignment_id"], a["markers"], strict=True):
+        by_id: dict[tuple[str | None, str], list[str]] = {}
+        bids = a["border_id"].astype(object).tolist() if "border_id" in a else [None] * len(a)
+        for aid, lst, bid in zip(a["assignment_id"].tolist(), a["markers"].tolist(), bids, strict=True):
+            bid = bid if isinstance(bid, str) else None
             for x in dict.fromkeys(lst):
-                by_id.setdefault(x, []).append(aid)
+                by_id.setdefault((bid, x), []).append(aid)
         carers = []
-        for mid, number in zip(m["marker_id"], m["number"], strict=True):
-            c = list(dict.fromkeys(by_id.get(mid, []) + (by_id.get(number, []) if mid != number else [])))
-            carers.append(c)
+        for mid, number, bid in zip(m["marker_id"].tolist(), m["number"].tolist(), m["border_id"].tolist(),
+                                    strict=True):
+            keys = [(None, mid), (bid, mid)] + ([(None, number), (bid, number)] if mid != number else [])
+            carers.append(list(dict.fromkeys(x for k in keys for x in by_id.get(k, []))))
         m["carers"] = carers
         m["n_carers"] = [len(c) for c in carers]
         m["self_managed"] = m["n_carers"] > 0
+        # the key of the marker a post belongs to: its number, prefixed by the border when there are several
+        # (marker numbers restart on each border)
+        if len(self.dataset.borders) > 1:
+            m["marker_key"] = [f"{b}:{n}" for b, n in zip(m["border_id"].tolist(), m["number"].tolist(), strict=True)]
+        else:
+            m["marker_key"] = m["number"]
         return m
 
     @cached_property
     def marker_numbers(self) -> pd.DataFrame:
-        """One row per marker number: kind, emplacing side, posts, mean chainage, carers (union over its posts)."""
+        """One row per marker: number, border, kind, emplacing side, posts, mean chainage, carers (union over its
+        posts). Indexed by the marker number, or by ``border_id:number`` when the dataset has several borders."""
         m = self.markers
         if m.empty:
-            return pd.DataFrame(columns=["number", "kind", "emplaced_by", "posts", "chainage_km", "carers",
-                                         "n_carers", "self_managed"])
-        g = m.groupby("number", sort=False)
+            return pd.DataFrame(columns=["number", "border_id", "kind", "emplaced_by", "posts", "chainage_km",
+                                         "main_number", "aux", "carers", "n_carers", "self_managed"])
+        g = m.groupby("marker_key", sort=False)
         df = pd.DataFrame({
+            "number": g["number"].first(),
             "border_id": g["border_id"].first(),
             "kind": g["kind"].first(),
             "emplaced_by": g["emplaced_by"].first(),
@@ -376,12 +388,13 @@ class Coverage:
             "aux": g["aux"].first(),
         })
         carers: dict[str, dict[str, None]] = {}
-        for number, lst in zip(m["number"].tolist(), m["carers"].tolist(), strict=True):
-            carers.setdefault(number, {}).update(dict.fromkeys(lst))
+        for key, lst in zip(m["marker_key"].tolist(), m["carers"].tolist(), strict=True):
+            carers.setdefault(key, {}).update(dict.fromkeys(lst))
         df["carers"] = [list(carers[n]) for n in df.index]
         df["n_carers"] = df["carers"].map(len)
         df["self_managed"] = df["n_carers"] > 0
-        return df.sort_values(["main_number", "aux"])
+        df.index.name = "marker"
+        return df.sort_values(["border_id", "main_number", "aux"])
 
     # ------------------------------------------------------------------ summary
     def summary(self) -> dict[str, Any]:
@@ -412,10 +425,26 @@ class Coverage:
             "markers_unassigned": int((~mn["self_managed"]).sum()) if len(mn) else 0,
             "assignments": len(a),
             **counts,
+            **self._split_counts(),
             "villages": len(villages),
             "communes": len(communes),
             "chainage": "; ".join(b.chainage_note for b in self.dataset.borders.values()),
         }
+
+    def _split_counts(self) -> dict[str, int]:
+        """Households and people of the rows that look after a stretch of line, and of the rows that look after
+        markers (a row doing both counts in both), as the provincial reports give them."""
+        a = self.dataset.assignments
+        if a.empty:
+            return {"line_households": 0, "line_people": 0, "marker_households": 0, "marker_people": 0}
+        line = (a["stretch_by"] != "none").to_numpy()
+        mk = a["markers"].map(len).to_numpy() > 0
+
+        def total(col: str, sel: np.ndarray) -> int:
+            return int(a.loc[sel, col].fillna(0).sum()) if col in a else 0
+
+        return {"line_households": total("households", line), "line_people": total("people", line),
+                "marker_households": total("households", mk), "marker_people": total("people", mk)}
 
     def summary_table(self, lang: str = "en") -> pd.DataFrame:
         """The summary as a two-column table with readable labels (``lang`` ``"en"`` or ``"vi"``)."""

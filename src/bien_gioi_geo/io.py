@@ -163,14 +163,23 @@ def _raw_geojson(p: Path, *, crs: object) -> _Raw:
             probs.add(f.number, fld, val, msg)
         geom = f.geometry
         if geom is not None and not f.problems:
-            geom = _to_wgs84_geom(geom, src, probs, f.number)
+            geom = _to_wgs84_geom(geom, src, probs, f.number, _label(f.properties))
         records.append({str(k): v for k, v in f.properties.items()})
         geoms.append(geom)
         numbers.append(f.number)
     return _Raw(p.name, "feature", records, geoms, numbers, probs)
 
 
-def _to_wgs84_geom(geom: BaseGeometry, src: object, probs: _Problems, number: int) -> BaseGeometry | None:
+def _label(props: dict[str, Any]) -> str:
+    """A short name of a feature for messages: its marker_id / assignment_id / border_id, if it has one."""
+    for key in ("marker_id", "assignment_id", "border_id", "name"):
+        if props.get(key) not in (None, ""):
+            return f"({key} {props[key]!r}) "
+    return ""
+
+
+def _to_wgs84_geom(geom: BaseGeometry, src: object, probs: _Problems, number: int,
+                   label: str = "") -> BaseGeometry | None:
     """Transform ``geom`` from ``src`` (None = WGS 84) and check that every vertex is a real lon/lat."""
     if geom.is_empty:
         return geom
@@ -182,8 +191,12 @@ def _to_wgs84_geom(geom: BaseGeometry, src: object, probs: _Problems, number: in
     bad = ~np.isfinite(xy).all(axis=1) | (np.abs(xy[:, 0]) > 180) | (np.abs(xy[:, 1]) > 90)
     if bad.any():
         k = int(np.flatnonzero(bad)[0])
-        msg = check_lonlat(float(xy[k, 0]), float(xy[k, 1])) or "coordinates out of range"
-        probs.add(number, "geometry", None, f"vertex {k + 1}: {msg}")
+        x, y = float(xy[k, 0]), float(xy[k, 1])
+        msg = check_lonlat(x, y) or "coordinates out of range"
+        if check_lonlat(y, x) is None and abs(y) > 90:
+            msg += f"; read as (longitude, latitude) = ({y!r}, {x!r}) it would be valid: latitude and longitude " \
+                   "look swapped (GeoJSON and CSV lon/lat columns are longitude first)"
+        probs.add(number, "geometry", None, f"{label}vertex {k + 1}: {msg}")
         return None
     return geom
 
@@ -225,7 +238,7 @@ def _raw_ogr(p: Path, *, crs: object, layer: str | None) -> _Raw:
         clean = {k: _py(v) for k, v in rec.items()}
         if geom is not None:
             geom = shapely.force_2d(geom)
-            geom = _to_wgs84_geom(geom, src, probs, number)
+            geom = _to_wgs84_geom(geom, src, probs, number, _label(clean))
         records.append(clean)
         geoms.append(geom)
     return _Raw(name, "feature", records, geoms, list(range(1, len(records) + 1)), probs)
@@ -365,7 +378,7 @@ def _raw_csv(p: Path, *, crs: object, kind: str) -> _Raw:
                     probs.add(number, wkt_c, raw[:60], f"unsupported geometry type {geom.geom_type}")
                     geom = None
                 if geom is not None:
-                    geom = _to_wgs84_geom(geom, crs, probs, number)
+                    geom = _to_wgs84_geom(geom, crs, probs, number, _label(rec))
         records.append(rec)
         geoms.append(geom)
         numbers.append(number)

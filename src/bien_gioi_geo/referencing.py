@@ -276,14 +276,15 @@ class Border:
         a = np.concatenate([p[:-1] for p in self._parts])
         b = np.concatenate([p[1:] for p in self._parts])
         part = np.concatenate([np.full(len(p) - 1, k) for k, p in enumerate(self._parts)])
-        az, _, length = GEOD.inv(a[:, 0], a[:, 1], b[:, 0], b[:, 1])
+        az, back, length = GEOD.inv(a[:, 0], a[:, 1], b[:, 0], b[:, 1])
         length = np.asarray(length, dtype=float)
         start = np.concatenate([[0.0], np.cumsum(length)[:-1]])
         first_vertex = np.concatenate([[0], np.cumsum([len(p) for p in self._parts])[:-1]])
         vertex_index = np.concatenate([np.arange(len(p) - 1) + f for p, f in zip(self._parts, first_vertex,
                                                                                   strict=True)])
         return {"ax": a[:, 0], "ay": a[:, 1], "bx": b[:, 0], "by": b[:, 1], "part": part,
-                "az": np.asarray(az, dtype=float), "len": length, "start": start, "vertex": vertex_index}
+                "az": np.asarray(az, dtype=float), "azb": (np.asarray(back, dtype=float) + 180.0) % 360.0,
+                "len": length, "start": start, "vertex": vertex_index}
 
     @cached_property
     def length_m(self) -> float:
@@ -652,8 +653,9 @@ class Border:
         return pi, si, None, None
 
     def _geodesic(self, pi: np.ndarray, si: np.ndarray, lon: np.ndarray,
-                  lat: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """For each pair: geodesic distance to the segment (m), signed offset (m, + right) and chainage (m)."""
+                  lat: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """For each pair: geodesic distance to the segment (m), signed offset (m, + right), chainage (m), and
+        where the nearest point is: -1 the segment's first vertex, +1 its last, 0 inside."""
         s = self._seg
         az_ap, _, s_ap = GEOD.inv(s["ax"][si], s["ay"][si], lon[pi], lat[pi])
         theta = np.radians(np.asarray(az_ap) - s["az"][si])
@@ -667,12 +669,43 @@ class Border:
         dist = np.where(behind, s_ap, np.where(beyond, np.hypot(along - seglen, cross), np.abs(cross)))
         along_c = np.clip(along, 0.0, seglen)
         off = np.where(behind | beyond, np.sign(cross) * dist, cross)
+        end = np.where(behind, -1, np.where(beyond, 1, 0))
         zero = seglen <= 0  # zero-length segments: the distance from A
         if zero.any():
             along_c[zero] = 0.0
             off[zero] = np.sign(cross[zero]) * s_ap[zero]
             dist[zero] = s_ap[zero]
-        return dist, off, s["start"][si] + along_c
+            end[zero] = -1
+        return dist, off, s["start"][si] + along_c, end
+
+    def _vertex_sides(self, seg: np.ndarray, end: np.ndarray, offset: np.ndarray) -> np.ndarray:
+        """Correct the side of points whose nearest point is a vertex.
+
+        Such a point lies outside the bend at that vertex (in its normal cone), so its side is the outer side of
+        the turn: the left after a right (clockwise) turn, the right after a left turn. The side of one adjacent
+        segment alone can be wrong at a sharp turn. ``offset`` is positive on the left.
+        """
+        at = np.flatnonzero(end != 0)
+        if not len(at):
+            return offset
+        s = self._seg
+        k, e = seg[at], end[at]
+        part = s["part"][k]
+        first = np.array([f for _, f in self._part_index])[part]
+        last = first + np.array([len(p) - 2 for p in self._parts])[part]
+        closed = np.array([bool((p[0] == p[-1]).all()) for p in self._parts])[part]
+        # the segments before and after the vertex, within the part (wrapping round a closed ring)
+        kin = np.where(e > 0, k, np.where(k > first, k - 1, np.where(closed, last, -1)))
+        kout = np.where(e > 0, np.where(k < last, k + 1, np.where(closed, first, -1)), k)
+        inner = (kin >= 0) & (kout >= 0) & (kin != kout)
+        kin, kout = np.maximum(kin, 0), np.maximum(kout, 0)
+        inner &= (s["len"][kin] > 0) & (s["len"][kout] > 0)
+        turn = (s["az"][kout] - s["azb"][kin] + 540.0) % 360.0 - 180.0  # > 0: a right (clockwise) turn
+        inner &= np.abs(turn) > 1e-9
+        mag = np.abs(offset[at])
+        out = offset.copy()
+        out[at] = np.where(inner, np.where(turn > 0, mag, -mag), offset[at])
+        return out
 
     def _locate_lonlat(self, lon: np.ndarray, lat: np.ndarray, ambiguity_m: float) -> tuple[np.ndarray, ...]:
         """chainage (km), offset (m, + left), segment, ambiguous, alt_chainage_km for each point."""
@@ -713,14 +746,15 @@ class Border:
         # and these segments are short, so planar and geodesic nearest agree far closer than that)
         g = np.flatnonzero(dp <= dmin_p[pr] * 1.001 + 0.1)
         gpi, gsi = pr[g], ps[g]
-        dist, off, chain_m = self._geodesic(gpi, gsi, lon, lat)
+        dist, off, chain_m, end = self._geodesic(gpi, gsi, lon, lat)
         o = np.lexsort((chain_m, dist, gpi))
         best = o[np.concatenate([[True], gpi[o][1:] != gpi[o][:-1]])] if len(o) else o
         ch = np.full(n, np.nan)
         offset = np.full(n, np.nan)
         seg = np.zeros(n, dtype=np.int64)
         bp = gpi[best]
-        ch[bp], offset[bp], seg[bp] = chain_m[best], -off[best], gsi[best]
+        ch[bp], seg[bp] = chain_m[best], gsi[best]
+        offset[bp] = self._vertex_sides(gsi[best], end[best], -off[best])
         # ambiguity from the planar candidates: another stretch almost as near, far away along the line
         chainE = s["start"][ps] + t * s["len"][ps]
         jump = (dp <= dmin_p[pr] + ambiguity_m) & (
@@ -745,7 +779,7 @@ class Border:
         """The general path: candidate pairs from the STRtree (or every segment), measured geodesically."""
         n = len(lon)
         gpi, gsi, _, _ = self._candidates(lon, lat, ambiguity_m)
-        dist, off, chain_m = self._geodesic(gpi, gsi, lon, lat)
+        dist, off, chain_m, end = self._geodesic(gpi, gsi, lon, lat)
         order = np.lexsort((chain_m, dist, gpi))
         pi_o = gpi[order]
         best = order[np.concatenate([[True], pi_o[1:] != pi_o[:-1]])] if len(order) else order
@@ -754,7 +788,8 @@ class Border:
         seg = np.zeros(n, dtype=np.int64)
         dmin = np.full(n, np.nan)
         bp = gpi[best]
-        ch[bp], offset[bp], seg[bp], dmin[bp] = chain_m[best], -off[best], gsi[best], dist[best]
+        ch[bp], seg[bp], dmin[bp] = chain_m[best], gsi[best], dist[best]
+        offset[bp] = self._vertex_sides(gsi[best], end[best], -off[best])
         near = dist <= dmin[gpi] + ambiguity_m
         jump = np.abs(chain_m - ch[gpi]) > 2.0 * (dist + dmin[gpi]) + ambiguity_m
         cand = near & jump

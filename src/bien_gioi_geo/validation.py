@@ -120,7 +120,12 @@ def validate(dataset: Dataset, *, cov: Coverage | None = None, marker_tolerance_
     for r in cov.gaps.itertuples(index=False):
         if r.length_km * 1000 < min_gap_m:
             continue
-        ends = f" (between markers near {r.from_marker_near} and {r.to_marker_near})" if r.from_marker_near else ""
+        if not r.from_marker_near:
+            ends = ""
+        elif r.from_marker_near == r.to_marker_near:
+            ends = f" (near marker {r.from_marker_near})"
+        else:
+            ends = f" (between markers near {r.from_marker_near} and {r.to_marker_near})"
         out.add("gap", "warning", f"{r.border_id}: km {r.start_km:.3f}–{r.end_km:.3f} ({r.length_km:.3f} km) has no "
                 f"self-management group{ends}", border_id=r.border_id, start_km=r.start_km, end_km=r.end_km,
                 geometry=r.geometry)
@@ -219,10 +224,14 @@ def validate(dataset: Dataset, *, cov: Coverage | None = None, marker_tolerance_
     _names(a, out)
 
     # ---------------------------------------------------------------- markers
-    dupm = m["marker_id"][m["marker_id"].duplicated(keep=False)]
-    for mid in dict.fromkeys(dupm):
-        out.add("duplicate_id", "error", f"marker_id {mid!r} is used by {int((m['marker_id'] == mid).sum())} rows",
-                marker_ids=[mid], geometry=m.loc[m["marker_id"] == mid].geometry.iloc[0])
+    # a marker id is unique on its border (numbers restart on each border)
+    key = m["border_id"].astype(str) + "\x00" + m["marker_id"].astype(str)
+    for k in dict.fromkeys(key[key.duplicated(keep=False)]):
+        bid, mid = k.split("\x00")
+        rows = m[key == k]
+        where = f" on {bid}" if len(ds.borders) > 1 else ""
+        out.add("duplicate_id", "error", f"marker_id {mid!r} is used by {len(rows)} rows{where}",
+                marker_ids=[mid], border_id=bid, geometry=rows.geometry.iloc[0])
     if not m.empty:
         _markers(ds, cov, out, marker_tolerance_m=marker_tolerance_m, post_spread_m=post_spread_m,
                  datum_shift_min_m=datum_shift_min_m)
@@ -294,47 +303,50 @@ def _markers(ds: Dataset, cov: Coverage, out: _Issues, *, marker_tolerance_m: fl
                         f"line, but {fixed:.0f} m once its coordinates are read as VN-2000 (EPSG:4756): were "
                         "VN-2000 coordinates read as WGS 84? Re-read them with crs='EPSG:4756' (or the province's "
                         "VN-2000 TM-3 zone, e.g. EPSG:9205, for grid coordinates)", marker_ids=[r["marker_id"]],
-                        border_id=r["border_id"], geometry=r.geometry)
+                        border_id=r["border_id"], start_km=r["chainage_km"], end_km=r["chainage_km"],
+                        geometry=r.geometry)
     # carers and posts, per marker number (thousands of markers: no per-number pandas lookups)
-    g = m.groupby("number", sort=False)
+    g = m.groupby("marker_key", sort=False)
     first_geom = g["geometry"].first().to_dict()
+    several = len(ds.borders) > 1
     post = g["post"].agg(["count", "nunique", "min", "max"]).to_dict("index")
     spread_m = ((g["chainage_km"].max() - g["chainage_km"].min()) * 1000).to_dict()
     mids = m["marker_id"].to_numpy(dtype=object)
     ids = {k: mids[v].tolist() for k, v in g.indices.items()}
-    for r in mn.reset_index().itertuples(index=False):
-        number = r.number
+    for key, r in zip(mn.index.tolist(), mn.itertuples(index=False), strict=True):
+        number = f"{r.number} ({r.border_id})" if several else r.number
         common = {"border_id": r.border_id, "start_km": r.chainage_km, "end_km": r.chainage_km,
-                  "geometry": first_geom[number]}
+                  "geometry": first_geom[key]}
         if r.n_carers == 0:
             out.add("marker_unassigned", "warning", f"marker {number!r} ({r.kind}) has no self-management group",
-                    marker_ids=[number], **common)
+                    marker_ids=[r.number], **common)
         elif r.n_carers > 1:
             out.add("marker_assigned_twice", "warning", f"marker {number!r} is looked after by "
-                    f"{', '.join(map(repr, r.carers))}", marker_ids=[number], assignment_ids=r.carers, **common)
+                    f"{', '.join(map(repr, r.carers))}", marker_ids=[r.number], assignment_ids=r.carers, **common)
         want = POSTS_BY_KIND.get(r.kind)
-        p = post[number]
+        p = post[key]
         problem = None
         if want is not None and r.posts != want:
-            problem = f"a {r.kind} marker has {want} post(s), but {r.posts} were found ({', '.join(ids[number])})"
+            problem = f"a {r.kind} marker has {want} post(s), but {r.posts} were found ({', '.join(ids[key])})"
         elif want and want > 1 and not (p["count"] == want and p["nunique"] == want and p["min"] == 1
                                         and p["max"] == want):
-            problem = f"a {r.kind} marker has posts (1)…({want}), found {', '.join(ids[number])}"
-        elif np.isfinite(spread_m[number]) and spread_m[number] > post_spread_m:
-            problem = f"its posts are {spread_m[number]:.0f} m apart along the line (more than {post_spread_m:g} m)"
+            problem = f"a {r.kind} marker has posts (1)…({want}), found {', '.join(ids[key])}"
+        elif np.isfinite(spread_m[key]) and spread_m[key] > post_spread_m:
+            problem = f"its posts are {spread_m[key]:.0f} m apart along the line (more than {post_spread_m:g} m)"
         if problem:
-            out.add("marker_post_mismatch", "error", f"marker {number!r}: {problem}", marker_ids=ids[number],
+            out.add("marker_post_mismatch", "error", f"marker {number!r}: {problem}", marker_ids=ids[key],
                     **common)
     # order: numbers must increase along each border; markers off the longest increasing run are out of order
     for bid, grp in mn.groupby("border_id"):
         g = grp[np.isfinite(grp["chainage_km"])].sort_values("chainage_km")
         keys = list(zip(g["main_number"].tolist(), g["aux"].tolist(), strict=True))
         keep = _longest_increasing(keys)
-        for k, (number, km) in enumerate(zip(g.index.tolist(), g["chainage_km"].tolist(), strict=True)):
+        for k, (key, number, km) in enumerate(zip(g.index.tolist(), g["number"].tolist(),
+                                                  g["chainage_km"].tolist(), strict=True)):
             if k not in keep:
-                out.add("marker_order", "warning", f"marker {number!r} at km {km:.3f} is out of order along the "
-                        "border (numbers should increase with chainage)", marker_ids=[number], border_id=bid,
-                        start_km=km, end_km=km, geometry=first_geom[number])
+                out.add("marker_order", "warning", f"marker {number!r} at km {km:.3f} of {bid} is out of order "
+                        "along the border (numbers should increase with chainage)", marker_ids=[number],
+                        border_id=bid, start_km=km, end_km=km, geometry=first_geom[key])
 
 
 def _longest_increasing(keys: list[tuple[int, int]]) -> set[int]:
