@@ -250,7 +250,6 @@ def build_phong_tho_problems(reference: Path, clean: Path, out: Path) -> list[di
 
     a = a.drop(columns=["source_row", "stretch_by", "stretch_forms"], errors="ignore")
     a["declared_km"] = np.nan
-    by_id = {aid: k for k, aid in enumerate(a["assignment_id"])}
     chain_rows = [k for k in range(len(a)) if pd.notna(a.loc[k, "start_km"])]
     line_rows = [k for k in range(len(a)) if a.geometry.iloc[k] is not None and not a.geometry.iloc[k].is_empty]
     # 1. a gap: one village's registration is missing
@@ -457,8 +456,8 @@ def build_dien_bien(reference: Path, out: Path) -> None:
     hh = _split(SEED_DIEN_BIEN["line_households"], SEED_DIEN_BIEN["villages"], rng)
     pp = hh + _split(SEED_DIEN_BIEN["line_people"] - int(hh.sum()), SEED_DIEN_BIEN["villages"], rng)
     villages = []
-    for bid, b, n, end, communes in (("VN-CN", cn, n_cn, cn.length_km, DIEN_BIEN_COMMUNES_CN),
-                                     ("VN-LA", la, n_la, float(la_end), DIEN_BIEN_COMMUNES_LA)):
+    for bid, n, end, communes in (("VN-CN", n_cn, cn.length_km, DIEN_BIEN_COMMUNES_CN),
+                                  ("VN-LA", n_la, float(la_end), DIEN_BIEN_COMMUNES_LA)):
         cuts = np.concatenate([[0.0], np.sort(rng.uniform(0.1, end - 0.1, n - 1)), [end]])
         sizes = [n // len(communes) + (1 if k < n % len(communes) else 0) for k in range(len(communes))]
         commune_of = [c for c, sz in zip(communes, sizes, strict=True) for _ in range(sz)]
@@ -557,13 +556,9 @@ def check(out: Path, reference: Path) -> list[str]:
             else:
                 mk_ids = [p["marker_id"]] if "marker_id" in p else p.get("marker_ids", [])
                 want = [p[k] for k in ("assignment_id",) if k in p] + mk_ids
-                number = [bg.parse_marker_id(x).number for x in mk_ids]
-
-                def named(r) -> bool:
-                    listed = set(r["assignment_ids"]) | set(r["marker_ids"])
-                    return any(w in listed or f"'{w}'" in r["message"] for w in [*want, *number])
-
-                hit = any(named(r) for _, r in rows.iterrows())
+                names = [*want, *(bg.parse_marker_id(x).number for x in mk_ids)]
+                hit = any(w in set(ids_a) | set(ids_m) or f"'{w}'" in msg for ids_a, ids_m, msg in zip(
+                    rows["assignment_ids"], rows["marker_ids"], rows["message"], strict=True) for w in names)
             if not hit:
                 fails.append(f"phong_tho_problems: planted {p['rule']} ({p['what']}) not reported")
     return fails
