@@ -49,8 +49,11 @@ OVERLAP_COLOUR = "#7B2CBF"
 
 def _js_json(obj: Any) -> str:
     """JSON that is safe inside a ``<script>`` element: no ``<``, ``>``, ``&`` or line separators in clear."""
-    text = json.dumps(obj, ensure_ascii=True, separators=(",", ":"), allow_nan=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
+                    ("\u2029", "\\u2029")):
+        text = text.replace(ch, esc)
+    return text
 
 
 def _txt(v: Any) -> str:
@@ -89,29 +92,29 @@ def _leaflet_assets() -> tuple[str, str]:
 
 _RUNTIME_JS = r"""
 window.bgGeo = window.bgGeo || (function () {
-  function tip(rows) {
+  function tip(labels, values) {
     var d = document.createElement('div');
-    rows.forEach(function (r) {
+    values.forEach(function (v, i) {
       var line = document.createElement('div');
-      if (r[0]) { var b = document.createElement('b'); b.textContent = r[0] + ': '; line.appendChild(b); }
-      line.appendChild(document.createTextNode(r[1]));
+      if (labels[i]) { var b = document.createElement('b'); b.textContent = labels[i] + ': '; line.appendChild(b); }
+      line.appendChild(document.createTextNode(v));
       d.appendChild(line);
     });
     return d;
   }
-  function lines(layer, feats, style) {
-    feats.forEach(function (f) {
-      var st = Object.assign({}, style, f.style || {});
-      var pl = L.polyline(f.c, st);
-      if (f.t) { pl.bindTooltip(tip(f.t), {sticky: true}); }
+  // data: {labels: [...], styles: [{...}], feats: [{c: coords, t: [values], s: style index, k: [search keys]}]}
+  function lines(layer, data, base) {
+    data.feats.forEach(function (f) {
+      var pl = L.polyline(f.c, Object.assign({}, base, data.styles[f.s || 0] || {}));
+      if (f.t) { pl.bindTooltip(tip(data.labels, f.t), {sticky: true}); }
       pl.addTo(layer);
     });
   }
-  function points(layer, feats, map) {
+  function points(layer, data, map) {
     var index = {};
-    feats.forEach(function (f) {
-      var cm = L.circleMarker(f.c, f.style);
-      cm.bindTooltip(tip(f.t));
+    data.feats.forEach(function (f) {
+      var cm = L.circleMarker(f.c, data.styles[f.s || 0]);
+      cm.bindTooltip(tip(data.labels, f.t));
       cm.addTo(layer);
       (f.k || []).forEach(function (k) { if (!(k in index)) { index[k] = cm; } });
     });
@@ -363,52 +366,57 @@ def coverage_map(dataset: Dataset, coverage_result: Coverage | None = None, *, l
     iv = cov.intervals
     cats = sorted({str(v) for v in a[color_by].dropna()}, key=str)
     colour = {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(cats)}
+    labels = [L("assignment_id"), L("village"), L("commune"), L("group_type"), L("households"), L("people"),
+              L("length_km"), L("official_length_km"), L("chainage_km")]
+    styles = [{"color": "#777"}] + [{"color": colour[c]} for c in cats]
+    style_of = {c: k + 1 for k, c in enumerate(cats)}
+    ok = iv.index[np.isfinite(iv["start_km"]) & (iv["length_km"] > 0)]
+    geoms = pd.Series(None, index=ok, dtype=object)
+    for bid, sel in iv.loc[ok].groupby("border_id", sort=False).groups.items():
+        geoms.loc[sel] = dataset.borders[bid].cut(iv.loc[sel, "start_km"], iv.loc[sel, "end_km"]).values
     feats = []
-    for idx, r in iv.iterrows():
-        if not np.isfinite(r["start_km"]) or r["length_km"] <= 0:
-            continue
+    for idx in ok:
+        r = iv.loc[idx]
         row = a.loc[idx]
-        geom = dataset.borders[r["border_id"]].cut(r["start_km"], r["end_km"])
         cat = row[color_by]
         km_off = r["official_end_km"] - r["official_start_km"]
-        tiprows = [[L("assignment_id"), _txt(row["assignment_id"])], [L("village"), _txt(row.get("village"))],
-                   [L("commune"), _txt(row.get("commune"))], [L("group_type"), _txt(row.get("group_type"))],
-                   [L("households"), _txt(row.get("households"))], [L("people"), _txt(row.get("people"))],
-                   [L("length_km"), f"{r['length_km']:.3f}"]]
-        if np.isfinite(km_off):
-            tiprows.append([L("official_length_km"), f"{km_off:.3f}"])
-        tiprows.append([L("chainage_km"), f"{r['start_km']:.3f} – {r['end_km']:.3f}"])
-        feats.append({"c": _latlng(geom), "t": tiprows,
-                      "style": {"color": colour.get(str(cat), "#777") if pd.notna(cat) else "#777"}})
+        feats.append({"c": _latlng(geoms[idx]), "s": style_of.get(str(cat), 0) if pd.notna(cat) else 0, "t": [
+            _txt(row["assignment_id"]), _txt(row.get("village")), _txt(row.get("commune")),
+            _txt(row.get("group_type")), _txt(row.get("households")), _txt(row.get("people")),
+            f"{r['length_km']:.3f}", f"{km_off:.3f}" if np.isfinite(km_off) else "—",
+            f"{r['start_km']:.3f} – {r['end_km']:.3f}"]})
     fg = group(L("stretches"))
-    fg.add_child(_macro(f"bgGeo.lines({fg.get_name()}, {_js_json(feats)}, "
+    fg.add_child(_macro(f"bgGeo.lines({fg.get_name()}, {_js_json({'labels': labels, 'styles': styles, 'feats': feats})}, "
                         f"{_js_json({'weight': 7, 'opacity': 0.75})});"))
 
     # ---------------------------------------------------------------- gaps, overlaps, problems
-    gap_feats = [{"c": _latlng(r.geometry), "t": [["", L("gap_layer")], [L("chainage_km"),
-                  f"{r.start_km:.3f} – {r.end_km:.3f}"], [L("length_km"), f"{r.length_km:.3f}"]]}
-                 for r in cov.gaps.itertuples() if r.geometry is not None]
+    gap_data = {"labels": ["", L("chainage_km"), L("length_km")], "styles": [{}], "feats": [
+        {"c": _latlng(r.geometry), "t": [L("gap_layer"), f"{r.start_km:.3f} – {r.end_km:.3f}", f"{r.length_km:.3f}"]}
+        for r in cov.gaps.itertuples() if r.geometry is not None]}
     fg = group(L("gap_layer"))
-    fg.add_child(_macro(f"bgGeo.lines({fg.get_name()}, {_js_json(gap_feats)}, "
+    fg.add_child(_macro(f"bgGeo.lines({fg.get_name()}, {_js_json(gap_data)}, "
                         f"{_js_json({'color': GAP_COLOUR, 'weight': 9, 'dashArray': '10 8', 'opacity': 0.95})});"))
-    ov_feats = [{"c": _latlng(r.geometry), "t": [["", L("overlap_layer")], [L("assignment_id"), _txt(r.assignment_ids)],
-                 [L("chainage_km"), f"{r.start_km:.3f} – {r.end_km:.3f}"], [L("length_km"), f"{r.length_km:.3f}"]]}
-                for r in cov.overlaps.itertuples() if r.geometry is not None]
+    ov_data = {"labels": ["", L("assignment_id"), L("chainage_km"), L("length_km")], "styles": [{}], "feats": [
+        {"c": _latlng(r.geometry), "t": [L("overlap_layer"), _txt(r.assignment_ids), f"{r.start_km:.3f} – {r.end_km:.3f}",
+                                         f"{r.length_km:.3f}"]}
+        for r in cov.overlaps.itertuples() if r.geometry is not None]}
     fg = group(L("overlap_layer"))
-    fg.add_child(_macro(f"bgGeo.lines({fg.get_name()}, {_js_json(ov_feats)}, "
+    fg.add_child(_macro(f"bgGeo.lines({fg.get_name()}, {_js_json(ov_data)}, "
                         f"{_js_json({'color': OVERLAP_COLOUR, 'weight': 12, 'opacity': 0.6})});"))
-    prob_lines, prob_pts = [], []
+    prob_labels = [L("rule"), L("severity"), L("message")]
+    prob_lines: dict[str, Any] = {"labels": prob_labels, "styles": [{}], "feats": []}
+    prob_pts: dict[str, Any] = {"labels": prob_labels, "feats": [], "styles": [
+        {"radius": 11, "color": "#000", "weight": 2, "fill": False, "dashArray": "3 3"}]}
     shown_elsewhere = {"gap", "overlap", "marker_unassigned"}  # they have their own layers and symbols
     for r in issues.itertuples():
         g = r.geometry
         if g is None or g.is_empty or r.rule in shown_elsewhere:
             continue
-        t = [[L("rule"), _txt(r.rule)], [L("severity"), _txt(r.severity)], [L("message"), _txt(r.message)]]
+        t = [_txt(r.rule), _txt(r.severity), _txt(r.message)]
         if g.geom_type == "Point":
-            prob_pts.append({"c": _latlng(g), "t": t, "style": {"radius": 11, "color": "#000", "weight": 2,
-                                                                 "fill": False, "dashArray": "3 3"}})
+            prob_pts["feats"].append({"c": _latlng(g), "t": t})
         elif g.geom_type in ("LineString", "MultiLineString"):
-            prob_lines.append({"c": _latlng(g), "t": t})
+            prob_lines["feats"].append({"c": _latlng(g), "t": t})
     fg = group(L("problem_layer"), show=True)
     fg.add_child(_macro(f"bgGeo.lines({fg.get_name()}, {_js_json(prob_lines)}, "
                         f"{_js_json({'color': '#000', 'weight': 3, 'dashArray': '2 6', 'opacity': 0.9})});"
@@ -416,26 +424,40 @@ def coverage_map(dataset: Dataset, coverage_result: Coverage | None = None, *, l
 
     # ---------------------------------------------------------------- markers
     mk = cov.markers
+    m_labels = [L("marker_id"), L("kind"), L("emplaced_by"), L("chainage_km"), L("carers")]
+    m_styles: list[dict[str, Any]] = []
+    style_ix: dict[tuple[str, str, bool], int] = {}
+
+    def style(kind: str, side: str, ring: bool) -> int:
+        key = (kind, side, ring)
+        if key not in style_ix:
+            radius = KIND_RADIUS.get(kind, 5)
+            style_ix[key] = len(m_styles)
+            m_styles.append({"radius": radius + 6, "color": GAP_COLOUR, "weight": 3, "fill": False,
+                             "dashArray": "4 3"} if ring else
+                            {"radius": radius, "weight": 2, "color": "#1b1b1b",
+                             "fillColor": SIDE_COLOUR.get(side, "#BBBBBB"), "fillOpacity": 0.95})
+        return style_ix[key]
+
     pts = []
     if show_markers and not mk.empty:
         for r in mk.itertuples():
             kind = r.kind if isinstance(r.kind, str) else "single"
+            side = r.emplaced_by if isinstance(r.emplaced_by, str) else ""
             carers = list(r.carers)
-            t = [[L("marker_id"), _txt(r.marker_id)], [L("kind"), L(kind)],
-                 [L("emplaced_by"), L(r.emplaced_by) if isinstance(r.emplaced_by, str) else "—"],
-                 [L("chainage_km"), f"{r.chainage_km:.3f}" if np.isfinite(r.chainage_km) else "—"],
-                 [L("carers"), _txt(carers) if carers else L("no_carer")]]
-            radius = KIND_RADIUS.get(kind, 5)
+            c = _latlng(r.geometry)
+            t = [_txt(r.marker_id), L(kind), L(side) if side else "—",
+                 f"{r.chainage_km:.3f}" if np.isfinite(r.chainage_km) else "—",
+                 _txt(carers) if carers else L("no_carer")]
             if not carers:  # a wide dashed red ring: "nobody looks after this marker"
-                pts.append({"c": _latlng(r.geometry), "t": t, "style": {
-                    "radius": radius + 6, "color": GAP_COLOUR, "weight": 3, "fill": False, "dashArray": "4 3"}})
-            pts.append({"c": _latlng(r.geometry), "t": t, "k": [str(r.marker_id), str(r.number)],
-                        "style": {"radius": radius, "weight": 2, "color": "#1b1b1b",
-                                  "fillColor": SIDE_COLOUR.get(str(r.emplaced_by), "#BBBBBB"), "fillOpacity": 0.95}})
+                pts.append({"c": c, "t": t, "s": style("", "", True)})
+            pts.append({"c": c, "t": t, "k": [str(r.marker_id), str(r.number)], "s": style(kind, side, False)})
+    marker_data = {"labels": m_labels, "styles": m_styles, "feats": pts}
     fg = group(L("marker_layer"))
     search_ph = "Tìm số mốc…" if lang == "vi" else "Find marker…"
     not_found = "Không có mốc này" if lang == "vi" else "No such marker"
-    fg.add_child(_macro(f"var idx_{fg.get_name()} = bgGeo.points({fg.get_name()}, {_js_json(pts)}, {mapname});"
+    fg.add_child(_macro(f"var idx_{fg.get_name()} = bgGeo.points({fg.get_name()}, {_js_json(marker_data)}, "
+                        f"{mapname});"
                         f"bgGeo.search({mapname}, idx_{fg.get_name()}, {_js_json(search_ph)}, "
                         f"{_js_json(not_found)});"))
 
