@@ -75,3 +75,22 @@ def test_convert_vn2000_csv(tmp_path):
 def test_help_has_an_example(sub):
     r = run("module", sub, "--help")
     assert r.returncode == 0 and "example:" in r.stdout
+
+
+def test_no_progress_bar_in_a_pipe(tmp_path):
+    r = run("module", "report", "--out", str(tmp_path / "r"))
+    assert r.returncode == 0 and r.stderr == ""
+
+
+def test_convert_dms_csv_to_geopackage(tmp_path):
+    src = tmp_path / "moc.csv"
+    src.write_text('marker_id,kind,lat,lon\n62(1),double,"22°31\'45.2""N","103°08\'15""E"\n'
+                   '62(2),double,22°31\'46"N,103°08\'16"E\n', encoding="utf-8")
+    dst = tmp_path / "moc.gpkg"
+    r = run("module", "convert", str(src), str(dst))
+    assert r.returncode == 0, r.stderr
+    g = gpd.read_file(dst, layer="markers")
+    assert g["marker_id"].tolist() == ["62(1)", "62(2)"]
+    assert g.geometry.iloc[0].y == pytest.approx(22 + 31 / 60 + 45.2 / 3600, abs=1e-9)
+    r = run("module", "convert", str(src), str(dst))
+    assert r.returncode == 2 and "exists" in r.stderr  # not clobbered without --force

@@ -56,6 +56,30 @@ def _print_table(df: Any, fmt: str) -> None:
             print(df.to_string(index=False))
 
 
+class _Progress:
+    """Step-by-step progress on standard error, only when it is a terminal (nothing in pipes or files)."""
+
+    STEPS = ("reading", "coverage", "validation", "map", "tables", "GeoPackage")
+
+    def __init__(self, quiet: bool) -> None:
+        self.on = not quiet and sys.stderr.isatty()
+        self.k = 0
+
+    def __call__(self, name: str) -> None:
+        if not self.on:
+            return
+        self.k += 1
+        width = 24
+        done = int(width * (self.k - 1) / len(self.STEPS))
+        sys.stderr.write(f"\r[{'#' * done}{'.' * (width - done)}] {self.k}/{len(self.STEPS)} {name:<12}")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.on:
+            sys.stderr.write("\r" + " " * 60 + "\r")
+            sys.stderr.flush()
+
+
 def _print_summary(cov: Any, lang: str) -> None:
     t = cov.summary_table(lang)
     width = max(len(str(x)) for x in t.iloc[:, 0])
@@ -66,8 +90,13 @@ def _print_summary(cov: Any, lang: str) -> None:
 def cmd_report(args: argparse.Namespace) -> int:
     from .report import write_report
 
+    progress = _Progress(args.quiet)
+    progress("reading")
     ds = _load(args.path, args)
-    rep = write_report(ds, args.out, lang=args.lang, force=args.force)
+    try:
+        rep = write_report(ds, args.out, lang=args.lang, force=args.force, progress=progress)
+    finally:
+        progress.close()
     if not args.quiet:
         _print_summary(rep.coverage, args.lang)
         print(f"\n{len(rep.issues)} problem(s): {rep.n_errors} error(s), {len(rep.issues) - rep.n_errors} warning(s)")

@@ -10,6 +10,7 @@ import shutil
 import tempfile
 import warnings
 from dataclasses import dataclass
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -71,7 +72,8 @@ def _headers(df: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def write_report(dataset: Dataset, out: str | Path, *, lang: str = "vi", force: bool = False,
                  cov: Coverage | None = None, issues: gpd.GeoDataFrame | None = None,
-                 map_options: dict[str, Any] | None = None) -> Report:
+                 map_options: dict[str, Any] | None = None,
+                 progress: Callable[[str], None] | None = None) -> Report:
     """Validate, compute coverage and write the report folder.
 
     Files: ``map.html`` (the coverage map), ``report.gpkg`` (layers border, markers, assignments, gaps, overlaps,
@@ -79,11 +81,14 @@ def write_report(dataset: Dataset, out: str | Path, *, lang: str = "vi", force: 
     ``overlaps.csv``, ``markers.csv``, ``problems.csv`` (UTF-8 with BOM, so Excel shows Vietnamese correctly),
     and ``report.xlsx`` with one sheet per table, headers in ``lang``.
 
+    ``progress``, if given, is called with the name of each step as it starts (the command line shows them).
+
     Raises
     ------
     OutputError
         When ``out`` exists and ``force`` is false.
     """
+    step = progress or (lambda _name: None)
     from .maps import coverage_map, save_map
     from .validation import validate
 
@@ -93,19 +98,24 @@ def write_report(dataset: Dataset, out: str | Path, *, lang: str = "vi", force: 
     parent = out.resolve().parent
     if not parent.exists():
         raise OutputError(f"{out}: the folder {parent} does not exist")
+    step("coverage")
     cov = cov if cov is not None else coverage(dataset)
+    step("validation")
     issues = issues if issues is not None else validate(dataset, cov=cov)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=parent))
     tmp.chmod(0o755)  # mkdtemp makes it private; the report is an ordinary folder
     try:
+        step("map")
         m = coverage_map(dataset, cov, lang=lang, issues=issues, **(map_options or {}))
         save_map(m, tmp / "map.html")
+        step("tables")
         tables = _tables(dataset, cov, issues, lang)
         for name, df in tables.items():
             df.to_csv(tmp / f"{name}.csv", index=False, encoding="utf-8-sig")
         with pd.ExcelWriter(tmp / "report.xlsx", engine="openpyxl") as xl:
             for name, df in tables.items():
                 _headers(df, lang).to_excel(xl, sheet_name=name[:31], index=False)
+        step("GeoPackage")
         gpkg = tmp / "report.gpkg"
         layers: dict[str, gpd.GeoDataFrame] = {
             "border": pd.concat([b.to_geodataframe() for b in dataset.borders.values()], ignore_index=True),
