@@ -84,8 +84,6 @@ LABELS: dict[str, tuple[str, str]] = {  # key: (vi, en)
     "side": ("Phía", "Side"),
     "district": ("Huyện", "District"),
     "province": ("Tỉnh", "Province"),
-    "covered_km": ("Chiều dài tự quản (km, đo trắc địa)", "Self-managed length (km, geodesic)"),
-    "assignment_ids_list": ("Các đăng ký", "Assignments"),
     "marker_ids": ("Các mốc", "Markers"),
     "stretch_by": ("Cách xác định đoạn", "Stretch given by"),
     "raw_start_km": ("Từ km (như khai)", "From km (as given)"),

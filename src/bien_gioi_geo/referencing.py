@@ -129,6 +129,29 @@ class Calibration:
         return y if np.ndim(official_km) else y[0]
 
 
+def _ambiguity(owner: np.ndarray, dist: np.ndarray, chain_m: np.ndarray, dmin: np.ndarray, chosen_m: np.ndarray,
+               ambiguity_m: float, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Flag points with another candidate almost as near (within ``ambiguity_m``) but far along the line.
+
+    ``owner``, ``dist`` and ``chain_m`` describe candidates (point index, distance m, chainage m); ``dmin`` and
+    ``chosen_m`` are each point's nearest distance and chosen chainage. "Far along the line" means farther than the
+    way round through the two feet (``2 (d + dmin) + ambiguity_m``), so a corner never counts, a meander does.
+    Returns the flags and, for flagged points, the farthest such alternative chainage (km).
+    """
+    jump = (dist <= dmin[owner] + ambiguity_m) & (
+        np.abs(chain_m - chosen_m[owner]) > 2.0 * (dist + dmin[owner]) + ambiguity_m)
+    amb = np.zeros(n, dtype=bool)
+    alt = np.full(n, np.nan)
+    if jump.any():
+        ji = np.flatnonzero(jump)
+        amb[owner[ji]] = True
+        far = np.abs(chain_m[ji] - chosen_m[owner[ji]])
+        ji = ji[np.lexsort((-far, owner[ji]))]
+        keep = np.concatenate([[True], owner[ji][1:] != owner[ji][:-1]])
+        alt[owner[ji[keep]]] = chain_m[ji[keep]] / 1000.0
+    return amb, alt
+
+
 # --------------------------------------------------------------------------------------------------- border
 def _parts_of(geometry: Any, crs: object) -> tuple[list[np.ndarray], dict[str, Any]]:
     """The line's parts as (n, 2) lon/lat arrays, plus attributes found on a GeoDataFrame."""
@@ -757,17 +780,7 @@ class Border:
         offset[bp] = self._vertex_sides(gsi[best], end[best], -off[best])
         # ambiguity from the planar candidates: another stretch almost as near, far away along the line
         chainE = s["start"][ps] + t * s["len"][ps]
-        jump = (dp <= dmin_p[pr] + ambiguity_m) & (
-            np.abs(chainE - ch[pr]) > 2.0 * (dp + dmin_p[pr]) + ambiguity_m)
-        amb = np.zeros(n, dtype=bool)
-        alt = np.full(n, np.nan)
-        if jump.any():
-            ji = np.flatnonzero(jump)
-            amb[pr[ji]] = True
-            far = np.abs(chainE[ji] - ch[pr[ji]])  # report the alternative farthest in chainage
-            ji = ji[np.lexsort((-far, pr[ji]))]
-            keep = np.concatenate([[True], pr[ji][1:] != pr[ji][:-1]])
-            alt[pr[ji[keep]]] = chainE[ji[keep]] / 1000.0
+        amb, alt = _ambiguity(pr, dp, chainE, dmin_p, ch, ambiguity_m, n)
         ch /= 1000.0
         slow = np.flatnonzero(~fast)
         if len(slow):  # far from the line (or outside the frame): the exact STRtree search
@@ -790,18 +803,7 @@ class Border:
         bp = gpi[best]
         ch[bp], seg[bp], dmin[bp] = chain_m[best], gsi[best], dist[best]
         offset[bp] = self._vertex_sides(gsi[best], end[best], -off[best])
-        near = dist <= dmin[gpi] + ambiguity_m
-        jump = np.abs(chain_m - ch[gpi]) > 2.0 * (dist + dmin[gpi]) + ambiguity_m
-        cand = near & jump
-        amb = np.zeros(n, dtype=bool)
-        alt = np.full(n, np.nan)
-        if cand.any():
-            ci = np.flatnonzero(cand)
-            amb[gpi[ci]] = True
-            far = np.abs(chain_m[ci] - ch[gpi[ci]])  # report the alternative farthest in chainage
-            ci = ci[np.lexsort((-far, gpi[ci]))]
-            keep = np.concatenate([[True], gpi[ci][1:] != gpi[ci][:-1]])
-            alt[gpi[ci[keep]]] = chain_m[ci[keep]] / 1000.0
+        amb, alt = _ambiguity(gpi, dist, chain_m, dmin, ch, ambiguity_m, n)
         return ch / 1000.0, offset, seg, amb, alt
 
     def locate_line(self, line: BaseGeometry) -> dict[str, float]:
