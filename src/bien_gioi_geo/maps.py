@@ -319,7 +319,7 @@ def coverage_map(dataset: Dataset, coverage_result: Coverage | None = None, *, l
                        zoom_start=10, tiles=None, control_scale=True, prefer_canvas=True)
         if tiles is not None:
             folium.TileLayer(tiles, name=tiles if isinstance(tiles, str) else "tiles").add_to(m)
-        m.fit_bounds(bounds)
+        m.fit_bounds(bounds, padding_top_left=(20, 20), padding_bottom_right=(280, 20))  # room for the legend
     if self_contained:
         from branca.element import Element
 
