@@ -300,3 +300,22 @@ def test_error_tree():
     assert issubclass(bg.CRSError, ValueError)
     with pytest.raises(bg.CRSError, match="does not know the CRS 'EPSG:99999'"):
         bg.read_markers.__globals__["as_crs"]("EPSG:99999")
+
+
+def test_csv_wkt_with_curves_is_reported_not_crashed(reference):
+    """fiona's curves_line.csv mixes MULTILINESTRING with MULTICURVE/COMPOUNDCURVE/CIRCULARSTRING WKT."""
+    gdf, problems = bg.read_border(reference / "readers/fiona/curves_line.csv", errors="collect")
+    assert len(gdf) + problems["row"].nunique() == 9  # every row is either read or reported
+    assert (gdf.geometry.geom_type.isin(["LineString", "MultiLineString"])).all()
+    assert problems["field"].eq("WKT").all()
+
+
+def test_naturalearth_and_other_fiona_files(reference):
+    ne = bg.read_admin(reference / "readers/pyogrio/naturalearth_lowres/naturalearth_lowres.shp")
+    assert len(ne) == 177 and "Vietnam" in set(ne["name"])
+    for name in ("trio.geojson", "test_tz.geojson"):
+        for reader in (bg.read_markers, bg.read_assignments, bg.read_border):
+            try:
+                gdf, problems = reader(reference / "readers/fiona" / name, errors="collect")
+            except bg.BienGioiError as exc:
+                assert name in str(exc)

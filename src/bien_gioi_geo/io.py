@@ -188,7 +188,8 @@ def _to_wgs84_geom(geom: BaseGeometry, src: object, probs: _Problems, number: in
         if not crs.equals(WGS84):
             geom = shapely.transform(geom, lambda xy: np.column_stack(to_wgs84(xy[:, 0], xy[:, 1], crs)))
     xy = shapely.get_coordinates(geom)
-    bad = ~np.isfinite(xy).all(axis=1) | (np.abs(xy[:, 0]) > 180) | (np.abs(xy[:, 1]) > 90)
+    eps = 1e-9  # rounding noise such as 180.00000000000006 (Natural Earth) is not an error
+    bad = ~np.isfinite(xy).all(axis=1) | (np.abs(xy[:, 0]) > 180 + eps) | (np.abs(xy[:, 1]) > 90 + eps)
     if bad.any():
         k = int(np.flatnonzero(bad)[0])
         x, y = float(xy[k, 0]), float(xy[k, 1])
@@ -370,8 +371,9 @@ def _raw_csv(p: Path, *, crs: object, kind: str) -> _Raw:
             if raw:
                 try:
                     geom = shapely.force_2d(shapely.from_wkt(raw))
-                except shapely.errors.GEOSException as exc:
-                    probs.add(number, wkt_c, raw[:60], f"not readable WKT ({exc})")
+                except (shapely.errors.GEOSException, NotImplementedError) as exc:
+                    probs.add(number, wkt_c, raw[:60], f"not readable WKT, or a curve type this library does not "
+                              f"take (give curves as LINESTRING) ({exc})")
                     geom = None
                 if geom is not None and geom.geom_type not in ("Point", "LineString", "MultiLineString",
                                                                "Polygon", "MultiPolygon", "MultiPoint"):
