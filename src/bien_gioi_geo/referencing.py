@@ -768,10 +768,16 @@ class Border:
         # geodesic step: the planar-nearest segment and any as near (0.1 % + 0.1 m: ties at joints; TM is conformal
         # and these segments are short, so planar and geodesic nearest agree far closer than that)
         g = np.flatnonzero(dp <= dmin_p[pr] * 1.001 + 0.1)
-        gpi, gsi = pr[g], ps[g]
+        nseg = len(s["len"])
+        key = np.sort(pr[g] * nseg + ps[g])  # a segment reached through two pieces is measured once
+        key = key[np.concatenate([[True], key[1:] != key[:-1]])] if len(key) else key
+        gpi, gsi = key // nseg, key % nseg
         dist, off, chain_m, end = self._geodesic(gpi, gsi, lon, lat)
-        o = np.lexsort((chain_m, dist, gpi))
-        best = o[np.concatenate([[True], gpi[o][1:] != gpi[o][:-1]])] if len(o) else o
+        # pairs are sorted by point, then segment (so by chainage): the first of the smallest distances wins
+        first = np.flatnonzero(np.concatenate([[True], gpi[1:] != gpi[:-1]])) if len(gpi) else gpi
+        dmin_g = np.minimum.reduceat(dist, first) if len(gpi) else dist
+        cand = np.flatnonzero(dist <= np.repeat(dmin_g, np.diff(np.append(first, len(gpi)))))
+        best = cand[np.concatenate([[True], gpi[cand][1:] != gpi[cand][:-1]])] if len(cand) else cand
         ch = np.full(n, np.nan)
         offset = np.full(n, np.nan)
         seg = np.zeros(n, dtype=np.int64)
