@@ -95,7 +95,10 @@ def depth(starts: Sequence[float], ends: Sequence[float]) -> tuple[np.ndarray, n
 def overlaps(starts: Sequence[float], ends: Sequence[float],
              ids: Sequence[Hashable]) -> list[tuple[float, float, tuple[Hashable, ...]]]:
     """Stretches covered by two or more intervals, with the ids that claim each (adjacent pieces with the same
-    ids merged).
+    ids merged; ids in the order of the input).
+
+    The elementary pieces come from :func:`depth`; each interval claims the contiguous run of pieces inside it,
+    found by binary search, so the work is O(n log n) plus the size of the answer.
 
     Examples
     --------
@@ -105,21 +108,26 @@ def overlaps(starts: Sequence[float], ends: Sequence[float],
     s, e, idx = _clean(starts, ends)
     if s.size == 0:
         return []
-    ids_a = [ids[i] for i in idx]
-    events = sorted([(float(x), 0, k) for k, x in enumerate(e)] + [(float(x), 1, k) for k, x in enumerate(s)])
-    active: dict[int, None] = {}
+    a, b, c = depth(s, e)
+    multi = c >= 2
+    a, b = a[multi], b[multi]
+    if a.size == 0:
+        return []
+    # pieces never straddle an interval's end, so interval k covers pieces first[k]..last[k]-1 exactly
+    first = np.searchsorted(a, s, side="left")
+    last = np.searchsorted(b, e, side="right")
+    n = np.maximum(last - first, 0)
+    owner = np.repeat(np.arange(s.size), n)
+    piece = np.repeat(first, n) + (np.arange(int(n.sum())) - np.repeat(np.cumsum(n) - n, n))
+    order = np.lexsort((idx[owner], piece))
+    owner, piece = owner[order], piece[order]
+    bounds = np.flatnonzero(np.concatenate([[True], piece[1:] != piece[:-1], [True]]))
     out: list[tuple[float, float, tuple[Hashable, ...]]] = []
-    prev = None
-    for x, kind, k in events:
-        if prev is not None and x > prev and len(active) >= 2:
-            claim = tuple(sorted((ids_a[j] for j in active), key=str))
-            if out and out[-1][1] == prev and out[-1][2] == claim:
-                out[-1] = (out[-1][0], x, claim)
-            else:
-                out.append((prev, x, claim))
-        if kind == 0:
-            active.pop(k, None)
+    for k in range(len(bounds) - 1):
+        p = int(piece[bounds[k]])
+        claim = tuple(ids[int(idx[o])] for o in owner[bounds[k]:bounds[k + 1]])
+        if out and out[-1][1] == a[p] and out[-1][2] == claim:
+            out[-1] = (out[-1][0], float(b[p]), claim)
         else:
-            active[k] = None
-        prev = x
+            out.append((float(a[p]), float(b[p]), claim))
     return out

@@ -117,24 +117,28 @@ def validate(dataset: Dataset, *, cov: Coverage | None = None, marker_tolerance_
     known = set(m["marker_id"]) | set(m["number"])
 
     # ---------------------------------------------------------------- coverage
-    for r in cov.gaps.itertuples(index=False):
-        if r.length_km * 1000 < min_gap_m:
+    def rows(gdf: gpd.GeoDataFrame, cols: list[str]) -> Any:  # plain lists: no per-row pandas objects
+        return zip(*[gdf[c].tolist() for c in cols], list(gdf.geometry.values), strict=True)
+
+    gap_cols = ["border_id", "start_km", "end_km", "length_km", "from_marker_near", "to_marker_near"]
+    for bid, s0, s1, length, near0, near1, geom in rows(cov.gaps, gap_cols):
+        if length * 1000 < min_gap_m:
             continue
-        if not r.from_marker_near:
+        if not near0:
             ends = ""
-        elif r.from_marker_near == r.to_marker_near:
-            ends = f" (near marker {r.from_marker_near})"
+        elif near0 == near1:
+            ends = f" (near marker {near0})"
         else:
-            ends = f" (between markers near {r.from_marker_near} and {r.to_marker_near})"
-        out.add("gap", "warning", f"{r.border_id}: km {r.start_km:.3f}–{r.end_km:.3f} ({r.length_km:.3f} km) has no "
-                f"self-management group{ends}", border_id=r.border_id, start_km=r.start_km, end_km=r.end_km,
-                geometry=r.geometry)
-    for r in cov.overlaps.itertuples(index=False):
-        if r.length_km * 1000 < min_overlap_m:
+            ends = f" (between markers near {near0} and {near1})"
+        out.add("gap", "warning", f"{bid}: km {s0:.3f}–{s1:.3f} ({length:.3f} km) has no self-management group"
+                f"{ends}", border_id=bid, start_km=s0, end_km=s1, geometry=geom)
+    for bid, s0, s1, length, who, geom in rows(cov.overlaps, ["border_id", "start_km", "end_km", "length_km",
+                                                              "assignment_ids"]):
+        if length * 1000 < min_overlap_m:
             continue
-        out.add("overlap", "warning", f"{r.border_id}: km {r.start_km:.3f}–{r.end_km:.3f} ({r.length_km:.3f} km) is "
-                f"claimed by {', '.join(map(repr, r.assignment_ids))}", assignment_ids=r.assignment_ids,
-                border_id=r.border_id, start_km=r.start_km, end_km=r.end_km, geometry=r.geometry)
+        out.add("overlap", "warning", f"{bid}: km {s0:.3f}–{s1:.3f} ({length:.3f} km) is claimed by "
+                f"{', '.join(map(repr, who))}", assignment_ids=who, border_id=bid, start_km=s0, end_km=s1,
+                geometry=geom)
 
     # ---------------------------------------------------------------- assignments
     def stretch(r: Any) -> Any:  # the resolved stretch, drawn only for rows that have a problem
