@@ -185,8 +185,10 @@ def lines_from_npm(tarball: Path) -> dict[str, object]:
     cn, cn_bridges = _chain(cn_pieces, tri)
     kh, kh_bridges = _chain(kh_pieces, la[-1])  # from the Viet Nam–Laos–Cambodia tri-point southward
     return {"VN-CN": shapely.LineString(cn), "VN-LA": shapely.LineString(la), "VN-KH": shapely.LineString(kh),
-            "VN-CN bridges": _bridges_along(shapely.LineString(cn), shapely.MultiLineString([list(b) for b in cn_bridges])),
-            "VN-KH bridges": _bridges_along(shapely.LineString(kh), shapely.MultiLineString([list(b) for b in kh_bridges])),
+            "VN-CN bridges": _bridges_along(shapely.LineString(cn),
+                                            shapely.MultiLineString([list(b) for b in cn_bridges])),
+            "VN-KH bridges": _bridges_along(shapely.LineString(kh),
+                                            shapely.MultiLineString([list(b) for b in kh_bridges])),
             "pieces": {"VN-CN": len(cn_pieces), "VN-LA": len(la_pieces), "VN-KH": len(kh_pieces)}}
 
 
@@ -246,7 +248,8 @@ def provincial_lines(reference: Path) -> dict[str, shapely.LineString]:
     xy = [tuple(p) for p in shapely.get_coordinates(cn)]
     db_cn = shapely.LineString(xy[: xy.index(LAI_CHAU_WEST) + 1])
     lxy = shapely.get_coordinates(la)
-    d = GEOD.inv(lxy[:, 0], lxy[:, 1], np.full(len(lxy), DIEN_BIEN_SON_LA[0]), np.full(len(lxy), DIEN_BIEN_SON_LA[1]))[2]
+    junction = np.broadcast_to(np.array(DIEN_BIEN_SON_LA), lxy.shape)
+    d = GEOD.inv(lxy[:, 0], lxy[:, 1], junction[:, 0], junction[:, 1])[2]
     db_la = shapely.LineString(lxy[: int(np.argmin(d)) + 1])
     b = bg.Border(lai)
     west_km = float(b.locate([PHONG_THO_WEST_A])["chainage_km"].iloc[0])
@@ -312,7 +315,8 @@ def build_phong_tho(reference: Path, out: Path) -> None:
     marker_km = {num: float(np.mean(v)) for num, v in mean_km.items()}
     n_pieces = SEED_PHONG_THO["villages"]
     n_random = n_pieces - 1 - len(marker_km)
-    cuts: list[tuple[float, str | None, tuple[float, float] | None]] = [(km, num, None) for num, km in marker_km.items()]
+    cuts: list[tuple[float, str | None, tuple[float, float] | None]] = [
+        (km, num, None) for num, km in marker_km.items()]
     for km in rng.uniform(0.2, L - 0.2, n_random):
         p = border.point_at(km)
         xy = _round_pt(p.x, p.y)
@@ -703,7 +707,8 @@ def check(out: Path, reference: Path) -> list[str]:
 
     prov = provincial_lines(reference)
     b = reference / "borders"
-    for key, fname, k in (("lai_chau", "lai_chau_vn_cn_border.geojson", 0), ("dien_bien_cn", "dien_bien_border.geojson", 0),
+    for key, fname, k in (("lai_chau", "lai_chau_vn_cn_border.geojson", 0),
+                          ("dien_bien_cn", "dien_bien_border.geojson", 0),
                           ("dien_bien_la", "dien_bien_border.geojson", 1),
                           ("phong_tho", "phong_tho_border_ESTIMATE.geojson", 0)):
         if not shapely.equals_exact(prov[key], gpd.read_file(b / fname).geometry.iloc[k], 1e-12):

@@ -62,7 +62,8 @@ def _reject_constant(name: str) -> float:
 
 def load(path: Path) -> RawCollection:
     """Read and check a GeoJSON file. File-level problems raise :class:`InputError`; feature-level problems
-    are returned on each :class:`RawFeature`."""
+    are returned on each :class:`RawFeature`.
+    """
     name = path.name
     try:
         data = path.read_bytes()

@@ -88,6 +88,7 @@ def _print_summary(cov: Any, lang: str) -> None:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    """The main job: validate, compute coverage, write the report folder."""
     from .report import write_report
 
     progress = _Progress(args.quiet)
@@ -105,6 +106,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    """Print the problems table."""
     import bien_gioi_geo as bg
 
     ds = _load(args.path, args)
@@ -115,6 +117,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_coverage(args: argparse.Namespace) -> int:
+    """Print coverage figures."""
     import bien_gioi_geo as bg
 
     ds = _load(args.path, args)
@@ -131,6 +134,7 @@ def cmd_coverage(args: argparse.Namespace) -> int:
 
 
 def cmd_map(args: argparse.Namespace) -> int:
+    """Write the coverage map."""
     import bien_gioi_geo as bg
 
     from .maps import save_map
@@ -146,6 +150,7 @@ def cmd_map(args: argparse.Namespace) -> int:
 
 
 def cmd_convert(args: argparse.Namespace) -> int:
+    """Convert a file to WGS 84 GeoJSON or GeoPackage."""
     import bien_gioi_geo as bg
 
     from .io import atomic_path
@@ -173,6 +178,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with every subcommand."""
     from . import __version__
 
     p = argparse.ArgumentParser(prog="bien-gioi-geo", description="Analyse a land border: coverage of the border "

@@ -38,7 +38,8 @@ __all__ = ["coverage", "Coverage", "resolve_intervals"]
 
 def _marker_positions(ds: Dataset) -> tuple[dict[tuple[str, str], float], dict[str, str]]:
     """Chainage (km) of each post id and of each marker number (mean of its posts), per border; and the border
-    of each id/number."""
+    of each id/number.
+    """
     m = ds.markers_located
     pos: dict[tuple[str, str], float] = {}
     border_of: dict[str, str] = {}
@@ -128,11 +129,11 @@ def resolve_intervals(ds: Dataset, *, chainage: str = "measured") -> pd.DataFram
     off_s = np.full(len(df), np.nan)
     off_e = np.full(len(df), np.nan)
     for bid, idx in df.groupby("border_id", sort=False).groups.items():
-        b = ds.borders.get(bid)
-        if b is not None and b.calibration is not None:
+        bb = ds.borders.get(bid)
+        if bb is not None and bb.calibration is not None:
             sel = df.index.get_indexer(idx)
-            off_s[sel] = b.to_official(df["start_km"].to_numpy()[sel])
-            off_e[sel] = b.to_official(df["end_km"].to_numpy()[sel])
+            off_s[sel] = bb.to_official(df["start_km"].to_numpy()[sel])
+            off_e[sel] = bb.to_official(df["end_km"].to_numpy()[sel])
     df["official_start_km"] = off_s
     df["official_end_km"] = off_e
     return df
@@ -140,7 +141,8 @@ def resolve_intervals(ds: Dataset, *, chainage: str = "measured") -> pd.DataFram
 
 def _locate_lines(ds: Dataset, df: pd.DataFrame, lines: list[tuple[Any, str | None]]) -> None:
     """Resolve drawn stretches: locate all their vertices in one call per border; the interval spans the
-    smallest to the largest chainage of a line's vertices."""
+    smallest to the largest chainage of a line's vertices.
+    """
     a = ds.assignments
     idx = [i for i, _ in lines]
     geoms = gpd.GeoSeries(a.loc[idx].geometry.values, index=idx, crs=WGS84)
@@ -276,7 +278,8 @@ class Coverage:
     @cached_property
     def gaps(self) -> gpd.GeoDataFrame:
         """Stretches nobody looks after: chainage, length, official chainage, the markers nearest their ends and
-        the geometry."""
+        the geometry.
+        """
         rows = []
         for bid, b in self.dataset.borders.items():
             sel = self.intervals[self.intervals["border_id"] == bid]
@@ -343,7 +346,8 @@ class Coverage:
     def markers(self) -> gpd.GeoDataFrame:
         """One row per marker post with its location on the line and who looks after it (``carers``: the
         assignment ids whose ``markers`` list names the post or its marker number). An assignment with a
-        ``border_id`` names markers of that border only (marker numbers repeat from one border to the next)."""
+        ``border_id`` names markers of that border only (marker numbers repeat from one border to the next).
+        """
         m = self.dataset.markers_located.copy()
         a = self.dataset.assignments
         by_id: dict[tuple[str | None, str], list[str]] = {}
@@ -371,7 +375,8 @@ class Coverage:
     @cached_property
     def marker_numbers(self) -> pd.DataFrame:
         """One row per marker: number, border, kind, emplacing side, posts, mean chainage, carers (union over its
-        posts). Indexed by the marker number, or by ``border_id:number`` when the dataset has several borders."""
+        posts). Indexed by the marker number, or by ``border_id:number`` when the dataset has several borders.
+        """
         m = self.markers
         if m.empty:
             return pd.DataFrame(columns=["number", "border_id", "kind", "emplaced_by", "posts", "chainage_km",
@@ -433,7 +438,8 @@ class Coverage:
 
     def _split_counts(self) -> dict[str, int]:
         """Households and people of the rows that look after a stretch of line, and of the rows that look after
-        markers (a row doing both counts in both), as the provincial reports give them."""
+        markers (a row doing both counts in both), as the provincial reports give them.
+        """
         a = self.dataset.assignments
         if a.empty:
             return {"line_households": 0, "line_people": 0, "marker_households": 0, "marker_people": 0}

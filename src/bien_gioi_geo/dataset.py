@@ -1,5 +1,6 @@
 """The :class:`Dataset`: a border (one or several), its marker posts, the self-management assignments, and
-optional administrative polygons — checked against the data model and located on the line."""
+optional administrative polygons — checked against the data model and located on the line.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +20,6 @@ __all__ = ["Dataset"]
 
 def _borders_from(border: Any, *, official_length_km: float | None, left: str | None, right: str | None,
                   name: str | None) -> dict[str, Border]:
-    kw = {"left": left, "right": right}
     if isinstance(border, Border):
         b = border
         if official_length_km is not None or left is not None or right is not None:
@@ -43,10 +43,10 @@ def _borders_from(border: Any, *, official_length_km: float | None, left: str | 
                 raise InputError("official_length_km applies to one border; this dataset has "
                                  f"{len(out)} ({', '.join(out)}): put it in each border row instead")
             return out
-        b = Border(gdf, official_length_km=official_length_km, **kw)
+        b = Border(gdf, official_length_km=official_length_km, left=left, right=right)
         label = b.name or name or "border"
         return {label: Border(b, name=label)}
-    b = Border(border, official_length_km=official_length_km, name=name, **kw)
+    b = Border(border, official_length_km=official_length_km, name=name, left=left, right=right)
     return {b.name or "border": b}
 
 
@@ -129,7 +129,8 @@ class Dataset:
     def markers_located(self) -> gpd.GeoDataFrame:
         """Markers with ``border_id``, ``chainage_km``, ``official_km``, ``offset_m``, ``distance_m``, ``side``
         and ``ambiguous``, located on their border (the one named in their ``border_id`` column, else the
-        nearest)."""
+        nearest).
+        """
         m = self.markers.copy()
         cols = ["chainage_km", "official_km", "offset_m", "distance_m", "side", "ambiguous", "alt_chainage_km"]
         if m.empty:

@@ -15,11 +15,12 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 __all__ = ["union", "union_length", "gaps", "overlaps", "depth"]
 
 
-def _clean(starts: Sequence[float], ends: Sequence[float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _clean(starts: ArrayLike, ends: ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     s = np.asarray(starts, dtype=float)
     e = np.asarray(ends, dtype=float)
     if s.shape != e.shape:
@@ -31,7 +32,7 @@ def _clean(starts: Sequence[float], ends: Sequence[float]) -> tuple[np.ndarray, 
     return s[keep], e[keep], idx
 
 
-def union(starts: Sequence[float], ends: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
+def union(starts: ArrayLike, ends: ArrayLike) -> tuple[np.ndarray, np.ndarray]:
     """Merge intervals into disjoint, sorted ``[start, end)`` pieces.
 
     Examples
@@ -52,7 +53,7 @@ def union(starts: Sequence[float], ends: Sequence[float]) -> tuple[np.ndarray, n
     return starts_u, run_end[last]
 
 
-def union_length(starts: Sequence[float], ends: Sequence[float]) -> float:
+def union_length(starts: ArrayLike, ends: ArrayLike) -> float:
     """Total length of the union (same unit as the input).
 
     >>> union_length([0, 0.5, 2], [1, 1.5, 3])
@@ -62,7 +63,7 @@ def union_length(starts: Sequence[float], ends: Sequence[float]) -> float:
     return float((ue - us).sum())
 
 
-def gaps(starts: Sequence[float], ends: Sequence[float], lo: float, hi: float) -> tuple[np.ndarray, np.ndarray]:
+def gaps(starts: ArrayLike, ends: ArrayLike, lo: float, hi: float) -> tuple[np.ndarray, np.ndarray]:
     """The pieces of ``[lo, hi)`` that no interval covers.
 
     >>> gaps([1, 4], [2, 5], 0, 6)
@@ -77,7 +78,7 @@ def gaps(starts: Sequence[float], ends: Sequence[float], lo: float, hi: float) -
     return gs[keep], ge[keep]
 
 
-def depth(starts: Sequence[float], ends: Sequence[float]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def depth(starts: ArrayLike, ends: ArrayLike) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Elementary pieces with the number of intervals covering each (count ≥ 1 only)."""
     s, e, _ = _clean(starts, ends)
     if s.size == 0:
@@ -92,7 +93,7 @@ def depth(starts: Sequence[float], ends: Sequence[float]) -> tuple[np.ndarray, n
     return a[keep], b[keep], c[keep]
 
 
-def overlaps(starts: Sequence[float], ends: Sequence[float],
+def overlaps(starts: ArrayLike, ends: ArrayLike,
              ids: Sequence[Hashable]) -> list[tuple[float, float, tuple[Hashable, ...]]]:
     """Stretches covered by two or more intervals, with the ids that claim each (adjacent pieces with the same
     ids merged; ids in the order of the input).

@@ -337,6 +337,7 @@ def _raw_csv(p: Path, *, crs: object, kind: str) -> _Raw:
                if h not in geo_cols}
         geom: BaseGeometry | None = None
         if mode == "lonlat":
+            assert lon_c is not None and lat_c is not None
             try:
                 lon = parse_dms(row[header.index(lon_c)].strip(), "lon")
             except ValueError as exc:
@@ -353,7 +354,7 @@ def _raw_csv(p: Path, *, crs: object, kind: str) -> _Raw:
                 ys.append(lat)
         elif mode == "xy":
             vals = []
-            for c in (x_c, y_c):
+            for c in (x_c or "", y_c or ""):
                 raw = row[header.index(c)].strip()
                 try:
                     v = float(raw.replace(",", ".")) if raw.count(",") == 1 and "." not in raw else float(raw)
@@ -367,7 +368,7 @@ def _raw_csv(p: Path, *, crs: object, kind: str) -> _Raw:
                 xs.append(vals[0])
                 ys.append(vals[1])
         elif mode == "wkt":
-            raw = row[header.index(wkt_c)].strip()
+            raw = row[header.index(wkt_c or "")].strip()
             if raw:
                 try:
                     geom = shapely.force_2d(shapely.from_wkt(raw))
@@ -416,7 +417,8 @@ def _float(v: object) -> float | None:
     if isinstance(v, bool):
         raise ValueError("expected a number, got a boolean")
     try:
-        f = float(v.replace(",", ".") if isinstance(v, str) and v.count(",") == 1 and "." not in v else v)
+        f = float(v.replace(",", ".") if isinstance(v, str) and v.count(",") == 1 and "." not in v
+                  else v)  # type: ignore[arg-type]  # anything float() refuses is reported below
     except (TypeError, ValueError):
         raise ValueError("expected a number") from None
     if not math.isfinite(f):
@@ -450,9 +452,10 @@ def _date(v: object) -> dt.date | None:
 
 
 def _country(v: object) -> str | None:
-    s = nfc(_text(v))
-    if s is None:
+    text = _text(v)
+    if text is None:
         return None
+    s = str(nfc(text))
     key = s.casefold()
     if key in COUNTRY_ALIASES:
         return COUNTRY_ALIASES[key]
@@ -799,7 +802,8 @@ def read_markers(path: str | os.PathLike[str], *, crs: object = None, layer: str
     --------
     >>> import io, tempfile, pathlib
     >>> d = pathlib.Path(tempfile.mkdtemp())
-    >>> _ = (d / "m.csv").write_text('marker_id,kind,emplaced_by,lat,lon\\n62(1),double,VN,"22°31\\'45.2""N",103°10\\'E\\n')
+    >>> text = 'marker_id,kind,emplaced_by,lat,lon\\n62(1),double,VN,"22°31\\'45.2""N",103°10\\'E\\n'
+    >>> _ = (d / "m.csv").write_text(text)
     >>> m = read_markers(d / "m.csv")
     >>> [str(v) for v in m.loc[0, ["marker_id", "number", "post", "kind"]]]
     ['62(1)', '62', '1', 'double']

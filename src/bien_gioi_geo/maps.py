@@ -161,7 +161,10 @@ window.bgGeo = window.bgGeo || (function () {
             sw.style.border = '3px dashed ' + it[3]; }
           else if (it[2] === 'dot') { sw.style.height = '10px'; sw.style.width = '10px'; sw.style.borderRadius = '50%';
             sw.style.background = it[0]; sw.style.border = '2px solid ' + (it[3] || '#333'); }
-          else { sw.style.height = '0'; sw.style.borderTop = (it[2] === 'dash' ? '4px dashed ' : '5px solid ') + it[0]; }
+          else {
+            sw.style.height = '0';
+            sw.style.borderTop = (it[2] === 'dash' ? '4px dashed ' : '5px solid ') + it[0];
+          }
           row.appendChild(sw); row.appendChild(document.createTextNode(it[1])); body.appendChild(row);
         });
       });
@@ -194,7 +197,8 @@ window.bgGeo = window.bgGeo || (function () {
   }
   function geodesicKm(a, b) {
     var R = 6371.0088, r = Math.PI / 180, dl = (b.lat - a.lat) * r, dn = (b.lng - a.lng) * r;
-    var h = Math.sin(dl / 2) * Math.sin(dl / 2) + Math.cos(a.lat * r) * Math.cos(b.lat * r) * Math.sin(dn / 2) * Math.sin(dn / 2);
+    var h = Math.sin(dl / 2) * Math.sin(dl / 2)
+      + Math.cos(a.lat * r) * Math.cos(b.lat * r) * Math.sin(dn / 2) * Math.sin(dn / 2);
     return 2 * R * Math.asin(Math.sqrt(h));
   }
   function measure(map, title, clear) {
@@ -202,7 +206,8 @@ window.bgGeo = window.bgGeo || (function () {
     var c = L.control({position: 'topleft'});
     c.onAdd = function () {
       var d = L.DomUtil.create('div', 'bg-measure');
-      d.style.cssText = 'background:#fff;padding:4px 6px;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,0.4);font:12px sans-serif;';
+      d.style.cssText = 'background:#fff;padding:4px 6px;border-radius:4px;' +
+        'box-shadow:0 1px 4px rgba(0,0,0,0.4);font:12px sans-serif;';
       var btn = document.createElement('button'); btn.type = 'button'; btn.textContent = title;
       out = document.createElement('span'); out.style.marginLeft = '6px';
       btn.addEventListener('click', function () {
@@ -228,7 +233,8 @@ window.bgGeo = window.bgGeo || (function () {
     c.onAdd = function () {
       var b = L.DomUtil.create('button', 'bg-fullscreen');
       b.type = 'button'; b.title = title; b.textContent = title;
-      b.style.cssText = 'font:12px sans-serif;padding:4px 6px;background:#fff;border-radius:4px;border:1px solid rgba(0,0,0,0.3);box-shadow:0 1px 4px rgba(0,0,0,0.4);cursor:pointer;';
+      b.style.cssText = 'font:12px sans-serif;padding:4px 6px;background:#fff;border-radius:4px;' +
+        'border:1px solid rgba(0,0,0,0.3);box-shadow:0 1px 4px rgba(0,0,0,0.4);cursor:pointer;';
       b.addEventListener('click', function () {
         var el = map.getContainer();
         if (document.fullscreenElement) { document.exitFullscreen(); }
@@ -314,6 +320,7 @@ def coverage_map(dataset: Dataset, coverage_result: Coverage | None = None, *, l
         x0, y0, x1, y1 = b.geometry.bounds
         bounds = [[y0, x0], [y1, x1]] if bounds is None else [[min(bounds[0][0], y0), min(bounds[0][1], x0)],
                                                               [max(bounds[1][0], y1), max(bounds[1][1], x1)]]
+    assert bounds is not None  # a Dataset has at least one border
     if m is None:
         m = folium.Map(location=[(bounds[0][0] + bounds[1][0]) / 2, (bounds[0][1] + bounds[1][1]) / 2],
                        zoom_start=10, tiles=None, control_scale=True, prefer_canvas=True)
@@ -386,7 +393,8 @@ def coverage_map(dataset: Dataset, coverage_result: Coverage | None = None, *, l
             f"{r['length_km']:.3f}", f"{km_off:.3f}" if np.isfinite(km_off) else "—",
             f"{r['start_km']:.3f} – {r['end_km']:.3f}"]})
     fg = group(L("stretches"))
-    fg.add_child(_macro(f"bgGeo.lines({fg.get_name()}, {_js_json({'labels': labels, 'styles': styles, 'feats': feats})}, "
+    stretch_data = {"labels": labels, "styles": styles, "feats": feats}
+    fg.add_child(_macro(f"bgGeo.lines({fg.get_name()}, {_js_json(stretch_data)}, "
                         f"{_js_json({'weight': 7, 'opacity': 0.75})});"))
 
     # ---------------------------------------------------------------- gaps, overlaps, problems
@@ -397,8 +405,8 @@ def coverage_map(dataset: Dataset, coverage_result: Coverage | None = None, *, l
     fg.add_child(_macro(f"bgGeo.lines({fg.get_name()}, {_js_json(gap_data)}, "
                         f"{_js_json({'color': GAP_COLOUR, 'weight': 9, 'dashArray': '10 8', 'opacity': 0.95})});"))
     ov_data = {"labels": ["", L("assignment_id"), L("chainage_km"), L("length_km")], "styles": [{}], "feats": [
-        {"c": _latlng(r.geometry), "t": [L("overlap_layer"), _txt(r.assignment_ids), f"{r.start_km:.3f} – {r.end_km:.3f}",
-                                         f"{r.length_km:.3f}"]}
+        {"c": _latlng(r.geometry), "t": [L("overlap_layer"), _txt(r.assignment_ids),
+                                         f"{r.start_km:.3f} – {r.end_km:.3f}", f"{r.length_km:.3f}"]}
         for r in cov.overlaps.itertuples() if r.geometry is not None]}
     fg = group(L("overlap_layer"))
     fg.add_child(_macro(f"bgGeo.lines({fg.get_name()}, {_js_json(ov_data)}, "
@@ -473,8 +481,9 @@ def coverage_map(dataset: Dataset, coverage_result: Coverage | None = None, *, l
          + [["#fff", L("no_carer"), "ring", GAP_COLOUR]]],
     ]
     s = cov.summary()
+    official_word = "chính thức" if lang == "vi" else "official"
     head = (f"{L('legend_title')} — {s['covered_km']:.3f} / {s['total_km']:.3f} km ({s['percent']:.1f} %)"
-            + (f"; {s['official_covered_km']:.3f} / {s['official_km']:.3f} km {'chính thức' if lang == 'vi' else 'official'}"
+            + (f"; {s['official_covered_km']:.3f} / {s['official_km']:.3f} km {official_word}"
                if s["official_km"] is not None and s["official_covered_km"] is not None else ""))
     measure = "Đo khoảng cách" if lang == "vi" else "Measure"
     clear = "bấm lên bản đồ" if lang == "vi" else "click on the map"

@@ -59,11 +59,11 @@ GEOD = pyproj.Geod(ellps="WGS84")
 _EQUAL_M = 1e-9  # positions closer than this along a segment are the vertex itself
 _LONG_SEGMENT_M = 50_000.0  # segments longer than this are candidates for every point (their TM image bends)
 _CHUNK = 250_000  # points per batch in locate (bounds memory)
-_BRUTE_FORCE_SEGMENTS = 16
+_BRUTE_FORCE_SEGMENTS = 16  # up to this many segments, measuring all of them beats building an index
 _SAMPLE_SPACING_M = 100.0  # length of the line pieces whose middle points the k-d tree holds (TM metres)
 _MAX_SAMPLES = 2_000_000  # the spacing grows for very long lines to keep the index below this size
 _K_SAMPLES = 8  # pieces looked at per point before falling back to the STRtree
-_WORKERS = -1  # threads for the k-d query (-1: all cores); set bien_gioi_geo.referencing._WORKERS = 1 for one  # up to this many segments, measuring all of them beats building an index
+_WORKERS = -1  # threads for the k-d query (-1: all cores); bien_gioi_geo.referencing._WORKERS = 1 for one
 
 
 # --------------------------------------------------------------------------------------------------- calibration
@@ -251,17 +251,20 @@ class Border:
             parts, attrs = _parts_of(geometry, crs)
         for p in parts:
             p.setflags(write=False)
-        self._parts = tuple(parts)
+        self._parts: tuple[np.ndarray, ...] = tuple(parts)
         olk = official_length_km if official_length_km is not None else attrs.get("official_length_km")
         if olk is not None:
             olk = float(olk)
             if not (math.isfinite(olk) and olk > 0):
                 raise ReferencingError(f"official_length_km must be a positive number, got {olk!r}")
         self._official_length_km = olk
-        self._left = left if left is not None else attrs.get("left")
-        self._right = right if right is not None else attrs.get("right")
-        self._name = name if name is not None else attrs.get("name", attrs.get("border_id"))
-        self._calibration = calibration
+        def text(v: Any) -> str | None:
+            return None if v is None else str(v)
+
+        self._left: str | None = left if left is not None else text(attrs.get("left"))
+        self._right: str | None = right if right is not None else text(attrs.get("right"))
+        self._name: str | None = name if name is not None else text(attrs.get("name", attrs.get("border_id")))
+        self._calibration: Calibration | None = calibration
 
     # ------------------------------------------------------------------ basic facts
     @property
@@ -615,10 +618,12 @@ class Border:
         """The index behind :meth:`locate`: each part is cut into pieces of at most ``h`` metres of TM length
         (``h`` = 100 m, more for very long lines); a k-d tree holds the middle point of each piece. Every point of
         a piece is within ``h/2`` of its sample. Returns the tree, the first and last segment of each piece,
-        ``h`` and the segments' TM end points."""
+        ``h`` and the segments' TM end points.
+        """
         from scipy.spatial import cKDTree
 
         tm, _, _ = self._frame
+        assert tm is not None  # _samples is used only when the border has a TM frame
         s = self._seg
         ax, ay = tm.transform(s["ax"], s["ay"])
         bx, by = tm.transform(s["bx"], s["by"])
@@ -651,10 +656,11 @@ class Border:
                     ambiguity_m: float) -> tuple[np.ndarray, np.ndarray, None, None]:
         """Pairs (point index, segment index) to measure geodesically, for the general path: the STRtree's
         planar-nearest segment and every segment within 0.5 % + ``ambiguity_m`` + 1 m of it (or every segment, with
-        no frame or outside it), plus the long segments whose TM image bends."""
+        no frame or outside it), plus the long segments whose TM image bends.
+        """
         tm, tree, long_idx = self._frame
         n = len(lon)
-        if tree is None:
+        if tree is None or tm is None:
             return np.repeat(np.arange(n), len(long_idx)), np.tile(long_idx, n), None, None
         px, py = (np.asarray(v, dtype=float) for v in tm.transform(lon, lat))
         finite = np.isfinite(px) & np.isfinite(py)
@@ -678,7 +684,8 @@ class Border:
     def _geodesic(self, pi: np.ndarray, si: np.ndarray, lon: np.ndarray,
                   lat: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """For each pair: geodesic distance to the segment (m), signed offset (m, + right), chainage (m), and
-        where the nearest point is: -1 the segment's first vertex, +1 its last, 0 inside."""
+        where the nearest point is: -1 the segment's first vertex, +1 its last, 0 inside.
+        """
         s = self._seg
         az_ap, _, s_ap = GEOD.inv(s["ax"][si], s["ay"][si], lon[pi], lat[pi])
         theta = np.radians(np.asarray(az_ap) - s["az"][si])
@@ -731,10 +738,10 @@ class Border:
         return out
 
     def _locate_lonlat(self, lon: np.ndarray, lat: np.ndarray, ambiguity_m: float) -> tuple[np.ndarray, ...]:
-        """chainage (km), offset (m, + left), segment, ambiguous, alt_chainage_km for each point."""
+        """Chainage (km), offset (m, + left), segment, ambiguous, alt_chainage_km for each point."""
         n = len(lon)
         tm, tree, long_idx = self._frame
-        if tree is None or len(long_idx):
+        if tree is None or tm is None or len(long_idx):
             return self._locate_pairs(lon, lat, ambiguity_m)
         s = self._seg
         kd, lo_seg, hi_seg, h, ab = self._samples

@@ -117,11 +117,11 @@ def validate(dataset: Dataset, *, cov: Coverage | None = None, marker_tolerance_
     known = set(m["marker_id"]) | set(m["number"])
 
     # ---------------------------------------------------------------- coverage
-    def rows(gdf: gpd.GeoDataFrame, cols: list[str]) -> Any:  # plain lists: no per-row pandas objects
+    def lists(gdf: gpd.GeoDataFrame, cols: list[str]) -> Any:  # plain lists: no per-row pandas objects
         return zip(*[gdf[c].tolist() for c in cols], list(gdf.geometry.values), strict=True)
 
     gap_cols = ["border_id", "start_km", "end_km", "length_km", "from_marker_near", "to_marker_near"]
-    for bid, s0, s1, length, near0, near1, geom in rows(cov.gaps, gap_cols):
+    for bid, s0, s1, length, near0, near1, geom in lists(cov.gaps, gap_cols):
         if length * 1000 < min_gap_m:
             continue
         if not near0:
@@ -132,8 +132,8 @@ def validate(dataset: Dataset, *, cov: Coverage | None = None, marker_tolerance_
             ends = f" (between markers near {near0} and {near1})"
         out.add("gap", "warning", f"{bid}: km {s0:.3f}–{s1:.3f} ({length:.3f} km) has no self-management group"
                 f"{ends}", border_id=bid, start_km=s0, end_km=s1, geometry=geom)
-    for bid, s0, s1, length, who, geom in rows(cov.overlaps, ["border_id", "start_km", "end_km", "length_km",
-                                                              "assignment_ids"]):
+    for bid, s0, s1, length, who, geom in lists(cov.overlaps, ["border_id", "start_km", "end_km", "length_km",
+                                                               "assignment_ids"]):
         if length * 1000 < min_overlap_m:
             continue
         out.add("overlap", "warning", f"{bid}: km {s0:.3f}–{s1:.3f} ({length:.3f} km) is claimed by "
@@ -183,7 +183,7 @@ def validate(dataset: Dataset, *, cov: Coverage | None = None, marker_tolerance_
                | ((t["stretch_by"] == "line").to_numpy() & (t["max_offset_m"].to_numpy(dtype=float)
                                                             > assignment_tolerance_m))
                | mismatch | neg | hh_pp)
-    for k in np.flatnonzero(flagged):
+    for k in np.flatnonzero(flagged).tolist():
         r = t.iloc[k]
         aid, bid = r["assignment_id"], r["border_id"]
         geom = stretch(r)
