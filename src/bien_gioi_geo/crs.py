@@ -24,7 +24,7 @@ __all__ = [
     "to_wgs84",
     "from_wgs84",
     "parse_dms",
-    "is_geographic",
+    "check_lonlat",
 ]
 
 WGS84 = pyproj.CRS.from_epsg(4326)
@@ -60,11 +60,6 @@ def as_crs(value: object, *, what: str = "crs") -> pyproj.CRS:
         return pyproj.CRS.from_user_input(value)
     except (pyproj.exceptions.CRSError, TypeError, ValueError) as exc:
         raise CRSError(f"{what}: pyproj does not know the CRS {value!r} ({exc})") from None
-
-
-def is_geographic(crs: pyproj.CRS) -> bool:
-    """True when ``crs`` has degree coordinates (longitude/latitude) rather than metres."""
-    return bool(crs.is_geographic)
 
 
 _TRANSFORMERS: dict[tuple[str, str], pyproj.Transformer] = {}

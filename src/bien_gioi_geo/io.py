@@ -34,7 +34,7 @@ from shapely.geometry.base import BaseGeometry
 
 from . import _geojson
 from .crs import WGS84, as_crs, check_lonlat, parse_dms, to_wgs84
-from .errors import CRSError, InputError, OutputError
+from .errors import CRSError, InputError, OutputError, where
 from .schema import (
     ASSIGNMENT_TEXT_COLUMNS,
     COUNT_COLUMNS,
@@ -91,15 +91,10 @@ class _Problems:
             self.bad.add(row)
 
     def text(self, item: dict[str, Any]) -> str:
-        parts = [self.source]
-        if item["row"] is not None:
-            parts.append(f"{self.unit} {item['row']}")
-        if item["field"] is not None:
-            parts.append(f"field {item['field']!r}")
         msg = item["message"]
         if item["value"] is not None and item["value"] not in msg:
             msg = f"{item['value']}: {msg}"
-        return ", ".join(parts) + ": " + msg
+        return where(self.source, item["row"], item["field"], unit=self.unit) + ": " + msg
 
     def frame(self) -> pd.DataFrame:
         return pd.DataFrame(self.rows, columns=PROBLEM_COLUMNS).astype({"row": "Int64"})

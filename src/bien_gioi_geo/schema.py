@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import total_ordering
 
 __all__ = [
     "MARKER_KINDS",
@@ -47,13 +48,24 @@ KIND_ALIASES = {
 _MARKER_ID = re.compile(r"^\s*(\d+)\s*(?:/\s*(\d+))?\s*(?:\(\s*(\d+)\s*\))?\s*$")
 
 
-@dataclass(frozen=True, order=True)
+@total_ordering
+@dataclass(frozen=True)
 class MarkerId:
-    """A parsed marker identifier; orders as markers follow each other along the border."""
+    """A parsed marker identifier; orders as markers follow each other along the border (a marker without post
+    numbers sorts before its posts).
+    """
 
     main_number: int
     aux: int
     post: int | None
+
+    def _key(self) -> tuple[int, int, int]:
+        return (self.main_number, self.aux, 0 if self.post is None else self.post)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, MarkerId):
+            return NotImplemented
+        return self._key() < other._key()
 
     @property
     def number(self) -> str:
@@ -78,8 +90,8 @@ def parse_marker_id(text: object) -> MarkerId:
     MarkerId(main_number=62, aux=0, post=2)
     >>> parse_marker_id("62/1").number
     '62/1'
-    >>> sorted(["63", "62/1", "62(2)"], key=parse_marker_id)
-    ['62(2)', '62/1', '63']
+    >>> sorted(["63", "62/1", "62(2)", "62"], key=parse_marker_id)
+    ['62', '62(2)', '62/1', '63']
     """
     if isinstance(text, bool) or text is None:
         raise ValueError(f"expected a marker id such as '62', '62(1)' or '62/1', got {text!r}")
