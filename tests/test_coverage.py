@@ -209,3 +209,19 @@ def shapely_point(x, y):
     from shapely import Point
 
     return Point(x, y)
+
+
+def test_messy_frames_are_validated_not_refused(toy):
+    """A post written (lat, lon) in an in-memory frame: Dataset(errors="collect") keeps the rest and validate
+    reports the post under swapped_coordinates; the default refuses the frame with a message naming the row."""
+    ds, b = toy
+    m = ds.markers.drop(columns=["source_row"]).copy()
+    p = m.geometry.iloc[3]
+    m.loc[3, "geometry"] = shapely_point(p.y, p.x)
+    with pytest.raises(bg.InputError, match="row 4.*look swapped"):
+        bg.Dataset(b, m, ds.assignments)
+    messy = bg.Dataset(b, m, ds.assignments, errors="collect")
+    assert len(messy.markers) == 3
+    issues = bg.validate(messy)
+    row = issues[issues["rule"] == "swapped_coordinates"]
+    assert len(row) == 1 and "row/feature 4" in row["message"].iloc[0] and "marker_id '3'" in row["message"].iloc[0]

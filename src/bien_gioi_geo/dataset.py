@@ -67,6 +67,11 @@ class Dataset:
         Optional commune/district polygons.
     name, official_length_km, left, right
         Applied to a single border given as a geometry or GeoDataFrame.
+    errors
+        ``"raise"`` (default): a row that breaks the data model raises :class:`~bien_gioi_geo.errors.InputError`
+        listing every bad row. ``"collect"``: such rows are left out of the frames and listed in
+        ``meta["read_problems"]``, which :func:`bien_gioi_geo.validate` reports (``swapped_coordinates`` for a
+        latitude/longitude written the wrong way round, ``read_error`` otherwise) — use it to validate messy data.
 
     Notes
     -----
@@ -77,24 +82,36 @@ class Dataset:
     def __init__(self, border: Any, markers: pd.DataFrame | None = None, assignments: pd.DataFrame | None = None,
                  admin: gpd.GeoDataFrame | None = None, *, name: str | None = None,
                  official_length_km: float | None = None, left: str | None = None, right: str | None = None,
-                 meta: dict[str, Any] | None = None) -> None:
+                 meta: dict[str, Any] | None = None, errors: str = "raise") -> None:
+        if errors not in ("raise", "collect"):
+            raise InputError(f"errors must be 'raise' or 'collect', not {errors!r}")
         self.name = name
         self.meta = dict(meta or {})
         self.borders: dict[str, Border] = _borders_from(border, official_length_km=official_length_km, left=left,
                                                         right=right, name=name)
+        self._errors = errors
+        self._problems: list[pd.DataFrame] = []
         self.markers = self._checked(markers, "markers")
         self.assignments = self._checked(assignments, "assignments")
         self.admin = self._checked(admin, "admin") if admin is not None else None
+        if self._problems:
+            old = self.meta.get("read_problems")
+            frames = ([old] if isinstance(old, pd.DataFrame) and len(old) else []) + self._problems
+            self.meta["read_problems"] = pd.concat(frames, ignore_index=True)
 
-    @staticmethod
-    def _checked(df: pd.DataFrame | None, kind: str) -> gpd.GeoDataFrame:
+    def _checked(self, df: pd.DataFrame | None, kind: str) -> gpd.GeoDataFrame:
         if df is None:
             return check_frame(gpd.GeoDataFrame({"geometry": gpd.GeoSeries([], crs=WGS84)}, crs=WGS84), kind)
         if not isinstance(df, pd.DataFrame):
             raise InputError(f"{kind}: expected a (Geo)DataFrame, got {type(df).__name__}")
         if not isinstance(df, gpd.GeoDataFrame):
             df = gpd.GeoDataFrame(df.copy(), geometry=gpd.GeoSeries([None] * len(df), index=df.index, crs=WGS84))
-        return check_frame(df.copy(), kind)
+        if self._errors == "raise":
+            return check_frame(df.copy(), kind)
+        gdf, problems = check_frame(df.copy(), kind, errors="collect")
+        if len(problems):
+            self._problems.append(problems)
+        return gdf
 
     # ------------------------------------------------------------------ borders
     @property
@@ -164,5 +181,5 @@ class Dataset:
     def copy(self) -> Dataset:
         """A copy with copied frames."""
         return Dataset(dict(self.borders), self.markers.copy(), self.assignments.copy(),
-                       None if self.admin is None else self.admin.copy(), name=self.name, meta=self.meta)
+                       None if self.admin is None else self.admin.copy(), name=self.name, meta=dict(self.meta))
 

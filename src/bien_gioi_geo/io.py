@@ -1016,7 +1016,7 @@ def _raw_from_frame(df: pd.DataFrame, source: str) -> _Raw:
     geoms: list[BaseGeometry | None] = []
     for i, g in enumerate(geoms_in):
         if g is not None and not g.is_empty:
-            g = _to_wgs84_geom(shapely.force_2d(g), src, probs, i + 1)
+            g = _to_wgs84_geom(shapely.force_2d(g), src, probs, i + 1, _label(records[i]))
         geoms.append(g)
     return _Raw(source, "row", records, geoms, list(range(1, len(records) + 1)), probs)
 
