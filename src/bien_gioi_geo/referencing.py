@@ -14,14 +14,19 @@ The model
     is never bridged: a cut across a gap gives a MultiLineString.
 
 Locating
-    Each point's nearest segment is found through an STRtree over the segments drawn in a local transverse Mercator
-    frame (conformal: nearest stays nearest), keeping every segment within ``ambiguity_m`` of the nearest as a
-    candidate. For each candidate segment AB the point P is measured from A by the geodesic inverse problem:
+    The line is drawn in a local transverse Mercator frame (conformal: nearest stays nearest) and cut into pieces of
+    at most 100 m; a k-d tree (scipy) holds each piece's middle point. The nearest piece middle (distance ``r0``)
+    bounds the distance to the line, and every point of the nearest segment is within 50 m of some piece middle,
+    so the segments of the pieces within ``r0 + 50 m + ambiguity_m`` contain the nearest one and every nearly-nearest
+    one; their planar distances keep the nearest (ties at joints included). Points so far away that more pieces are
+    in reach than the query returned go through an STRtree of the segments instead (exact, slower). Each kept
+    segment AB is then measured geodesically: the point P is measured from A by the geodesic inverse problem:
     distance ``s`` and azimuth difference ``θ = az(A→P) − az(A→B)``; the along-segment distance is ``s·cos θ``
     and the offset ``s·sin θ`` (an azimuthal-equidistant frame centred on A, in which the geodesic AB is exactly
     the straight ray at its azimuth). A point *on* the geodesic has θ = 0, so its chainage is exact to
     GeographicLib's precision (nanometres) however long the segment. Off the line, the error of the foot of the
     perpendicular grows like ``offset² · s / R²`` — under 1 mm for offsets below 1 km on segments below 100 km.
+    A point nearest to a vertex lies outside the bend there, so its side is the outer side of the turn.
 
 Edge-case rules (written down because linear-referencing libraries disagree)
     * chainage outside ``[0, length]`` is **clamped** to the nearest end in :meth:`point_at` and :meth:`cut`
