@@ -319,3 +319,30 @@ def test_naturalearth_and_other_fiona_files(reference):
                 gdf, problems = reader(reference / "readers/fiona" / name, errors="collect")
             except bg.BienGioiError as exc:
                 assert name in str(exc)
+
+
+def test_excel_sheet_with_dms_and_vn2000(tmp_path):
+    """An office's spreadsheet: DMS text in one sheet, VN-2000 TM-3 metres in another."""
+    import pyproj
+
+    x, y = pyproj.Transformer.from_crs(4326, 9205, always_xy=True).transform(103.3, 22.5)
+    path = tmp_path / "moc.xlsx"
+    with pd.ExcelWriter(path) as xl:
+        pd.DataFrame({"marker_id": ["62(1)", "63"], "kind": ["double", "single"], "emplaced_by": ["Việt Nam", "CN"],
+                      "lat": ['22°31\'45.2"N', "22.6"], "lon": ['103°08\'15"E', "103.2"]}).to_excel(
+            xl, sheet_name="dms", index=False)
+        pd.DataFrame({"marker_id": [70], "kind": ["single"], "x": [round(x, 3)], "y": [round(y, 3)]}).to_excel(
+            xl, sheet_name="vn2000", index=False)
+    m = bg.read_markers(path)  # the first sheet
+    assert m["marker_id"].tolist() == ["62(1)", "63"] and m["emplaced_by"].tolist() == ["VN", "CN"]
+    assert m.geometry.iloc[0].y == pytest.approx(22 + 31 / 60 + 45.2 / 3600, abs=1e-12)
+    with pytest.raises(bg.CRSError, match="state their CRS"):
+        bg.read_markers(path, layer="vn2000")
+    v = bg.read_markers(path, layer="vn2000", crs="EPSG:9205")
+    assert v["marker_id"].tolist() == ["70"] and v.geometry.iloc[0].x == pytest.approx(103.3, abs=1e-7)
+    with pytest.raises(bg.InputError, match="no sheet 'x'; sheets: dms, vn2000"):
+        bg.read_markers(path, layer="x")
+    bad = tmp_path / "bad.xlsx"
+    bad.write_bytes(b"not a workbook")
+    with pytest.raises(bg.InputError, match=r"bad\.xlsx: cannot read the workbook"):
+        bg.read_markers(bad)

@@ -1,9 +1,9 @@
 """Readers and writers.
 
-Readers accept GeoJSON, GeoPackage, Shapefile and CSV, convert every CRS to WGS 84 and validate each row against
-the data model (:mod:`bien_gioi_geo.schema`). With ``errors="raise"`` (the default) a bad row raises
-:class:`~bien_gioi_geo.errors.InputError` whose message names the file, the feature/row (counted from 1), the
-field, the bad value and what was expected — every bad row at once, not just the first. With
+Readers accept GeoJSON, GeoPackage, Shapefile, CSV and Excel sheets (read like CSV), convert every CRS to WGS 84
+and validate each row against the data model (:mod:`bien_gioi_geo.schema`). With ``errors="raise"`` (the default)
+a bad row raises :class:`~bien_gioi_geo.errors.InputError` whose message names the file, the feature/row (counted
+from 1), the field, the bad value and what was expected — every bad row at once, not just the first. With
 ``errors="collect"`` the reader returns ``(good_rows, problems)``: nothing is dropped silently, every dropped
 row is a row of ``problems``.
 
@@ -140,9 +140,11 @@ def _read_raw(path: str | os.PathLike[str], *, crs: object, layer: str | None, k
         return _raw_geojson(p, crs=crs)
     if suf in (".csv", ".txt"):
         return _raw_csv(p, crs=crs, kind=kind)
+    if suf in (".xlsx", ".xlsm"):
+        return _raw_excel(p, crs=crs, kind=kind, sheet=layer)
     if suf in (".gpkg", ".shp", ".zip", ".fgb") or p.is_dir():
         return _raw_ogr(p, crs=crs, layer=layer)
-    raise InputError(f"{p.name}: unknown file type {suf!r}; expected .geojson, .gpkg, .shp or .csv")
+    raise InputError(f"{p.name}: unknown file type {suf!r}; expected .geojson, .gpkg, .shp, .csv or .xlsx")
 
 
 def _raw_geojson(p: Path, *, crs: object) -> _Raw:
@@ -283,6 +285,46 @@ def _raw_csv(p: Path, *, crs: object, kind: str) -> _Raw:
     except csv.Error as exc:
         raise InputError(f"{name}, line {reader.line_num}: bad CSV quoting ({exc}); a field that contains "
                          "a double quote must be quoted and the quote doubled") from None
+    return _raw_table(name, header, rows, crs=crs, kind=kind)
+
+
+def _raw_excel(p: Path, *, crs: object, kind: str, sheet: str | None) -> _Raw:
+    """An Excel sheet read as text cells (the first sheet unless ``sheet`` names one), then as a CSV table."""
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises zipfile/KeyError/InvalidFileException for broken files
+        raise InputError(f"{p.name}: cannot read the workbook ({exc})") from None
+    try:
+        if sheet is not None and sheet not in wb.sheetnames:
+            raise InputError(f"{p.name}: no sheet {sheet!r}; sheets: {', '.join(wb.sheetnames)}")
+        ws = wb[sheet] if sheet is not None else wb.worksheets[0]
+
+        def cell(v: object) -> str:
+            if v is None:
+                return ""
+            if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
+                return str(int(v))
+            return v.isoformat() if hasattr(v, "isoformat") else str(v)
+
+        values = [[cell(v) for v in row] for row in ws.iter_rows(values_only=True)]
+    finally:
+        wb.close()
+    if not values:
+        raise InputError(f"{p.name}: the sheet is empty; expected a header row")
+    width = max(len(r) for r in values)
+    header = values[0] + [""] * (width - len(values[0]))
+    while header and not header[-1].strip():  # trailing empty header cells
+        header.pop()
+    rows = [(k + 2, r[: len(header)] + [""] * (len(header) - len(r))) for k, r in enumerate(values[1:])
+            if any(c.strip() for c in r)]
+    return _raw_table(p.name, header, rows, crs=crs, kind=kind)
+
+
+def _raw_table(name: str, header: list[str], rows: list[tuple[int, list[str]]], *, crs: object,
+               kind: str) -> _Raw:
+    """Rows of text cells (CSV or a spreadsheet) with their line numbers, as a raw table with geometries."""
     header = [h.strip() for h in header]
     if len(set(header)) != len(header):
         dup = sorted({h for h in header if header.count(h) > 1})
@@ -869,7 +911,8 @@ def read_dataset(path: str | os.PathLike[str], *, crs: object = None, errors: Er
     meta: dict[str, Any] = {}
     if p.is_dir():
         files = {f.stem.casefold(): f for f in sorted(p.iterdir())
-                 if f.suffix.lower() in (".geojson", ".json", ".csv", ".gpkg", ".shp") and f.stem != "dataset"}
+                 if f.suffix.lower() in (".geojson", ".json", ".csv", ".xlsx", ".gpkg", ".shp")
+                 and f.stem != "dataset"}
         for role, names in _LAYER_NAMES.items():
             for n in names:
                 if n in files:
