@@ -176,6 +176,7 @@ class Coverage:
 
     # ------------------------------------------------------------------ lengths
     def _union_by_border(self, mask: np.ndarray | None = None) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """The union of the (masked) intervals on each border, as sorted disjoint ``(starts, ends)`` in km."""
         df = self.intervals if mask is None else self.intervals[mask]
         out = {}
         for bid in self.dataset.borders:
@@ -318,17 +319,9 @@ class Coverage:
         keys = a[column].astype(object).where(a[column].notna(), "(none)")
         out = []
         for key, idx in keys.groupby(keys, sort=True).groups.items():
-            sel = self.intervals.loc[idx]
-            km = 0.0
-            off: float | None = 0.0
-            for bid in self.dataset.borders:
-                sb = sel[sel["border_id"] == bid]
-                us, ue = iv.union(sb["start_km"].to_numpy(), sb["end_km"].to_numpy())
-                km += float((ue - us).sum())
-                b = self.dataset.borders[bid]
-                if off is not None:
-                    off = off + float((b.to_official(ue) - b.to_official(us)).sum()) if b.calibration is not None \
-                        and len(us) else (off if b.calibration is not None else None)
+            pieces = self._union_by_border(self.intervals.index.isin(idx))
+            km = float(sum((e - s).sum() for s, e in pieces.values()))
+            off = self._official(pieces)
             rows_a = a.loc[idx]
             markers = {parse_marker_id(x).number for lst in rows_a["markers"] for x in lst}
             rec = {column: key, "assignments": len(idx), "covered_km": km,

@@ -251,19 +251,26 @@ window.bgGeo = window.bgGeo || (function () {
 """
 
 
+_SCRIPT_CLASS: Any = None
+
+
 def _macro(js: str) -> Any:
-    from branca.element import MacroElement
-    from jinja2 import Template
+    """A branca element that writes ``js`` (already safe JavaScript) into the map's script section."""
+    global _SCRIPT_CLASS
+    if _SCRIPT_CLASS is None:  # defined on first use: folium/branca are imported only when a map is drawn
+        from branca.element import MacroElement
+        from jinja2 import Template
 
-    class _Script(MacroElement):
-        _template = Template("{% macro script(this, kwargs) %}" + "{{ this.js }}" + "{% endmacro %}")
+        class _Script(MacroElement):
+            _template = Template("{% macro script(this, kwargs) %}{{ this.js }}{% endmacro %}")
 
-        def __init__(self, js: str) -> None:
-            super().__init__()
-            self._name = "BienGioiLayer"
-            self.js = js
+            def __init__(self, js: str) -> None:
+                super().__init__()
+                self._name = "BienGioiLayer"
+                self.js = js
 
-    return _Script(js)
+        _SCRIPT_CLASS = _Script
+    return _SCRIPT_CLASS(js)
 
 
 def coverage_map(dataset: Dataset, coverage_result: Coverage | None = None, *, lang: str = "vi",

@@ -310,12 +310,9 @@ class Border:
         az, back, length = GEOD.inv(a[:, 0], a[:, 1], b[:, 0], b[:, 1])
         length = np.asarray(length, dtype=float)
         start = np.concatenate([[0.0], np.cumsum(length)[:-1]])
-        first_vertex = np.concatenate([[0], np.cumsum([len(p) for p in self._parts])[:-1]])
-        vertex_index = np.concatenate([np.arange(len(p) - 1) + f for p, f in zip(self._parts, first_vertex,
-                                                                                  strict=True)])
         return {"ax": a[:, 0], "ay": a[:, 1], "bx": b[:, 0], "by": b[:, 1], "part": part,
                 "az": np.asarray(az, dtype=float), "azb": (np.asarray(back, dtype=float) + 180.0) % 360.0,
-                "len": length, "start": start, "vertex": vertex_index}
+                "len": length, "start": start}
 
     @cached_property
     def length_m(self) -> float:
@@ -657,8 +654,7 @@ class Border:
         tree = cKDTree(np.column_stack([np.concatenate(xs), np.concatenate(ys)]))
         return tree, np.concatenate(lo), np.concatenate(hi), h, ab
 
-    def _candidates(self, lon: np.ndarray, lat: np.ndarray,
-                    ambiguity_m: float) -> tuple[np.ndarray, np.ndarray, None, None]:
+    def _candidates(self, lon: np.ndarray, lat: np.ndarray, ambiguity_m: float) -> tuple[np.ndarray, np.ndarray]:
         """Pairs (point index, segment index) to measure geodesically, for the general path: the STRtree's
         planar-nearest segment and every segment within 0.5 % + ``ambiguity_m`` + 1 m of it (or every segment, with
         no frame or outside it), plus the long segments whose TM image bends.
@@ -666,7 +662,7 @@ class Border:
         tm, tree, long_idx = self._frame
         n = len(lon)
         if tree is None or tm is None:
-            return np.repeat(np.arange(n), len(long_idx)), np.tile(long_idx, n), None, None
+            return np.repeat(np.arange(n), len(long_idx)), np.tile(long_idx, n)
         px, py = (np.asarray(v, dtype=float) for v in tm.transform(lon, lat))
         finite = np.isfinite(px) & np.isfinite(py)
         ok = np.flatnonzero(finite)
@@ -684,7 +680,7 @@ class Border:
         if len(long_idx):
             pi = np.concatenate([pi, np.repeat(np.arange(n), len(long_idx))])
             si = np.concatenate([si, np.tile(long_idx, n)])
-        return pi, si, None, None
+        return pi, si
 
     def _geodesic(self, pi: np.ndarray, si: np.ndarray, lon: np.ndarray,
                   lat: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -809,7 +805,7 @@ class Border:
     def _locate_pairs(self, lon: np.ndarray, lat: np.ndarray, ambiguity_m: float) -> tuple[np.ndarray, ...]:
         """The general path: candidate pairs from the STRtree (or every segment), measured geodesically."""
         n = len(lon)
-        gpi, gsi, _, _ = self._candidates(lon, lat, ambiguity_m)
+        gpi, gsi = self._candidates(lon, lat, ambiguity_m)
         dist, off, chain_m, end = self._geodesic(gpi, gsi, lon, lat)
         order = np.lexsort((chain_m, dist, gpi))
         pi_o = gpi[order]
