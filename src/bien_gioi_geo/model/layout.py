@@ -1,0 +1,193 @@
+"""Where a table starts in a sheet: the header row under title rows, and merged cells.
+
+Office workbooks open with a title (``BẢNG THỐNG KÊ CỘT MỐC …``, often a cell merged across the sheet), a date
+line and blank rows; the header row comes after them, sometimes on two rows (``Tọa độ VN-2000`` merged over
+``X`` and ``Y``). :func:`find_header_row` picks, among the first rows, the row that matches the most known
+headers of the table; :func:`fill_merged` gives a merged range's value to every cell it covers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..errors import InputError
+from ._messages import check_lang, msg
+from .fields import HeaderMatch, _expected_text, match_headers
+
+__all__ = ["HeaderRow", "find_header_row", "fill_merged"]
+
+
+@dataclass(frozen=True)
+class HeaderRow:
+    """The header found in a sheet.
+
+    Attributes
+    ----------
+    index
+        0-based index of the (first) header row in the rows given.
+    number
+        The same row counted from 1 (as Excel shows it when the rows given start at the sheet's first row).
+    n_rows
+        1, or 2 for a header on two rows (group cells above sub-headers).
+    header
+        The header cells (for a two-row header: the lower cell where there is one, else the upper).
+    match
+        :class:`~bien_gioi_geo.model.fields.HeaderMatch` of ``header``.
+    note
+        What was found, in the reader's language.
+    """
+
+    index: int
+    number: int
+    n_rows: int
+    header: list[object]
+    match: HeaderMatch
+    note: str
+
+    @property
+    def data_start(self) -> int:
+        """0-based index of the first data row."""
+        return self.index + self.n_rows
+
+
+def _cells(row: Sequence[object]) -> list[object]:
+    return [None if c is None or (isinstance(c, str) and not c.strip()) else c for c in row]
+
+
+def _combined(top: Sequence[object], sub: Sequence[object]) -> list[object]:
+    width = max(len(top), len(sub))
+    t, s = list(top) + [None] * (width - len(top)), list(sub) + [None] * (width - len(sub))
+    return [b if b is not None else a for a, b in zip(t, s, strict=True)]
+
+
+def _score(match: HeaderMatch) -> int:
+    return len(match.fields)
+
+
+def find_header_row(rows: Sequence[Sequence[object]], *, table: str, header_row: int | None = None,
+                    max_rows: int = 30, ascii_fold: bool = False, source: str | None = None,
+                    lang: str = "vi") -> HeaderRow:
+    """Find the header row of a table among the first ``max_rows`` rows.
+
+    Parameters
+    ----------
+    rows
+        The sheet's rows as lists of cell values, from its first row.
+    table
+        ``"markers"``, ``"assignments"`` or ``"border"``.
+    header_row
+        The header's row number counted from 1 (as Excel shows it), to skip detection.
+    max_rows
+        How many rows to search.
+    ascii_fold, lang
+        As in :func:`~bien_gioi_geo.model.fields.match_headers`.
+    source
+        File (and sheet) name for messages.
+
+    Returns
+    -------
+    HeaderRow
+        The row with the most recognised fields (the first such row on a tie); a header on two rows when the row
+        under it adds fields (the way a ``Tọa độ`` cell is merged over ``X`` and ``Y``).
+
+    Raises
+    ------
+    InputError
+        When no row within ``max_rows`` has a known header, or ``header_row`` is outside the rows.
+
+    Examples
+    --------
+    >>> rows = [["BẢNG THỐNG KÊ CỘT MỐC", None, None], [None, None, None],
+    ...         ["Số hiệu mốc", "Vĩ độ", "Kinh độ"], ["62", "22,5", "103,1"]]
+    >>> h = find_header_row(rows, table="markers", lang="en")
+    >>> (h.number, h.match.columns, h.note)
+    (3, ['marker_id', 'lat', 'lon'], 'header row is row 3 (3 columns recognised); 2 row(s) above skipped')
+    """
+    check_lang(lang)
+    where = f"{source}: " if source else ""
+    if header_row is not None:
+        if not 1 <= header_row <= len(rows):
+            raise InputError(where + msg("header_row_out", lang, number=header_row, n=len(rows)))
+        header = _cells(rows[header_row - 1])
+        return HeaderRow(header_row - 1, header_row, 1, header,
+                         match_headers(header, table=table, ascii_fold=ascii_fold, lang=lang),
+                         msg("header_row_given", lang, number=header_row))
+    best: tuple[int, int, int, list[object], HeaderMatch] | None = None
+    for i, row in enumerate(rows[:max_rows]):
+        cells = _cells(row)
+        if all(c is None for c in cells):
+            continue
+        m = match_headers(cells, table=table, ascii_fold=ascii_fold, lang=lang)
+        cand = (_score(m), i, 1, cells, m)
+        if i + 1 < len(rows):
+            two = _combined(cells, _cells(rows[i + 1]))
+            m2 = match_headers(two, table=table, ascii_fold=ascii_fold, lang=lang)
+            if _score(m2) > _score(m) and not m2.duplicates:
+                cand = (_score(m2), i, 2, two, m2)
+        if best is None or cand[0] > best[0]:
+            best = cand
+    if best is None or best[0] == 0:
+        raise InputError(msg("no_header_row", lang, source=where, n=min(max_rows, len(rows)),
+                             expected=_expected_text(table, lang)))
+    score, i, n_rows, header, match = best
+    note = msg("header_row_found", lang, number=i + 1, matched=score,
+               skipped=(msg("header_two_rows", lang, number=i + 1, next=i + 2) if n_rows == 2 else "")
+               + (msg("header_skipped", lang, n=i) if i else ""))
+    return HeaderRow(i, i + 1, n_rows, header, match, note)
+
+
+def fill_merged(rows: list[list[object]], ranges: Sequence[tuple[int, int, int, int]], *,
+                first_data_row: int = 0, lang: str = "vi") -> list[str]:
+    """Give each merged range's value (its top-left cell) to every cell of the range, in place.
+
+    This is how an office reads a commune name merged down across its villages. Only ranges that reach row
+    ``first_data_row`` or below are filled (title and header cells are left alone).
+
+    Parameters
+    ----------
+    rows
+        The sheet's rows (lists of cell values), from its first row; modified in place.
+    ranges
+        Merged ranges as 1-based inclusive ``(min_col, min_row, max_col, max_row)``, the order of openpyxl's
+        ``[r.bounds for r in ws.merged_cells.ranges]`` (a worksheet opened without ``read_only=True``: read-only
+        sheets do not list their merged cells).
+    first_data_row
+        0-based index of the first data row.
+    lang
+        Language of the notes.
+
+    Returns
+    -------
+    list of str
+        One note per range filled, naming the range in A1 form.
+
+    Examples
+    --------
+    >>> rows = [["Xã", "Bản"], ["Pa Vây Sử", "Bản 1"], [None, "Bản 2"]]
+    >>> fill_merged(rows, [(1, 2, 1, 3)], first_data_row=1, lang="en")
+    ["merged cell A2:A3 gives 'Pa Vây Sử' to 2 cells"]
+    >>> rows[2]
+    ['Pa Vây Sử', 'Bản 2']
+    """
+    from openpyxl.utils import get_column_letter
+
+    notes = []
+    for c0, r0, c1, r1 in ranges:
+        if r1 - 1 < first_data_row or r0 - 1 >= len(rows):
+            continue
+        top = rows[r0 - 1]
+        value = top[c0 - 1] if c0 - 1 < len(top) else None
+        if value is None:
+            continue
+        n = 0
+        for r in range(r0 - 1, min(r1, len(rows))):
+            row = rows[r]
+            if len(row) < c1:
+                row.extend([None] * (c1 - len(row)))
+            for c in range(c0 - 1, c1):
+                row[c] = value
+                n += 1
+        ref = f"{get_column_letter(c0)}{r0}:{get_column_letter(c1)}{r1}"
+        notes.append(msg("merged_filled", lang, ref=ref, value=value, n=n))
+    return notes

@@ -1,0 +1,342 @@
+"""Rows of cells (a CSV table or a sheet) → a frame with the model's columns and parsed values.
+
+This is the layer the readers call once they have found the header (:func:`~.layout.find_header_row`): it
+maps the headers (:func:`~.fields.match_headers`), parses every cell by its field's value type
+(:mod:`~.values`), takes the VN-2000 axis order of ``X``/``Y`` columns (:mod:`~.axes`), fills a stretch from
+the description when the from/to columns are empty, applies the one-collective/one-individual rule, and
+returns what it did as notes and what it could not do as problems — one row each, naming source, sheet, row
+(as the user's program numbers it), field and value. No row is dropped: a cell that cannot be read is ``None``
+in the frame and a row of ``problems``.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
+
+import pandas as pd
+
+from ..crs import parse_dms
+from ..errors import InputError
+from ._messages import check_lang, msg
+from .axes import resolve_axis_order
+from .fields import Field, HeaderMatch, match_headers, table_fields
+from .values import (
+    MarkerPosition,
+    infer_decimal_separator,
+    implied_group_counts,
+    parse_category,
+    parse_chainage_km,
+    parse_count,
+    parse_date,
+    parse_decimal,
+    parse_marker_id_cell,
+    parse_marker_position,
+    parse_stretch,
+)
+
+__all__ = ["Normalised", "NOTE_COLUMNS", "normalise_rows"]
+
+#: Columns of the notes and problems tables.
+NOTE_COLUMNS = ["source", "sheet", "row", "field", "value", "message"]
+_DMS_CHARS = set("°'\"′″ NSEWBĐnsewbđ")
+_KIND_OF_UNIT = {"km": "km", "m": "metres", "degree": "degree"}
+
+
+class Normalised(NamedTuple):
+    """What :func:`normalise_rows` returns: unpack as ``frame, notes, problems = normalise_rows(...)``."""
+
+    frame: pd.DataFrame
+    notes: pd.DataFrame
+    problems: pd.DataFrame
+
+
+class _Log:
+    def __init__(self, source: str, sheet: str | None) -> None:
+        self.source, self.sheet = source, sheet
+        self.notes: list[dict[str, Any]] = []
+        self.problems: list[dict[str, Any]] = []
+
+    def _row(self, row: int | None, fld: str | None, value: object, message: str) -> dict[str, Any]:
+        return {"source": self.source, "sheet": self.sheet, "row": row, "field": fld,
+                "value": None if value is None else repr(value), "message": message}
+
+    def note(self, row: int | None, fld: str | None, value: object, message: str) -> None:
+        self.notes.append(self._row(row, fld, value, message))
+
+    def problem(self, row: int | None, fld: str | None, value: object, message: str) -> None:
+        self.problems.append(self._row(row, fld, value, message))
+
+    @staticmethod
+    def frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+        return pd.DataFrame(rows, columns=NOTE_COLUMNS).astype({"row": "Int64"})
+
+
+def _degrees(value: object, axis: str, lang: str, decimal: str | None) -> tuple[object, str | None]:
+    if isinstance(value, str) and (set(value.strip()) & _DMS_CHARS):
+        try:
+            return parse_dms(value.strip(), axis), None
+        except ValueError as exc:
+            raise InputError(str(exc)) from None
+    return parse_decimal(value, kind="degree", decimal=decimal, lang=lang)
+
+
+def _marker_list(value: object, lang: str) -> tuple[object, str | None]:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return [], None
+    if not isinstance(value, str):
+        one, _ = parse_marker_id_cell(value, lang=lang)
+        return [one], None
+    parts = [p for p in value.replace(";", ",").replace("\n", ",").split(",") if p.strip()]
+    return [parse_marker_id_cell(p, lang=lang)[0] for p in parts], None
+
+
+def _parser(f: Field, table: str, decimal: str | None, lang: str) -> Callable[[object], tuple[object, str | None]]:
+    t = f.type
+    if t == "id":
+        if table == "markers":
+            return lambda v: parse_marker_id_cell(v, lang=lang)
+        return lambda v: (_text(v), None)
+    if t == "text":
+        return lambda v: (_text(v), None)
+    if t == "category":
+        cat = f.categories or f.key
+        return lambda v: parse_category(v, cat, lang=lang)
+    if t == "count":
+        return lambda v: parse_count(v, lang=lang)
+    if t == "chainage_km":
+        return lambda v: parse_chainage_km(v, decimal=decimal, lang=lang)
+    if t == "date":
+        year_only = {"valid_from": "start", "valid_to": "end"}.get(f.key, "refuse")
+        return lambda v: parse_date(v, year_only=year_only, lang=lang)  # type: ignore[arg-type]
+    if t == "marker_ref":
+        return lambda v: parse_marker_position(v, lang=lang)
+    if t == "marker_list":
+        return lambda v: _marker_list(v, lang)
+    if t == "coordinate" and f.unit == "degree":
+        axis = "lat" if f.key == "lat" else "lon"
+        return lambda v: _degrees(v, axis, lang, decimal)
+    kind = "projected_m" if t == "coordinate" else _KIND_OF_UNIT.get(f.unit or "", "decimal")
+    return lambda v: parse_decimal(v, kind=kind, decimal=decimal, lang=lang)  # type: ignore[arg-type]
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    s = unicodedata.normalize("NFC", str(value)).strip()
+    return s or None
+
+
+def _same(raw: object, parsed: object) -> bool:
+    """Whether ``parsed`` shows the cell as typed (no ``_original`` needed)."""
+    if not isinstance(raw, str):
+        return True
+    s = raw.strip()
+    if isinstance(parsed, MarkerPosition):
+        return parsed.offset_m == 0 and parsed.marker == s
+    if isinstance(parsed, list):
+        return False if len(parsed) != 1 else parsed[0] == s
+    if isinstance(parsed, float):
+        return s in (repr(parsed), str(int(parsed)) if parsed.is_integer() else "")
+    return str(parsed) == s if parsed is not None else not s
+
+
+def normalise_rows(header: Sequence[object], rows: Sequence[Sequence[object]], *, table: str, source: str,
+                   sheet: str | None = None, first_row_number: int = 2, row_numbers: Sequence[int] | None = None,
+                   axis_order: str | None = None, match: HeaderMatch | None = None, ascii_fold: bool = False,
+                   lang: str = "vi") -> Normalised:
+    """Turn rows of cells into a frame with the model's column names and parsed values.
+
+    Parameters
+    ----------
+    header
+        The header cells (as :func:`~bien_gioi_geo.model.layout.find_header_row` returns them).
+    rows
+        The data rows, each a list of cells (text, numbers, dates, ``None``), aligned to ``header``.
+    table
+        ``"markers"``, ``"assignments"`` or ``"border"``.
+    source, sheet
+        File name and sheet name, for notes and problems.
+    first_row_number
+        The row number of ``rows[0]`` as the user's program shows it (Excel: header row + 1).
+    row_numbers
+        The row number of each row, when rows were skipped (blank rows); overrides ``first_row_number``.
+    axis_order
+        ``"yx"``/``"xy"`` forces the order of ``X``/``Y`` columns (see :mod:`~bien_gioi_geo.model.axes`).
+    match
+        A header match already made (else made here).
+    ascii_fold, lang
+        As in :func:`~bien_gioi_geo.model.fields.match_headers`.
+
+    Returns
+    -------
+    Normalised
+        ``(frame, notes, problems)``. ``frame`` has ``source_row`` (the row number), one column per field found
+        (canonical key, parsed value; ``None`` where a cell could not be read), ``<field>_original`` where a
+        value was rewritten (text as typed), ``from_offset_m``/``to_offset_m`` for marker-anchored positions
+        (metres along the border, 0 without an offset), ``easting``/``northing`` from ``X``/``Y`` columns
+        (``axis_order_used`` in the notes), ``stretch_from`` (``"description"`` where the stretch was read from
+        the description), and the unknown columns as they were. ``notes`` and ``problems`` have the columns
+        :data:`NOTE_COLUMNS`.
+
+    Raises
+    ------
+    InputError
+        When required columns are missing (one message listing the columns found and expected), or the
+        axis order of ``X``/``Y`` cannot be told.
+
+    Examples
+    --------
+    >>> frame, notes, problems = normalise_rows(
+    ...     ["Mã", "Hình thức", "Số hộ", "Từ km", "Đến km"],
+    ...     [["MT-01", "Tập thể", "16.010", "Km 3+200", "5,5"]], table="assignments", source="so.xlsx",
+    ...     sheet="Tổ tự quản", first_row_number=5, lang="en")
+    >>> r = frame.iloc[0]
+    >>> r.assignment_id, r.group_type, int(r.households), float(r.start_km), float(r.end_km), int(r.collectives)
+    ('MT-01', 'collective', 16010, 3.2, 5.5, 1)
+    >>> problems.empty
+    True
+    """
+    check_lang(lang)
+    if match is None:
+        match = match_headers(list(header), table=table, ascii_fold=ascii_fold, lang=lang)
+    where = f"{source}, sheet {sheet!r}" if sheet else source
+    match.raise_for_missing(source=where, lang=lang)
+    log = _Log(source, sheet)
+    for text in match.notes + match.problems(lang):
+        log.note(None, None, None, text)
+    fields = {f.key: f for f in table_fields(table)}
+    width = len(match.columns)
+    body: list[tuple[int, list[object]]] = []
+    for k, row in enumerate(rows):
+        cells = [None if isinstance(c, str) and not c.strip() else c for c in list(row)[:width]]
+        cells += [None] * (width - len(cells))
+        if all(c is None for c in cells):
+            continue
+        body.append((row_numbers[k] if row_numbers is not None else first_row_number + k, cells))
+    used: dict[str, int] = {}
+    names = []
+    for c in match.columns:  # unique frame column names (a duplicate header keeps its own name, numbered)
+        used[c] = used.get(c, 0) + 1
+        names.append(c if used[c] == 1 else f"{c} ({used[c]})")
+    out: dict[str, list[object]] = {"source_row": [n for n, _ in body]}
+    originals: dict[str, list[object]] = {}
+    for i, name in enumerate(names):
+        raw = [cells[i] for _, cells in body]
+        f = fields.get(name) if match.mapping.get(match.headers[i]) == name else None
+        if f is None:
+            out[name] = [unicodedata.normalize("NFC", v) if isinstance(v, str) else v for v in raw]
+            continue
+        decimal = infer_decimal_separator(raw) if f.type in ("decimal", "coordinate", "chainage_km") else None
+        parse = _parser(f, table, decimal, lang)
+        values: list[object] = []
+        orig: list[object] = []
+        for (number, _), v in zip(body, raw, strict=True):
+            try:
+                parsed, note = parse(v)
+            except InputError as exc:
+                log.problem(number, name, v, str(exc))
+                parsed, note = None, None
+            if note:
+                log.note(number, name, v, note)
+            if parsed is None and f.required and v is None:
+                log.problem(number, name, None, msg("required_empty", lang, field=name))
+            values.append(parsed)
+            orig.append(None if parsed is None or _same(v, parsed) else v)
+        if f.type == "marker_ref":
+            out[name] = [p.marker if isinstance(p, MarkerPosition) else None for p in values]
+            out[name.replace("_marker", "") + "_offset_m"] = [
+                p.offset_m if isinstance(p, MarkerPosition) else None for p in values]
+        else:
+            out[name] = values
+        if any(o is not None for o in orig):
+            originals[f"{name}_original"] = orig
+    frame = pd.DataFrame(out)
+    if "x" in frame and "y" in frame and "easting" not in frame and "northing" not in frame:
+        _axes(frame, match, log, axis_order=axis_order, where=where, lang=lang)
+    if table == "assignments":
+        _assignment_rules(frame, log, lang)
+    for name, orig in originals.items():
+        frame[name] = pd.Series(orig, index=frame.index, dtype=object)
+    for c, f in fields.items():
+        if c in frame and f.type == "count":
+            frame[c] = frame[c].astype("Int64")
+        elif c in frame and f.type in ("decimal", "coordinate", "chainage_km"):
+            frame[c] = frame[c].astype("float64")
+    return Normalised(frame, _Log.frame(log.notes), _Log.frame(log.problems))
+
+
+def _axes(frame: pd.DataFrame, match: HeaderMatch, log: _Log, *, axis_order: str | None, where: str,
+          lang: str) -> None:
+    x_name = next((h for h, k in match.mapping.items() if k == "x"), "X")
+    y_name = next((h for h, k in match.mapping.items() if k == "y"), "Y")
+    xs = [None if pd.isna(v) else float(v) for v in frame["x"]]
+    ys = [None if pd.isna(v) else float(v) for v in frame["y"]]
+    order = resolve_axis_order(xs, ys, axis_order=axis_order, x_name=x_name, y_name=y_name, source=where,
+                               lang=lang)
+    log.note(None, "x", None, order.note)
+    for i in order.swapped_rows:
+        log.problem(int(frame["source_row"].iloc[i]), "x", (xs[i], ys[i]),
+                    msg("axis_row_swapped", lang, x=xs[i], y=ys[i], order=order.order))
+    pairs = [order.easting_northing(x, y) for x, y in zip(xs, ys, strict=True)]
+    frame["easting"] = [e for e, _ in pairs]
+    frame["northing"] = [n for _, n in pairs]
+    frame.attrs["axis_order"] = order.order
+
+
+def _assignment_rules(frame: pd.DataFrame, log: _Log, lang: str) -> None:
+    """The one-collective/one-individual rule and stretches read from descriptions."""
+    n = len(frame)
+    if "group_type" in frame:
+        coll = list(frame["collectives"]) if "collectives" in frame else [None] * n
+        indiv = list(frame["individuals"]) if "individuals" in frame else [None] * n
+        for i, g in enumerate(frame["group_type"]):
+            c0 = None if pd.isna(coll[i]) else coll[i]
+            i0 = None if pd.isna(indiv[i]) else indiv[i]
+            c1, i1, note = implied_group_counts(g if isinstance(g, str) else None, c0, i0, lang=lang)
+            coll[i], indiv[i] = c1, i1
+            if note:
+                log.note(int(frame["source_row"].iloc[i]), "collectives" if c1 != c0 else "individuals", g, note)
+        if any(v is not None for v in coll):
+            frame["collectives"] = coll
+        if any(v is not None for v in indiv):
+            frame["individuals"] = indiv
+    text_col = next((c for c in ("description", "notes") if c in frame), None)
+    if text_col is None:
+        return
+    stretch_cols = ("from_marker", "to_marker", "start_km", "end_km")
+    stretch_from: list[str | None] = [None] * n
+    for i, text in enumerate(frame[text_col]):
+        if any(c in frame and not pd.isna(frame[c].iloc[i]) for c in stretch_cols):
+            continue
+        row = int(frame["source_row"].iloc[i])
+        try:
+            st, note = parse_stretch(text, lang=lang)
+        except InputError as exc:
+            log.problem(row, text_col, text, str(exc))
+            continue
+        if st is None:
+            continue
+        if st.by == "markers":
+            assert isinstance(st.start, MarkerPosition) and isinstance(st.end, MarkerPosition)
+            for key, pos in (("from", st.start), ("to", st.end)):
+                _set(frame, f"{key}_marker", i, pos.marker)
+                _set(frame, f"{key}_offset_m", i, pos.offset_m)
+        else:
+            _set(frame, "start_km", i, st.start)
+            _set(frame, "end_km", i, st.end)
+        stretch_from[i] = "description"
+        log.note(row, text_col, text, str(note))
+    if any(s is not None for s in stretch_from):
+        frame["stretch_from"] = stretch_from
+
+
+def _set(frame: pd.DataFrame, col: str, i: int, value: object) -> None:
+    if col not in frame:
+        frame[col] = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+    elif frame[col].dtype != object:
+        frame[col] = frame[col].astype(object)
+    frame.iat[i, frame.columns.get_loc(col)] = value  # type: ignore[index]
