@@ -158,14 +158,14 @@ def parse_decimal(value: object, *, kind: DecimalKind = "decimal", decimal: str 
     sign, body = _split_sign(s)
     if _EXP.fullmatch(body):
         return sign * float(body), None
+    if not re.fullmatch(rf"[0-9.,{_SPACE_CHARS}]*[0-9][0-9.,{_SPACE_CHARS}]*", body):
+        raise InputError(msg("not_number", lang, value=s))
     if any(c in body for c in _SPACE_CHARS):
         m = _SPACE_GROUPED.fullmatch(body)
         if m is None:
             raise InputError(msg("bad_grouping", lang, value=s))
         whole = re.sub(f"[{_SPACE_CHARS}]", "", m.group(1))
         return sign * float(f"{whole}.{m.group(3) or 0}"), None
-    if not re.fullmatch(r"[0-9.,]*[0-9][0-9.,]*", body):
-        raise InputError(msg("not_number", lang, value=s))
     commas, dots = body.count(","), body.count(".")
     if commas and dots:
         dec = "," if body.rfind(",") > body.rfind(".") else "."
@@ -346,21 +346,24 @@ _ANCHOR = re.compile(rf"(?:(?:cột\s+)?mốc|marker)?\s*(?P<id>{_MARKER_ID_RE})
 def _marker_id_text(text: str, lang: str) -> str:
     try:
         return str(parse_marker_id(re.sub(r"\s+", "", text)))
-    except ValueError:
-        raise InputError(msg("marker_post" if "(" in text else "not_marker_id", lang, value=text)) from None
+    except ValueError as exc:
+        key = "marker_post" if str(exc).startswith("post number") else "not_marker_id"
+        raise InputError(msg(key, lang, value=text)) from None
 
 
 def _excel_date_marker(value: dt.date, lang: str) -> InputError:
     return InputError(msg("marker_is_date", lang, value=value.isoformat(), guess=f"{value.day}/{value.month}"))
 
 
+_MARKER_WORD = re.compile(r"^(?:cột\s+)?mốc\s*|^marker\s*", re.IGNORECASE)
 _ISO_DATETIME = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ]00:00(?::00)?)?")
 
 
 def parse_marker_id_cell(value: object, *, lang: str = "vi") -> Parsed:
     """Parse a marker id cell (``62``, ``62(1)``, ``62/1``), refusing one that Excel turned into a date.
 
-    A cell typed ``22/1`` in a General-format column becomes 22 January in Excel; the message says so and how
+    A leading ``Mốc``/``Cột mốc`` is allowed (``Mốc 62`` in a ``Tên mốc`` column). A cell typed ``22/1`` in a
+    General-format column becomes 22 January in Excel; the message says so and how
     to fix it (format the column as Text).
 
     Examples
@@ -387,7 +390,7 @@ format the marker id column as Text and type it again
     m = _ISO_DATETIME.fullmatch(s)
     if m is not None:
         raise _excel_date_marker(dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))), lang)
-    return _marker_id_text(s, lang), None
+    return _marker_id_text(_MARKER_WORD.sub("", s), lang), None
 
 
 def parse_marker_position(value: object, *, lang: str = "vi") -> Parsed:
