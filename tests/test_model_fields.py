@@ -9,8 +9,8 @@ from importlib import resources
 import pytest
 
 from bien_gioi_geo.errors import InputError
-from bien_gioi_geo.model import fields as fields_mod
 from bien_gioi_geo.model import field_label, header_key, match_headers, table_fields
+from bien_gioi_geo.model import fields as fields_mod
 
 
 def nfd(s: str) -> str:

@@ -73,7 +73,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {  # key: (vi, en)
     # marker ids
     "not_marker_id": ("{value!r}: cần số hiệu mốc như 62, 62(1), 62/1 hoặc 62/1(2)",
                       "{value!r}: expected a marker id such as 62, 62(1), 62/1 or 62/1(2)"),
-    "marker_post": ("{value!r}: số cột trong ngoặc phải là 1, 2 hoặc 3", "{value!r}: the post number must be 1, 2 or 3"),
+    "marker_post": ("{value!r}: số cột trong ngoặc phải là 1, 2 hoặc 3",
+                    "{value!r}: the post number must be 1, 2 or 3"),
     "marker_is_date": ("{value!r}: Excel đã đổi số hiệu mốc thành ngày (có lẽ là {guess!r}); định dạng cột số hiệu "
                        "mốc là Văn bản (Text) rồi gõ lại",
                        "{value!r}: Excel turned the marker id into a date (probably {guess!r}); format the marker id "

@@ -14,7 +14,6 @@ note; two or more candidates are reported as ambiguous. Nothing else is guessed.
 
 from __future__ import annotations
 
-import re
 import tomllib
 import unicodedata
 from dataclasses import dataclass, field

@@ -113,17 +113,22 @@ def find_header_row(rows: Sequence[Sequence[object]], *, table: str, header_row:
         return HeaderRow(header_row - 1, header_row, 1, header,
                          match_headers(header, table=table, ascii_fold=ascii_fold, lang=lang),
                          msg("header_row_given", lang, number=header_row))
-    best: tuple[int, int, int, list[object], HeaderMatch] | None = None
-    for i, row in enumerate(rows[:max_rows]):
+    singles: list[tuple[list[object], HeaderMatch] | None] = []
+    for row in rows[:max_rows]:
         cells = _cells(row)
-        if all(c is None for c in cells):
+        singles.append(None if all(c is None for c in cells) else
+                       (cells, match_headers(cells, table=table, ascii_fold=ascii_fold, lang=lang)))
+    best: tuple[int, int, int, list[object], HeaderMatch] | None = None
+    for i, single in enumerate(singles):
+        if single is None:
             continue
-        m = match_headers(cells, table=table, ascii_fold=ascii_fold, lang=lang)
+        cells, m = single
         cand = (_score(m), i, 1, cells, m)
-        if i + 1 < len(rows):
-            two = _combined(cells, _cells(rows[i + 1]))
+        below = singles[i + 1] if i + 1 < len(singles) else None
+        if below is not None:  # a two-row header must beat each of its rows alone
+            two = _combined(cells, below[0])
             m2 = match_headers(two, table=table, ascii_fold=ascii_fold, lang=lang)
-            if _score(m2) > _score(m) and not m2.duplicates:
+            if _score(m2) > max(_score(m), _score(below[1])) and not m2.duplicates:
                 cand = (_score(m2), i, 2, two, m2)
         if best is None or cand[0] > best[0]:
             best = cand

@@ -24,8 +24,8 @@ from .axes import resolve_axis_order
 from .fields import Field, HeaderMatch, match_headers, table_fields
 from .values import (
     MarkerPosition,
-    infer_decimal_separator,
     implied_group_counts,
+    infer_decimal_separator,
     parse_category,
     parse_chainage_km,
     parse_count,
