@@ -94,6 +94,18 @@ def _is_number(value: object) -> bool:
     return isinstance(value, Number) and not isinstance(value, bool)
 
 
+def _cell_number(value: object, lang: str) -> float | None:
+    """The value of a numeric cell (refusing booleans and inf/NaN); ``None`` for anything else."""
+    if isinstance(value, bool):
+        raise InputError(msg("boolean", lang, value=value))
+    if not _is_number(value):
+        return None
+    f = float(value)  # type: ignore[arg-type]
+    if not math.isfinite(f):
+        raise InputError(msg("not_finite", lang, value=value))
+    return f
+
+
 def _text(value: object) -> str:
     return unicodedata.normalize("NFC", str(value)).strip()
 
@@ -147,12 +159,8 @@ def parse_decimal(value: object, *, kind: DecimalKind = "decimal", decimal: str 
     """
     if _empty(value):
         return None, None
-    if isinstance(value, bool):
-        raise InputError(msg("boolean", lang, value=value))
-    if _is_number(value):
-        f = float(value)  # type: ignore[arg-type]
-        if not math.isfinite(f):
-            raise InputError(msg("not_finite", lang, value=value))
+    f = _cell_number(value, lang)
+    if f is not None:
         return f, None
     s = _text(value)
     sign, body = _split_sign(s)
@@ -253,12 +261,8 @@ def parse_count(value: object, *, lang: str = "vi") -> Parsed:
     """
     if _empty(value):
         return None, None
-    if isinstance(value, bool):
-        raise InputError(msg("boolean", lang, value=value))
-    if _is_number(value):
-        f = float(value)  # type: ignore[arg-type]
-        if not math.isfinite(f):
-            raise InputError(msg("not_finite", lang, value=value))
+    f = _cell_number(value, lang)
+    if f is not None:
         if f < 0:
             raise InputError(msg("negative_count", lang, value=value))
         if not f.is_integer():
