@@ -185,3 +185,14 @@ def test_vietnamese_and_english_messages() -> None:
     _, _, p_en = normalise_rows(["Mã", "Số hộ"], rows, table="assignments", source="s", lang="en")
     assert p_vi["message"].iloc[0] == "'2,5': số lượng phải là số nguyên (số hộ, số người không có phần lẻ)"
     assert p_en["message"].iloc[0] == "'2,5': a count is a whole number (households and people have no fractions)"
+
+
+def test_marker_lists_from_text_and_from_a_list_cell() -> None:
+    header = ["Mã", "Mốc tự quản", "Hình thức"]
+    rows = [["MT-01", "62(1); 62(2), 62/1", "hộ gia đình"], ["MT-02", ["63", 64.0], "hộ gia đình"],
+            ["MT-03", "62(1); 62(2), 62/1", None], ["MT-04", "62; mốc x", None]]
+    frame, _, problems = normalise_rows(header, rows, table="assignments", source="s")
+    assert frame["markers"].tolist()[:3] == [["62(1)", "62(2)", "62/1"], ["63", "64"], ["62(1)", "62(2)", "62/1"]]
+    assert frame["markers"].iloc[0] is not frame["markers"].iloc[2]  # equal cells, separate lists
+    assert problems[["row", "field"]].values.tolist() == [[5, "markers"]]
+    assert "collectives" not in frame and "individuals" not in frame  # households: no implied counts

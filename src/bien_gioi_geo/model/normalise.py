@@ -11,6 +11,7 @@ in the frame and a row of ``problems``.
 
 from __future__ import annotations
 
+import datetime as dt
 import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
@@ -41,6 +42,7 @@ __all__ = ["Normalised", "NOTE_COLUMNS", "normalise_rows"]
 #: Columns of the notes and problems tables.
 NOTE_COLUMNS = ["source", "sheet", "row", "field", "value", "message"]
 _DMS_CHARS = set("°'\"′″ NSEWBĐnsewbđ")
+_HASHABLE = (str, int, float, dt.date, type(None))
 _KIND_OF_UNIT = {"km": "km", "m": "metres", "degree": "degree"}
 
 
@@ -85,10 +87,12 @@ def _degrees(value: object, axis: str, lang: str, decimal: str | None) -> tuple[
 def _marker_list(value: object, lang: str) -> tuple[object, str | None]:
     if value is None or (isinstance(value, str) and not value.strip()):
         return [], None
-    if not isinstance(value, str):
-        one, _ = parse_marker_id_cell(value, lang=lang)
-        return [one], None
-    parts = [p for p in value.replace(";", ",").replace("\n", ",").split(",") if p.strip()]
+    if isinstance(value, (list, tuple)):  # a list property (GeoJSON) or a list built by a reader
+        parts: list[object] = [p for p in value if not (isinstance(p, str) and not p.strip())]
+    elif isinstance(value, str):
+        parts = [p for p in value.replace(";", ",").replace("\n", ",").split(",") if p.strip()]
+    else:
+        parts = [value]
     return [parse_marker_id_cell(p, lang=lang)[0] for p in parts], None
 
 
@@ -234,17 +238,27 @@ def normalise_rows(header: Sequence[object], rows: Sequence[Sequence[object]], *
         parse = _parser(f, table, decimal, lang)
         values: list[object] = []
         orig: list[object] = []
+        memo: dict[tuple[type, object], tuple[object, str | None] | InputError] = {}  # offices repeat values
         for (number, _), v in zip(body, raw, strict=True):
-            try:
-                parsed, note = parse(v)
-            except InputError as exc:
-                log.problem(number, name, v, str(exc))
+            key = (v.__class__, v) if isinstance(v, _HASHABLE) else None
+            got = memo.get(key) if key is not None else None
+            if got is None:
+                try:
+                    got = parse(v)
+                except InputError as exc:
+                    got = exc
+                if key is not None:
+                    memo[key] = got
+            if isinstance(got, InputError):
+                log.problem(number, name, v, str(got))
                 parsed, note = None, None
+            else:
+                parsed, note = got
             if note:
                 log.note(number, name, v, note)
             if parsed is None and f.required and v is None:
                 log.problem(number, name, None, msg("required_empty", lang, field=name))
-            values.append(parsed)
+            values.append(list(parsed) if isinstance(parsed, list) else parsed)
             orig.append(None if parsed is None or _same(v, parsed) else v)
         if f.type == "marker_ref":
             out[name] = [p.marker if isinstance(p, MarkerPosition) else None for p in values]
@@ -254,89 +268,82 @@ def normalise_rows(header: Sequence[object], rows: Sequence[Sequence[object]], *
             out[name] = values
         if any(o is not None for o in orig):
             originals[f"{name}_original"] = orig
-    frame = pd.DataFrame(out)
-    if "x" in frame and "y" in frame and "easting" not in frame and "northing" not in frame:
-        _axes(frame, match, log, axis_order=axis_order, where=where, lang=lang)
+    attrs: dict[str, str] = {}
+    if "x" in out and "y" in out and "easting" not in out and "northing" not in out:
+        attrs["axis_order"] = _axes(out, match, log, axis_order=axis_order, where=where, lang=lang)
     if table == "assignments":
-        _assignment_rules(frame, log, lang)
-    for name, orig in originals.items():
-        frame[name] = pd.Series(orig, index=frame.index, dtype=object)
+        _assignment_rules(out, log, lang)
+    out.update(originals)
+    frame = pd.DataFrame({c: pd.Series(v, dtype=object) for c, v in out.items()})
+    frame["source_row"] = frame["source_row"].astype("int64")
     for c, f in fields.items():
         if c in frame and f.type == "count":
             frame[c] = frame[c].astype("Int64")
         elif c in frame and f.type in ("decimal", "coordinate", "chainage_km"):
             frame[c] = frame[c].astype("float64")
+    for c in ("from_offset_m", "to_offset_m", "easting", "northing"):
+        if c in frame:
+            frame[c] = frame[c].astype("float64")
+    frame.attrs.update(attrs)
     return Normalised(frame, _Log.frame(log.notes), _Log.frame(log.problems))
 
 
-def _axes(frame: pd.DataFrame, match: HeaderMatch, log: _Log, *, axis_order: str | None, where: str,
-          lang: str) -> None:
+def _axes(out: dict[str, list[Any]], match: HeaderMatch, log: _Log, *, axis_order: str | None, where: str,
+          lang: str) -> str:
     x_name = next((h for h, k in match.mapping.items() if k == "x"), "X")
     y_name = next((h for h, k in match.mapping.items() if k == "y"), "Y")
-    xs = [None if pd.isna(v) else float(v) for v in frame["x"]]
-    ys = [None if pd.isna(v) else float(v) for v in frame["y"]]
+    xs, ys = out["x"], out["y"]
     order = resolve_axis_order(xs, ys, axis_order=axis_order, x_name=x_name, y_name=y_name, source=where,
                                lang=lang)
     log.note(None, "x", None, order.note)
     for i in order.swapped_rows:
-        log.problem(int(frame["source_row"].iloc[i]), "x", (xs[i], ys[i]),
+        log.problem(out["source_row"][i], "x", (xs[i], ys[i]),
                     msg("axis_row_swapped", lang, x=xs[i], y=ys[i], order=order.order))
     pairs = [order.easting_northing(x, y) for x, y in zip(xs, ys, strict=True)]
-    frame["easting"] = [e for e, _ in pairs]
-    frame["northing"] = [n for _, n in pairs]
-    frame.attrs["axis_order"] = order.order
+    out["easting"] = [e for e, _ in pairs]
+    out["northing"] = [n for _, n in pairs]
+    return order.order
 
 
-def _assignment_rules(frame: pd.DataFrame, log: _Log, lang: str) -> None:
+def _assignment_rules(out: dict[str, list[Any]], log: _Log, lang: str) -> None:
     """The one-collective/one-individual rule and stretches read from descriptions."""
-    n = len(frame)
-    if "group_type" in frame:
-        coll = list(frame["collectives"]) if "collectives" in frame else [None] * n
-        indiv = list(frame["individuals"]) if "individuals" in frame else [None] * n
-        for i, g in enumerate(frame["group_type"]):
-            c0 = None if pd.isna(coll[i]) else coll[i]
-            i0 = None if pd.isna(indiv[i]) else indiv[i]
-            c1, i1, note = implied_group_counts(g if isinstance(g, str) else None, c0, i0, lang=lang)
-            coll[i], indiv[i] = c1, i1
+    rows = out["source_row"]
+    n = len(rows)
+    if "group_type" in out:
+        coll = out.get("collectives", [None] * n)
+        indiv = out.get("individuals", [None] * n)
+        for i, g in enumerate(out["group_type"]):
+            c1, i1, note = implied_group_counts(g, coll[i], indiv[i], lang=lang)
             if note:
-                log.note(int(frame["source_row"].iloc[i]), "collectives" if c1 != c0 else "individuals", g, note)
-        if any(v is not None for v in coll):
-            frame["collectives"] = coll
-        if any(v is not None for v in indiv):
-            frame["individuals"] = indiv
-    text_col = next((c for c in ("description", "notes") if c in frame), None)
+                log.note(rows[i], "collectives" if c1 != coll[i] else "individuals", g, note)
+            coll[i], indiv[i] = c1, i1
+        for key, vals in (("collectives", coll), ("individuals", indiv)):
+            if key in out or any(v is not None for v in vals):
+                out[key] = vals
+    text_col = next((c for c in ("description", "notes") if c in out), None)
     if text_col is None:
         return
-    stretch_cols = ("from_marker", "to_marker", "start_km", "end_km")
+    given = [out[c] for c in ("from_marker", "to_marker", "start_km", "end_km") if c in out]
     stretch_from: list[str | None] = [None] * n
-    for i, text in enumerate(frame[text_col]):
-        if any(c in frame and not pd.isna(frame[c].iloc[i]) for c in stretch_cols):
+    for i, text in enumerate(out[text_col]):
+        if text is None or any(col[i] is not None for col in given):
             continue
-        row = int(frame["source_row"].iloc[i])
         try:
             st, note = parse_stretch(text, lang=lang)
         except InputError as exc:
-            log.problem(row, text_col, text, str(exc))
+            log.problem(rows[i], text_col, text, str(exc))
             continue
         if st is None:
             continue
         if st.by == "markers":
             assert isinstance(st.start, MarkerPosition) and isinstance(st.end, MarkerPosition)
-            for key, pos in (("from", st.start), ("to", st.end)):
-                _set(frame, f"{key}_marker", i, pos.marker)
-                _set(frame, f"{key}_offset_m", i, pos.offset_m)
+            cells = {"from_marker": st.start.marker, "from_offset_m": st.start.offset_m,
+                     "to_marker": st.end.marker, "to_offset_m": st.end.offset_m}
         else:
-            _set(frame, "start_km", i, st.start)
-            _set(frame, "end_km", i, st.end)
+            cells = {"start_km": st.start, "end_km": st.end}
+        for col, value in cells.items():
+            out.setdefault(col, [None] * n)[i] = value
         stretch_from[i] = "description"
-        log.note(row, text_col, text, str(note))
+        log.note(rows[i], text_col, text, str(note))
     if any(s is not None for s in stretch_from):
-        frame["stretch_from"] = stretch_from
-
-
-def _set(frame: pd.DataFrame, col: str, i: int, value: object) -> None:
-    if col not in frame:
-        frame[col] = pd.Series([None] * len(frame), index=frame.index, dtype=object)
-    elif frame[col].dtype != object:
-        frame[col] = frame[col].astype(object)
-    frame.iat[i, frame.columns.get_loc(col)] = value  # type: ignore[index]
+        out["stretch_from"] = stretch_from
