@@ -48,7 +48,7 @@ from typing import Literal
 from ..errors import InputError
 from ..schema import parse_marker_id
 from ._messages import msg
-from .fields import category_key, category_values
+from .fields import category_key, category_spellings, category_values
 
 __all__ = [
     "DecimalKind",
@@ -511,15 +511,9 @@ def parse_category(value: object, category: str, *, lang: str = "vi") -> Parsed:
     if key in aliases:
         return aliases[key], None
     accepted = sorted({a for a in aliases.values()})
-    spellings = ", ".join(f"{c} ({'/'.join(_spellings(category, c))})" for c in accepted)
+    spellings = ", ".join(f"{c} ({'/'.join(category_spellings(category)[c])})" for c in accepted)
     raise InputError(msg("unknown_category", lang, value=_text(value), what=msg(f"cat_{category}", lang),
                          accepted=spellings))
-
-
-def _spellings(category: str, canonical: str) -> list[str]:
-    from .fields import category_spellings
-
-    return category_spellings(category)[canonical]
 
 
 _DMY = re.compile(r"(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})")
