@@ -196,3 +196,11 @@ def test_marker_lists_from_text_and_from_a_list_cell() -> None:
     assert frame["markers"].iloc[0] is not frame["markers"].iloc[2]  # equal cells, separate lists
     assert problems[["row", "field"]].values.tolist() == [[5, "markers"]]
     assert "collectives" not in frame and "individuals" not in frame  # households: no implied counts
+
+
+def test_a_cell_right_of_the_header_is_noted_not_lost() -> None:
+    frame, notes, problems = normalise_rows(["Mã", "Bản"], [["MT-01", "Bản 1", None, "đã kiểm tra"]],
+                                            table="assignments", source="s", first_row_number=4, lang="en")
+    assert problems.empty and list(frame.columns) == ["source_row", "assignment_id", "village"]
+    assert notes[["row", "value", "message"]].values.tolist() == [
+        [4, "'đã kiểm tra'", "cell in column 4, right of the header, is not read"]]

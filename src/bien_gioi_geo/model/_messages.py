@@ -125,6 +125,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {  # key: (vi, en)
                          "swapped?"),
     "bad_axis_order": ("axis_order phải là 'xy', 'yx' hoặc None, không phải {value!r}",
                        "axis_order must be 'xy', 'yx' or None, not {value!r}"),
+    "outside_header": ("ô ở cột {n}, ngoài các cột có tiêu đề, không được đọc",
+                       "cell in column {n}, right of the header, is not read"),
     "required_empty": ("thiếu giá trị của trường bắt buộc {field!r}", "the required field {field!r} is empty"),
 }
 

@@ -159,7 +159,8 @@ def normalise_rows(header: Sequence[object], rows: Sequence[Sequence[object]], *
     header
         The header cells (as :func:`~bien_gioi_geo.model.layout.find_header_row` returns them).
     rows
-        The data rows, each a list of cells (text, numbers, dates, ``None``), aligned to ``header``.
+        The data rows, each a list of cells (text, numbers, dates, ``None``), aligned to ``header``. A row whose
+        cells are all empty is not data and is skipped; a cell right of the last header is kept as a note.
     table
         ``"markers"``, ``"assignments"`` or ``"border"``.
     source, sheet
@@ -181,9 +182,10 @@ def normalise_rows(header: Sequence[object], rows: Sequence[Sequence[object]], *
         ``(frame, notes, problems)``. ``frame`` has ``source_row`` (the row number), one column per field found
         (canonical key, parsed value; ``None`` where a cell could not be read), ``<field>_original`` where a
         value was rewritten (text as typed), ``from_offset_m``/``to_offset_m`` for marker-anchored positions
-        (metres along the border, 0 without an offset), ``easting``/``northing`` from ``X``/``Y`` columns
-        (``axis_order_used`` in the notes), ``stretch_from`` (``"description"`` where the stretch was read from
-        the description), and the unknown columns as they were. ``notes`` and ``problems`` have the columns
+        (metres along the border, 0 without an offset), ``easting``/``northing`` from ``X``/``Y`` columns (the
+        order used is in ``frame.attrs["axis_order"]`` and in the notes), ``stretch_from`` (``"description"``
+        where the stretch was read from the description), and the unknown columns as they were. ``notes`` and
+        ``problems`` have the columns
         :data:`NOTE_COLUMNS`.
 
     Raises
@@ -216,11 +218,15 @@ def normalise_rows(header: Sequence[object], rows: Sequence[Sequence[object]], *
     width = len(match.columns)
     body: list[tuple[int, list[object]]] = []
     for k, row in enumerate(rows):
-        cells = [None if isinstance(c, str) and not c.strip() else c for c in list(row)[:width]]
-        cells += [None] * (width - len(cells))
+        allcells = [None if isinstance(c, str) and not c.strip() else c for c in row]
+        cells = allcells[:width] + [None] * (width - len(allcells))
+        number = row_numbers[k] if row_numbers is not None else first_row_number + k
+        for j, extra in enumerate(allcells[width:], start=width + 1):
+            if extra is not None:  # a remark right of the table: not a field, but never lost silently
+                log.note(number, None, extra, msg("outside_header", lang, n=j))
         if all(c is None for c in cells):
             continue
-        body.append((row_numbers[k] if row_numbers is not None else first_row_number + k, cells))
+        body.append((number, cells))
     used: dict[str, int] = {}
     names = []
     for c in match.columns:  # unique frame column names (a duplicate header keeps its own name, numbered)
