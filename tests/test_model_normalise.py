@@ -204,3 +204,9 @@ def test_a_cell_right_of_the_header_is_noted_not_lost() -> None:
     assert problems.empty and list(frame.columns) == ["source_row", "assignment_id", "village"]
     assert notes[["row", "value", "message"]].values.tolist() == [
         [4, "'đã kiểm tra'", "cell in column 4, right of the header, is not read"]]
+
+
+def test_empty_x_y_columns_beside_lat_lon_need_no_axis_order() -> None:
+    frame, notes, problems = normalise_rows(["Số mốc", "Vĩ độ", "Kinh độ", "X", "Y"],
+                                            [["62", "22,58", "103,16", None, None]], table="markers", source="s")
+    assert problems.empty and "easting" not in frame and notes.empty

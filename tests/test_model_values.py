@@ -178,7 +178,8 @@ def test_chainage_plus_notation(text: str, km: float) -> None:
 
 
 @pytest.mark.parametrize(("text", "km"), [
-    ("3,2", 3.2), ("3.2", 3.2), ("Km 5", 5.0), ("97,229 km", 97.229), ("km 5,5", 5.5), (3.2, 3.2), (0, 0.0),
+    ("3,2", 3.2), ("3.2", 3.2), ("Km 5", 5.0), ("K5", 5.0), ("k 5,5", 5.5),
+    ("97,229 km", 97.229), ("km 5,5", 5.5), (3.2, 3.2), (0, 0.0),
 ])
 def test_chainage_plain_km(text: object, km: float) -> None:
     assert parse_chainage_km(text) == (pytest.approx(km, abs=1e-12), None)

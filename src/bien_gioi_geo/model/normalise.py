@@ -275,7 +275,8 @@ def normalise_rows(header: Sequence[object], rows: Sequence[Sequence[object]], *
         if any(o is not None for o in orig):
             originals[f"{name}_original"] = orig
     attrs: dict[str, str] = {}
-    if "x" in out and "y" in out and "easting" not in out and "northing" not in out:
+    if ("x" in out and "y" in out and "easting" not in out and "northing" not in out
+            and any(x is not None and y is not None for x, y in zip(out["x"], out["y"], strict=True))):
         attrs["axis_order"] = _axes(out, match, log, axis_order=axis_order, where=where, lang=lang)
     if table == "assignments":
         _assignment_rules(out, log, lang)

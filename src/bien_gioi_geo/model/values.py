@@ -288,7 +288,7 @@ def parse_count(value: object, *, lang: str = "vi") -> Parsed:
 
 
 _CHAINAGE_PLUS = re.compile(r"(?:k(?:m)?\.?\s*)?(\d+)\s*\+\s*(\d+(?:[.,]\d+)?)\s*(?:m)?", re.IGNORECASE)
-_CHAINAGE_KM = re.compile(r"(?:km\.?\s*)?([0-9][0-9.,\s]*?)\s*(?:km)?", re.IGNORECASE)
+_CHAINAGE_KM = re.compile(r"(?:km?\.?\s*)?([0-9][0-9.,\s]*?)\s*(?:km)?", re.IGNORECASE)
 
 
 def parse_chainage_km(value: object, *, decimal: str | None = None, lang: str = "vi") -> Parsed:
