@@ -70,8 +70,9 @@ class Area:
 
 
 def _keys(forms: list[str], keywords: list[str] | None = None) -> dict[str, set[str]]:
+    # ``forms`` is unit_forms(): the short and full names first (exact), then abbreviations (normalised)
     ascii_ = {ascii_key(f) for f in forms} | set(keywords or ())
-    return {"exact": set(forms), "normalised": {text_key(f) for f in forms}, "ascii": ascii_,
+    return {"exact": set(forms[:2]), "normalised": {text_key(f) for f in forms}, "ascii": ascii_,
             "yi": {k.replace("y", "i") for k in ascii_}}
 
 
