@@ -19,7 +19,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pytest
-from shapely import LineString, Point, box
+from shapely import LineString, box
 
 import bien_gioi_geo as bg
 from bien_gioi_geo.errors import InputError

@@ -152,7 +152,7 @@ def to_current(data: Any, *, commune: str = "commune", district: str = "district
     --------
     >>> import pandas as pd
     >>> f = pd.DataFrame({"commune": ["Ma Ly Pho"], "district": ["Phong Thổ"], "province": ["Lai Châu"]})
-    >>> to_current(f)[["commune_current", "admin_status"]].values.tolist()  # doctest: +SKIP
+    >>> to_current(f)[["commune_current", "admin_status"]].values.tolist()
     [['Xã Phong Thổ', 'normalised']]
     """
     if errors not in ("raise", "collect"):
@@ -199,7 +199,7 @@ def _convert(frame: pd.DataFrame, commune: str, district: str, province: str, un
             if new is not None:
                 r.update(admin_status="geometry", commune_current=new.name, province_current=new.province,
                          admin_field=None,
-                         admin_note=(f"Xác định theo vị trí ({how})" if lang == "vi" else f"Decided by position ({how})"))
+                         admin_note=f"Xác định theo vị trí ({how})" if lang == "vi" else f"Decided by position ({how})")
             else:
                 why = _WHY[how][0 if lang == "vi" else 1]
                 r["admin_note"] = _msg("split", lang, old=_label(r["_old"]), cands="; ".join(r["admin_candidates"]),

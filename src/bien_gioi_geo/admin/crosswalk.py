@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -77,7 +78,8 @@ def _keys(forms: list[str], keywords: list[str] | None = None) -> dict[str, set[
 
 
 TIERS = ("exact", "normalised", "ascii", "yi")
-_RECORDED_KEY = {"exact": lambda s: s.strip(), "normalised": text_key, "ascii": ascii_key, "yi": yi_key}
+_RECORDED_KEY: dict[str, Callable[[str], str]] = {"exact": str.strip, "normalised": text_key, "ascii": ascii_key,
+                                                  "yi": yi_key}
 #: fuzzy rule: the recorded name is one edit (a letter added, dropped or changed) away from exactly one unit of the
 #: scope, is at least this long, and every other unit of the scope is at least FUZZY_GAP edits away
 FUZZY_MIN_LEN = 6
@@ -105,7 +107,7 @@ def match_area(text: str, areas: dict, *, fuzzy: bool = True) -> tuple[list, str
     rec = yi_key(text)
     if len(rec) < FUZZY_MIN_LEN:
         return [], None
-    dist = sorted((min(levenshtein(rec, k) for k in _keys_of(a)["yi"]), i, key) for i, (key, a) in enumerate(areas.items()))
+    dist = _distances(rec, areas)
     if dist and dist[0][0] <= 1 and (len(dist) == 1 or dist[1][0] >= FUZZY_GAP):
         return [dist[0][2]], "fuzzy"
     return [], None
@@ -116,9 +118,15 @@ def nearest(text: str, areas: dict, *, n: int = 3) -> list:
     rec = yi_key(text)
     if not rec or not areas:
         return []
-    dist = sorted((min(levenshtein(rec, k) for k in _keys_of(a)["yi"]), i, key) for i, (key, a) in enumerate(areas.items()))
+    dist = _distances(rec, areas)
     limit = max(3, len(rec) // 2)
     return [key for d, _, key in dist[:n] if d <= limit]
+
+
+def _distances(rec: str, areas: dict) -> list[tuple[int, int, object]]:
+    """(edit distance of ``rec`` to the unit's nearest key, position, unit key), nearest first."""
+    return sorted((min(levenshtein(rec, k) for k in _keys_of(a)["yi"]), i, key)
+                  for i, (key, a) in enumerate(areas.items()))
 
 
 def _keys_of(unit: object) -> dict[str, set[str]]:
@@ -154,7 +162,8 @@ def _tables() -> _Tables:
         conv = json.load(f)
     con = sqlite3.connect(f"file:{folder / 'dataset.db'}?mode=ro", uri=True)
     try:
-        new_rows = con.execute("select provinceKey, wardKey, provinceShort, ward, wardCode from admin_units").fetchall()
+        new_rows = con.execute(
+            "select provinceKey, wardKey, provinceShort, ward, wardCode from admin_units").fetchall()
         old_rows = con.execute(
             "select provinceKey, districtKey, wardKey, province, provinceShort, provinceKeywords, district, "
             "districtShort, districtKeywords, ward, wardShort, wardKeywords, wardCode from admin_units_legacy "
@@ -207,12 +216,14 @@ def crosswalk(*, province: str | None = None) -> pd.DataFrame:
     if province is not None:
         pks, _ = match_area(province, {pk: a for pk, a in t.provinces.items()})
         if not pks:
-            raise InputError(f"unknown province {province!r}; give its name as before 1 July 2025, e.g. 'Lai Châu'")
+            raise InputError(f"unknown province {province!r}; "
+                             "give its name as before 1 July 2025, e.g. 'Lai Châu'")
         keys = [k for k in keys if k[0] in pks]
     rows = []
     for k in keys:
         for u in t.communes[k]:
-            for n in u.new or [None]:
+            parts: list[NewUnit | None] = list(u.new) or [None]
+            for n in parts:
                 rows.append({"province": u.province, "district": u.district, "commune": u.name,
                              "commune_code": u.code, "province_current": n.province if n else None,
                              "commune_current": n.name if n else None, "commune_current_code": n.code if n else None,

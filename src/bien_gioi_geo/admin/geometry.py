@@ -46,7 +46,8 @@ def _midpoint(geom: BaseGeometry | None) -> BaseGeometry | None:
 
 def row_points(frame: pd.DataFrame, *, border: Any = None, dataset: Any = None) -> list[BaseGeometry | None]:
     """The position of each row: the midpoint of its stretch (by chainage on ``dataset``'s or ``border``'s line,
-    else of its drawn geometry), a point row itself; ``None`` where there is none (WGS 84)."""
+    else of its drawn geometry), a point row itself; ``None`` where there is none (WGS 84).
+    """
     out: list[BaseGeometry | None] = [None] * len(frame)
     if dataset is not None:
         from ..coverage import resolve_intervals

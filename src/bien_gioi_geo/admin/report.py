@@ -10,7 +10,8 @@ __all__ = ["by_units", "UNIT_SET_LABELS"]
 
 #: (vi, en) caption of each set of units
 UNIT_SET_LABELS = {
-    "current": ("Theo đơn vị hành chính hiện nay (từ 01/7/2025)", "By current administrative units (since 1 July 2025)"),
+    "current": ("Theo đơn vị hành chính hiện nay (từ 01/7/2025)",
+                "By current administrative units (since 1 July 2025)"),
     "recorded": ("Theo đơn vị hành chính ghi trong hồ sơ (trước 01/7/2025)",
                  "By recorded administrative units (before 1 July 2025)"),
     "report": ("Theo đơn vị hành chính của thời kỳ hiệu lực", "By the administrative units of each row's time"),
