@@ -237,6 +237,19 @@ def test_units_for_date_keeps_old_units_for_rows_that_ended_before_the_reform():
         admin.units_for_date(cur, admin="new")
 
 
+def test_dated_dataset_reported_in_the_units_of_each_rows_time():
+    ds = admin.to_current(bg.datasets.load("phong_tho"))
+    a = ds.assignments.copy()
+    a["valid_to"] = [("2024-12-31" if i % 2 else None) for i in range(len(a))]  # every other row ended in 2024
+    dated = bg.Dataset(dict(ds.borders), ds.markers, a, name=ds.name)
+    rep = admin.units_for_date(dated)
+    t = admin.by_units(bg.coverage(rep), units="report")
+    old_rows = a["valid_to"].notna()
+    expected = pd.concat([a.loc[old_rows, "commune"], a.loc[~old_rows, "commune_current"]]).value_counts()
+    assert t["assignments"].sort_index().to_dict() == expected.sort_index().to_dict()
+    assert t.attrs["units"] == "report"
+
+
 def test_by_column_missing_says_how_to_add_it():
     with pytest.raises(InputError, match="to_current"):
         bg.coverage(bg.datasets.load("phong_tho")).by("commune_current")

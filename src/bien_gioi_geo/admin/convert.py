@@ -248,7 +248,7 @@ def _maybe_raise(frame: pd.DataFrame, errors: str, lang: str) -> None:
         raise InputError(f"{len(p)} row(s) not mapped to a current commune: {head}{more}.{hint}")
 
 
-def units_for_date(frame: pd.DataFrame, *, as_of: Any = None, admin: str = "auto") -> pd.DataFrame:
+def units_for_date(frame: Any, *, as_of: Any = None, admin: str = "auto") -> Any:
     """Choose, row by row, the set of units a row is reported under: ``recorded`` or ``current``.
 
     Rule (``admin="auto"``): a report as of a day before 1 July 2025 uses the recorded units for every row; else
@@ -256,8 +256,16 @@ def units_for_date(frame: pd.DataFrame, *, as_of: Any = None, admin: str = "auto
     every other row uses the current ones. ``admin="recorded"`` or ``"current"`` forces one set for all rows.
 
     Adds ``commune_report``, ``province_report`` and ``admin_units`` (``"recorded"``/``"current"``); report by
-    ``cov.by("commune_report")``. The frame must have gone through :func:`to_current`.
+    ``cov.by("commune_report")``. The frame (or a :class:`~bien_gioi_geo.Dataset`, whose assignments are used and
+    a new Dataset returned) must have gone through :func:`to_current`.
     """
+    from ..dataset import Dataset
+
+    if isinstance(frame, Dataset):
+        a = units_for_date(frame.assignments, as_of=as_of, admin=admin)
+        ds = Dataset(dict(frame.borders), frame.markers, a, frame.admin, name=frame.name, meta=dict(frame.meta))
+        ds.meta["admin_units"] = admin if admin != "auto" else "report"
+        return ds
     if admin not in ("auto", "recorded", "current"):
         raise InputError(f"admin must be 'auto', 'recorded' or 'current', not {admin!r}")
     if "commune_current" not in frame:

@@ -19,9 +19,12 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from ..text import name_key
+
 __all__ = ["text_key", "ascii_key", "yi_key", "levenshtein", "TYPE_WORDS"]
 
-_SPACE = re.compile(r"\s+")
+#: NFC, case-folded, white space collapsed — the library's one name key (:func:`bien_gioi_geo.text.name_key`)
+text_key = name_key
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
 
 #: type word of a unit → abbreviations offices write instead of it
@@ -36,19 +39,6 @@ TYPE_WORDS: dict[str, tuple[str, ...]] = {
     "Tỉnh": (),
     "Đặc khu": (),
 }
-
-
-def text_key(value: object) -> str:
-    """NFC, case-folded, inner white space collapsed, ends stripped.
-
-    Examples
-    --------
-    >>> text_key("  Ma  Li PHO ") == text_key("ma li pho")
-    True
-    """
-    if not isinstance(value, str):
-        return ""
-    return _SPACE.sub(" ", unicodedata.normalize("NFC", value)).strip().casefold()
 
 
 def ascii_key(value: object) -> str:
