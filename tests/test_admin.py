@@ -281,3 +281,29 @@ def test_current_units_of_lai_chau_and_dien_bien_match_the_resolutions_lists():
     assert db["commune_current"].nunique() == 45
     assert db["commune_current"].str.startswith("Phường").groupby(db["commune_current"]).first().sum() == 3
     assert not db["split"].any()
+
+
+def test_unknown_province_and_district_name_the_users_column_and_the_nearest_names():
+    f = pd.DataFrame({"xa": ["Ma Li Pho", "Ma Li Pho"], "huyen": ["Phong Thổ", "Phong Thọ Mới"],
+                      "tinh": ["Lai Chau Moi", "Lai Châu"]})
+    out = admin.to_current(f, commune="xa", district="huyen", province="tinh", errors="collect", lang="en")
+    p = admin.admin_problems(out)
+    assert p["field"].tolist() == ["tinh", "huyen"]
+    assert p["value"].tolist() == ["Lai Chau Moi", "Phong Thọ Mới"]
+    assert "Lai Châu" in p.loc[0, "candidates"] and "Phong Thổ" in p.loc[1, "candidates"]
+    assert p.loc[0, "message"].startswith("No province 'Lai Chau Moi'")
+    with pytest.raises(InputError, match=r"row 0, field 'tinh': Không tìm thấy tỉnh 'Lai Chau Moi'"):
+        admin.to_current(f, commune="xa", district="huyen", province="tinh")
+
+
+def test_divided_commune_in_a_dataset_decided_by_the_chainage_midpoint_of_its_stretch():
+    border = LineString([(107.31, 21.35), (107.49, 21.35)])
+    a = pd.DataFrame({"assignment_id": ["A", "B"], "group_type": "household", "village": ["Bản A", "Bản B"],
+                      "commune": "Yên Than", "district": "Tiên Yên", "province": "Quảng Ninh",
+                      "households": 5, "people": 20, "start_km": [0.0, 14.0], "end_km": [4.0, 18.0]})
+    ds = bg.Dataset(border, assignments=a, left="CN", right="VN")
+    cur = admin.to_current(ds, units=_tien_yen_units("polygon"))
+    assert cur.assignments["commune_current"].tolist() == ["Xã Tiên Yên", "Xã Điền Xá"]
+    assert len(cur.meta["admin_problems"]) == 0
+    with pytest.raises(InputError, match="row 'A', field 'commune'"):
+        admin.to_current(ds)  # no geometry of the new communes: both rows are split

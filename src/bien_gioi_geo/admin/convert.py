@@ -204,6 +204,9 @@ def _convert(frame: pd.DataFrame, commune: str, district: str, province: str, un
                 why = _WHY[how][0 if lang == "vi" else 1]
                 r["admin_note"] = _msg("split", lang, old=_label(r["_old"]), cands="; ".join(r["admin_candidates"]),
                                        why=why)
+    names = {"province": province, "district": district, "commune": commune}
+    for r in rows:  # name the user's column, as the readers do
+        r["admin_field"] = names.get(r["admin_field"], r["admin_field"])
     out = frame.copy()
     for c in ("commune_current", "province_current", "commune_official", "admin_status", "admin_candidates",
               "admin_field", "admin_note"):
@@ -221,12 +224,13 @@ def admin_problems(frame: pd.DataFrame, *, lang: str = "vi") -> pd.DataFrame:
     if "admin_status" not in frame:
         raise InputError("the table has no admin_status column; run bg.admin.to_current on it first")
     ids = frame["assignment_id"].tolist() if "assignment_id" in frame else frame.index.tolist()
+    commune = "commune" if "commune" in frame else None
     out = []
     for rid, (_, r) in zip(ids, frame.iterrows(), strict=True):
         st = r["admin_status"]
         if st not in ("split", "ambiguous", "unknown", "fuzzy"):
             continue
-        field = r["admin_field"] or "commune"
+        field = r["admin_field"] or commune
         out.append({"rule": f"admin_{st}", "severity": "warning" if st == "fuzzy" else "error", "row": rid,
                     "field": field, "value": r.get(field), "candidates": list(r["admin_candidates"] or []),
                     "message": r["admin_note"]})
