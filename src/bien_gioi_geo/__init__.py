@@ -41,11 +41,16 @@ __all__ = [
     "Coverage",
     "validate",
     "coverage_map",
+    "admin",
     "__version__",
 ]
 
 
 def __getattr__(name: str):  # lazy: folium is imported only when a map is drawn
+    if name == "admin":  # the 2025 administrative crosswalk (optional data package, loaded on first use)
+        import importlib
+
+        return importlib.import_module(".admin", __name__)
     if name == "coverage_map":
         from .maps import coverage_map
 

@@ -315,7 +315,8 @@ class Coverage:
         """
         a = self.dataset.assignments
         if column not in a.columns:
-            raise InputError(f"assignments have no column {column!r}; columns: {', '.join(map(str, a.columns))}")
+            hint = " (run bg.admin.to_current(ds) first)" if column.endswith(("_current", "_report")) else ""
+            raise InputError(f"assignments have no column {column!r}{hint}; columns: {', '.join(map(str, a.columns))}")
         keys = a[column].astype(object).where(a[column].notna(), "(none)")
         out = []
         for key, idx in keys.groupby(keys, sort=True).groups.items():

@@ -93,6 +93,10 @@ LABELS: dict[str, tuple[str, str]] = {  # key: (vi, en)
     "unresolved": ("Không xác định được", "Unresolved"),
     "max_offset_m": ("Lệch tối đa (m)", "Largest offset (m)"),
     "mean_offset_m": ("Lệch trung bình (m)", "Mean offset (m)"),
+    "commune_current": ("Xã/phường hiện nay (từ 01/7/2025)", "Current commune (since 1 July 2025)"),
+    "province_current": ("Tỉnh hiện nay (từ 01/7/2025)", "Current province (since 1 July 2025)"),
+    "commune_report": ("Xã/phường (theo thời kỳ hiệu lực)", "Commune (units of the row's time)"),
+    "admin_status": ("Kết quả đối chiếu đơn vị hành chính", "Administrative unit match"),
 }
 
 
