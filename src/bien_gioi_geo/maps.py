@@ -5,7 +5,12 @@ Safety
     names, ids, counts) is embedded as one JSON value in which ``<``, ``>``, ``&``, U+2028 and U+2029 are
     ``\\u``-escaped, so nothing in it can close the ``<script>`` element or break the JavaScript; tooltips, the legend
     and the search box are built in the browser with ``textContent``, never ``innerHTML``. A village named
-    ``<script>alert(1)</script>`` shows as that text and runs nothing.
+    ``<script>alert(1)</script>`` shows as that text and runs nothing. Nor does any text from the data pass
+    through a Jinja2 template: branca compiles the output of its elements (and of every ``MacroElement``'s script)
+    as a template, so our script and header elements (``_Raw``, ``_Script``) hand their text to the page as it is;
+    ``Xã {{7*7}}`` shows as ``Xã {{7*7}}``, never ``Xã 49``. The names folium's own elements carry (layer names,
+    options) are our labels, never data. The marker search looks names up in a JavaScript ``Map``: typing
+    ``constructor`` or ``__proto__`` finds no marker. The runtime is ``static/map_runtime.js``.
 Offline
     With ``self_contained=True`` (the default) Leaflet's JavaScript and CSS (from the PyPI package
     ``django-js-lib-leaflet``, which repackages Leaflet 1.9.4, BSD-2) are inlined and folium's other CDN assets
@@ -129,8 +134,10 @@ def _branca_classes() -> dict[str, Any]:
                 self._name = "BienGioiLayer"
                 self.js = js
 
-            def render(self, **kwargs: Any) -> None:
-                self.get_root().script.add_child(_Raw(self.js), name=self.get_name())
+            def render(self, **kwargs: Any) -> str:
+                root: Any = self.get_root()
+                root.script.add_child(_Raw(self.js), name=self.get_name())
+                return ""  # like MacroElement: the output goes to the page's script section, not here
 
         _CLASSES.update(raw=_Raw, script=_Script)
     return _CLASSES
