@@ -187,7 +187,7 @@ def test_report_refuses_to_destroy(tmp_path, ds_folder, monkeypatch, case):
     ds = small_ds()
     monkeypatch.chdir(tmp_path)
     targets = {"cwd": (tmp_path, "current folder"), "input": (ds_folder, "holds, or is inside, the input"),
-               "input_parent": (ds_folder.parent, "current folder"),
+               "input_parent": (ds_folder.parent, "holds, or is inside, the input"),
                "inside_input": (ds_folder / "rep", "holds, or is inside, the input"),
                "foreign": (tmp_path / "foreign", "did not write"), "file": (tmp_path / "f.txt", "is a file"),
                "symlink": (tmp_path / "link", "symbolic link"),
@@ -199,8 +199,8 @@ def test_report_refuses_to_destroy(tmp_path, ds_folder, monkeypatch, case):
     (tmp_path / "link").symlink_to(tmp_path / "foreign")
     _report(ds, tmp_path / "marked")
     (tmp_path / "marked" / "my notes.txt").write_text("mine")
-    if case == "root":
-        monkeypatch.chdir("/tmp")
+    if case in ("root", "input_parent"):
+        monkeypatch.chdir(tmp_path.parent if case == "input_parent" else "/tmp")
     out, match = targets[case]
     snapshot = {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file() and not p.is_symlink()}
     with pytest.raises(bg.OutputError, match=match):
@@ -333,6 +333,18 @@ def test_unexpected_error_is_reported_as_a_bug(tmp_path, ds_folder):
     r = subprocess.run([sys.executable, "-c", code, "--debug", "validate", str(ds_folder)], capture_output=True,
                        text=True)
     assert r.returncode == 70 and "Traceback" in r.stderr
+
+
+def test_unencodable_names_print_without_crash(tmp_path):
+    ds = small_ds(village=["lone \ud800", "ok"])
+    folder = tmp_path / "in"
+    folder.mkdir()
+    bg.write_geojson(ds.borders["b1"].to_geodataframe(), folder / "border.geojson")
+    a = gpd.GeoDataFrame(ds.assignments.drop(columns="geometry"), geometry=[None] * 2, crs="EPSG:4326")
+    bg.write_geojson(a, folder / "assignments.geojson")
+    r = run("coverage", str(folder), "--by", "village", env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+    assert r.returncode == 0, r.stderr
+    assert "lone \\ud800" in r.stdout or "lone \ufffd" in r.stdout
 
 
 def test_broken_pipe_ends_quietly():

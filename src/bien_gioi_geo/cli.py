@@ -271,6 +271,9 @@ def main(argv: list[str] | None = None) -> int:
     from . import __version__
     from .errors import BienGioiError, OutputError
 
+    for stream in (sys.stdout, sys.stderr):  # a lone surrogate in a name must not end the run
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     parser = build_parser()
     args = parser.parse_args(argv)
     debug = bool(getattr(args, "debug", False))

@@ -1014,9 +1014,11 @@ def write_geojson(gdf: gpd.GeoDataFrame, dest: str | os.PathLike[str], *, proper
     if properties:
         doc.update(properties)
     doc["features"] = feats
+    from .outputs import json_surrogates  # a lone surrogate in a name stays a JSON escape
+
     with atomic_path(dest) as tmp:
-        tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=None, separators=(",", ":")) + "\n",
-                       encoding="utf-8")
+        tmp.write_text(json_surrogates(json.dumps(doc, ensure_ascii=False, indent=None, separators=(",", ":")))
+                       + "\n", encoding="utf-8")
     return Path(dest)
 
 

@@ -39,7 +39,7 @@ from .coverage import Coverage, coverage
 from .dataset import Dataset
 from .errors import check_option
 from .labels import label
-from .outputs import atomic_file
+from .outputs import atomic_file, json_surrogates
 
 __all__ = ["coverage_map", "save_map", "PALETTE"]
 
@@ -52,17 +52,13 @@ GAP_COLOUR = "#D00000"
 OVERLAP_COLOUR = "#7B2CBF"
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
 def _js_json(obj: Any) -> str:
     """JSON that is safe inside a ``<script>`` element: no ``<``, ``>``, ``&`` or line separators in clear."""
     text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
                     ("\u2029", "\\u2029")):
         text = text.replace(ch, esc)
-    # a lone surrogate (broken UTF-16 from the data) cannot be written as UTF-8: keep it as a JSON escape
-    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return json_surrogates(text)  # a lone surrogate (broken UTF-16 in the data) stays a JSON escape
 
 
 def _txt(v: Any) -> str:

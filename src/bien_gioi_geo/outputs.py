@@ -348,6 +348,11 @@ def encodable(text: str) -> str:
     return _SURROGATE.sub("\ufffd", text)
 
 
+def json_surrogates(json_text: str) -> str:
+    """JSON text with lone surrogates written as ``\\uXXXX`` escapes (valid JSON, and encodable as UTF-8)."""
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", json_text)
+
+
 def xlsx_text(text: str) -> str:
     """``text`` as an Excel cell can hold it: also control characters XML forbids become U+FFFD."""
     return _XML_ILLEGAL.sub("\ufffd", encodable(text))
