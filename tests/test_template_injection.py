@@ -105,7 +105,7 @@ def test_no_template_of_ours_holds_data(flag):
 
 @pytest.mark.browser
 def test_payloads_verbatim_in_chromium(flag, tmp_path):
-    from test_maps import _chromium
+    from test_maps import _chromium, open_all_tooltips
 
     chromium = _chromium()
     sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
@@ -120,18 +120,7 @@ def test_payloads_verbatim_in_chromium(flag, tmp_path):
         page.route("**/*", lambda r: r.abort() if r.request.url.startswith("http") else r.continue_())
         page.goto(path.as_uri())
         page.wait_for_function("typeof bgGeo !== 'undefined' && document.querySelector('.bg-legend') !== null")
-        texts = page.evaluate("""() => {
-            const out = [];
-            for (const k of Object.keys(window)) {
-              const v = window[k];
-              if (v && v instanceof L.Map) {
-                v.eachLayer(l => { if (l.getTooltip && l.getTooltip()) { l.openTooltip(l.getLatLng ? l.getLatLng()
-                  : l.getCenter ? l.getCenter() : undefined); const el = l.getTooltip().getElement();
-                  if (el) { out.push(el.textContent); } } });
-              }
-            }
-            return out.join('\\n');
-        }""")
+        texts = "\n".join(open_all_tooltips(page))
         legend = page.inner_text(".bg-legend")
         for text in payloads(flag):
             assert text in texts, text

@@ -70,6 +70,7 @@ def _tables(ds: Dataset, cov: Coverage, issues: gpd.GeoDataFrame, lang: str) -> 
         return _flat(df.drop(columns=[c for c in ("geometry",) if c in df.columns]))
 
     summary = cov.summary_table(lang)
+
     def by(column: str) -> pd.DataFrame:
         if column not in ds.assignments or ds.assignments.empty:  # nothing to group: an empty table, still there
             return pd.DataFrame(columns=[column, "assignments", "covered_km"])
