@@ -316,10 +316,10 @@ class Coverage:
         a = self.dataset.assignments
         if column not in a.columns:
             raise InputError(f"assignments have no column {column!r}; columns: {', '.join(map(str, a.columns))}")
+        keys = a[column].astype(object).where(a[column].notna(), "(none)")
         if a[column].map(lambda v: isinstance(v, (list, tuple, set, dict, np.ndarray))).any():
             raise InputError(f"coverage by {column!r}: the column holds lists (several values in one row); "
                              "choose a column with one value per row, e.g. commune, village or group_type")
-        keys = a[column].astype(object).where(a[column].notna(), "(none)")
         out = []
         for key, idx in keys.groupby(keys, sort=True).groups.items():
             pieces = self._union_by_border(self.intervals.index.isin(idx))
