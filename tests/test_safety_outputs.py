@@ -96,6 +96,16 @@ def test_formula_in_report_and_cli_csv(tmp_path):
     assert vals["=1+1"] == "s" and vals["@SUM(1)"] == "s"
     assert not any(t == "f" for t in vals.values())
     assert "\"'=1+1\"" in (rep.folder / "assignments.csv").read_text(encoding="utf-8-sig")
+    folder = tmp_path / "in"
+    folder.mkdir()
+    bg.write_geojson(ds.borders["b1"].to_geodataframe(), folder / "border.geojson")
+    a = gpd.GeoDataFrame(ds.assignments.drop(columns="geometry"), geometry=[None] * 2, crs="EPSG:4326")
+    bg.write_geojson(a, folder / "assignments.geojson")
+    r = run("coverage", str(folder), "--by", "group_type", "--format", "csv")
+    assert r.returncode == 0, r.stderr
+    rows = list(csv.reader(io.StringIO(r.stdout)))
+    assert rows[0][0] == "group_type" and sorted(x[0] for x in rows[1:]) == ["'=1+1", "'@SUM(1)"]
+    assert rows[1][1] == "1" and '"\'=1+1",1,' in r.stdout  # the count is a bare number
 
 
 # ------------------------------------------------------------------------------------------------ hostile text

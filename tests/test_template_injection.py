@@ -126,7 +126,7 @@ def test_payloads_verbatim_in_chromium(flag, tmp_path):
             assert text in texts, text
             assert text.strip() in legend, text  # communes colour the stretches: the legend lists them all
         assert "Xã 49" not in texts
-        for word in ("constructor", "__proto__", "toString", "hasOwnProperty", "valueOf"):
+        for word in ("constructor", "__proto__", "toString", "hasOwnProperty", "valueOf", "{{7*7}}", "49"):
             page.fill(".bg-search input", word)
             page.press(".bg-search input", "Enter")
             assert page.inner_text(".bg-search div") == "No such marker", word
