@@ -82,6 +82,25 @@ def _chromium():
     return path
 
 
+#: Opens every tooltip of every Leaflet map of the page and returns their texts.
+OPEN_ALL_TOOLTIPS = """() => {
+    const out = [];
+    for (const k of Object.keys(window)) {
+      const v = window[k];
+      if (v && v instanceof L.Map) {
+        v.eachLayer(l => { if (l.getTooltip && l.getTooltip()) { l.openTooltip(l.getLatLng ? l.getLatLng()
+          : l.getCenter ? l.getCenter() : undefined); const el = l.getTooltip().getElement();
+          if (el) { out.push(el.textContent); } } });
+      }
+    }
+    return out;
+}"""
+
+
+def open_all_tooltips(page):
+    return page.evaluate(OPEN_ALL_TOOLTIPS)
+
+
 @pytest.mark.browser
 def test_hostile_names_in_a_real_browser(hostile_ds, tmp_path):
     chromium = _chromium()
@@ -101,18 +120,7 @@ def test_hostile_names_in_a_real_browser(hostile_ds, tmp_path):
         page.wait_for_function("typeof L !== 'undefined' && typeof bgGeo !== 'undefined' && "
                                "document.querySelector('.bg-legend') !== null")
         # open every tooltip: hostile names must show as text
-        texts = page.evaluate("""() => {
-            const out = [];
-            for (const k of Object.keys(window)) {
-              const v = window[k];
-              if (v && v instanceof L.Map) {
-                v.eachLayer(l => { if (l.getTooltip && l.getTooltip()) { l.openTooltip(l.getLatLng ? l.getLatLng()
-                  : l.getCenter ? l.getCenter() : undefined); const el = l.getTooltip().getElement();
-                  if (el) { out.push(el.textContent); } } });
-              }
-            }
-            return out;
-        }""")
+        texts = open_all_tooltips(page)
         assert page.evaluate("window.__pwned") is None
         assert page.evaluate("document.querySelectorAll('img[src=\"x\"]').length") == 0
         assert errors == []

@@ -11,7 +11,7 @@ from . import datasets
 from .coverage import Coverage, coverage  # binds bg.coverage to the function, not the submodule
 from .crs import parse_dms
 from .dataset import Dataset
-from .errors import BienGioiError, CRSError, InputError, OutputError, ReferencingError
+from .errors import BienGioiError, CRSError, InputError, OptionError, OutputError, ReferencingError
 from .io import read_admin, read_assignments, read_border, read_dataset, read_markers, write_geojson
 from .referencing import Border, Calibration
 from .schema import parse_marker_id
@@ -28,6 +28,7 @@ __all__ = [
     "CRSError",
     "ReferencingError",
     "OutputError",
+    "OptionError",
     "read_dataset",
     "read_markers",
     "read_assignments",
@@ -55,4 +56,8 @@ def __getattr__(name: str):  # lazy: folium is imported only when a map is drawn
         from .maps import coverage_map
 
         return coverage_map
+    if name in ("maps", "report", "outputs"):  # bg.maps.save_map works before anything drew a map
+        import importlib
+
+        return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'bien_gioi_geo' has no attribute {name!r}")

@@ -1,18 +1,26 @@
 """The command line: ``bien-gioi-geo`` (also ``python -m bien_gioi_geo``).
 
 Exit codes: 0 the data is clean (warnings allowed), 1 the data has errors, 2 the input could not be read or the
-command was misused (the message names file, feature/row and field).
+command was misused (the message names file, feature/row and field), 3 an output could not be written (the message
+names the path and the cause), 70 an unexpected error, a bug of bien_gioi_geo (please report it). A traceback is
+printed only with ``--debug``. When the reader of the output goes away (``| head``), the command ends quietly.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
 import sys
+import traceback
 from pathlib import Path
 from typing import Any
 
-EXIT_CLEAN, EXIT_DATA_ERRORS, EXIT_INPUT = 0, 1, 2
+EXIT_CLEAN, EXIT_DATA_ERRORS, EXIT_INPUT, EXIT_OUTPUT, EXIT_BUG = 0, 1, 2, 3, 70
+EXIT_CODES = ("exit codes: 0 clean (warnings allowed), 1 the data has errors, 2 the input could not be read "
+              "(or a bad option), 3 an output could not be written, 70 a bug of bien-gioi-geo (please report it)")
+ISSUES_URL = "the bien_gioi_geo issue tracker"
 
 EPILOG = {
     "report": "example:\n  bien-gioi-geo report --out phong_tho_report\n"
@@ -33,11 +41,19 @@ def _load(path: str | None, args: argparse.Namespace) -> Any:
         kw["crs"] = args.crs
     if getattr(args, "official_km", None) is not None:
         kw["official_length_km"] = args.official_km
-    if not Path(target).exists() and target in bg.datasets.available():
-        ds = bg.datasets.load(target, **kw)
-    else:
-        ds = bg.read_dataset(target, **kw)
-    return ds
+    try:
+        if not Path(target).exists() and target in bg.datasets.available():
+            return bg.datasets.load(target, **kw)
+        return bg.read_dataset(target, **kw)
+    except bg.BienGioiError:
+        raise
+    except OSError as exc:  # the reader met the file system, not the data: still an unreadable input
+        raise bg.InputError(f"{target}: cannot read: {exc.strerror or exc}") from exc
+
+
+def _inputs(path: str | None) -> list[str]:
+    """The files or folders a command reads (a bundled dataset name is not a path of the user's)."""
+    return [path] if path and Path(path).exists() else []
 
 
 def _print_table(df: Any, fmt: str) -> None:
@@ -47,7 +63,9 @@ def _print_table(df: Any, fmt: str) -> None:
     if "geometry" in df.columns:
         df = df.drop(columns="geometry")
     if fmt == "csv":
-        df.to_csv(sys.stdout, index=False)
+        from .report import write_csv
+
+        write_csv(df, sys.stdout)
     elif fmt == "json":
         print(df.to_json(orient="records", force_ascii=False, default_handler=str))
     else:
@@ -95,9 +113,12 @@ def cmd_report(args: argparse.Namespace) -> int:
     progress("reading")
     ds = _load(args.path, args)
     try:
-        rep = write_report(ds, args.out, lang=args.lang, force=args.force, progress=progress)
+        rep = write_report(ds, args.out, lang=args.lang, force=args.force, progress=progress,
+                           inputs=_inputs(args.path))
     finally:
         progress.close()
+    for note in rep.notes:
+        print(f"bien-gioi-geo: note: {note}", file=sys.stderr)
     if not args.quiet:
         _print_summary(rep.coverage, args.lang)
         print(f"\n{len(rep.issues)} problem(s): {rep.n_errors} error(s), {len(rep.issues) - rep.n_errors} warning(s)")
@@ -123,6 +144,9 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     ds = _load(args.path, args)
     cov = bg.coverage(ds)
     if args.by:
+        from .errors import check_option
+
+        check_option("--by", args.by, [c for c in ds.assignments.columns if c != "geometry"])
         _print_table(cov.by(args.by).reset_index(), args.format)
     elif args.format == "json":
         print(json.dumps(cov.summary(), ensure_ascii=False, indent=1))
@@ -138,11 +162,12 @@ def cmd_map(args: argparse.Namespace) -> int:
     import bien_gioi_geo as bg
 
     from .maps import save_map
+    from .outputs import check_file_target
 
-    ds = _load(args.path, args)
-    out = Path(args.output)
+    out = check_file_target(args.output)
     if out.exists() and not args.force:
-        raise FileExistsError(f"{out} exists; pass --force to replace it")
+        raise bg.OutputError(f"{out}: exists; pass --force to replace it")
+    ds = _load(args.path, args)
     save_map(bg.coverage_map(ds, lang=args.lang, tiles=None if args.no_tiles else "OpenStreetMap"), out)
     if not args.quiet:
         print(f"written {out}")
@@ -153,25 +178,33 @@ def cmd_convert(args: argparse.Namespace) -> int:
     """Convert a file to WGS 84 GeoJSON or GeoPackage."""
     import bien_gioi_geo as bg
 
+    from .errors import OptionError
     from .io import atomic_path
+    from .outputs import check_file_target
 
-    src, dst = Path(args.input), Path(args.output)
+    src, dst = Path(args.input), check_file_target(args.output)
     if dst.exists() and not args.force:
-        raise FileExistsError(f"{dst} exists; pass --force to replace it")
+        raise bg.OutputError(f"{dst}: exists; pass --force to replace it")
+    if dst.suffix.lower() not in (".geojson", ".json", ".gpkg"):
+        raise OptionError(f"{dst.name}: write .geojson or .gpkg")
+    if dst.resolve() == src.resolve():
+        raise bg.OutputError(f"{dst}: is the input; write to another file")
     reader = {"markers": bg.read_markers, "assignments": bg.read_assignments, "border": bg.read_border}[args.kind]
     gdf = reader(src, crs=args.crs)
     if dst.suffix.lower() in (".geojson", ".json"):
         bg.write_geojson(gdf, dst)
-    elif dst.suffix.lower() == ".gpkg":
+    else:
         import geopandas as gpd
 
-        from .report import _flat
+        from .report import _flat, _gpkg_safe, write_gpkg_layer
 
-        g = gpd.GeoDataFrame(_flat(gdf.drop(columns="geometry")), geometry=gdf.geometry.values, crs="EPSG:4326")
+        notes: list[str] = []
+        attrs = _gpkg_safe(_flat(gdf.drop(columns="geometry")), args.kind, notes)
+        g = gpd.GeoDataFrame(attrs, geometry=gdf.geometry.values, crs="EPSG:4326")
         with atomic_path(dst) as tmp:
-            g.to_file(tmp, layer=args.kind, driver="GPKG", engine="pyogrio")
-    else:
-        raise ValueError(f"{dst.name}: write .geojson or .gpkg")
+            write_gpkg_layer(g, tmp, args.kind)
+        for note in notes:
+            print(f"bien-gioi-geo: note: {note.replace('report.gpkg', dst.name)}", file=sys.stderr)
     if not args.quiet:
         print(f"{len(gdf)} {args.kind} row(s) written to {dst} (EPSG:4326)")
     return EXIT_CLEAN
@@ -184,8 +217,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="bien-gioi-geo", description="Analyse a land border: coverage of the border "
                                 "line and markers by self-management groups, data validation, maps.",
                                 formatter_class=argparse.RawDescriptionHelpFormatter,
-                                epilog="exit codes: 0 clean, 1 the data has errors, 2 the input could not be read")
+                                epilog=EXIT_CODES)
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    p.add_argument("--debug", action="store_true", help="show the Python traceback of an error")
     sub = p.add_subparsers(dest="command", required=True)
 
     def common(sp: argparse.ArgumentParser) -> None:
@@ -194,9 +228,11 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--crs", default=None, help="CRS of inputs that carry none, e.g. EPSG:9205")
         sp.add_argument("--format", choices=["table", "csv", "json"], default="table")
         sp.add_argument("--quiet", action="store_true", help="print nothing but errors")
+        sp.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                        help="show the Python traceback of an error")
 
     def add(name: str, help_: str) -> argparse.ArgumentParser:
-        sp = sub.add_parser(name, help=help_, description=help_, epilog=EPILOG[name],
+        sp = sub.add_parser(name, help=help_, description=help_, epilog=EPILOG[name] + "\n\n" + EXIT_CODES,
                             formatter_class=argparse.RawDescriptionHelpFormatter)
         common(sp)
         return sp
@@ -204,7 +240,8 @@ def build_parser() -> argparse.ArgumentParser:
     sp = add("report", "validate a dataset, compute coverage and write map, GeoPackage, CSV and Excel tables")
     sp.add_argument("path", nargs="?", help="folder, GeoPackage or bundled name (default: phong_tho)")
     sp.add_argument("--out", required=True, help="output folder (must not exist unless --force)")
-    sp.add_argument("--force", action="store_true", help="replace an existing output folder")
+    sp.add_argument("--force", action="store_true",
+                    help="replace an existing output folder, only if it is empty or an earlier report")
     sp.set_defaults(func=cmd_report)
     sp = add("validate", "print the problems table of a dataset")
     sp.add_argument("path")
@@ -231,15 +268,39 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
-    from .errors import BienGioiError
+    from . import __version__
+    from .errors import BienGioiError, OutputError
 
+    for stream in (sys.stdout, sys.stderr):  # a lone surrogate in a name must not end the run
+        with contextlib.suppress(AttributeError, ValueError):
+            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
     parser = build_parser()
     args = parser.parse_args(argv)
+    debug = bool(getattr(args, "debug", False))
     try:
         return int(args.func(args))
+    except BrokenPipeError:
+        return _quiet_broken_pipe()
+    except KeyboardInterrupt:
+        print("bien-gioi-geo: interrupted", file=sys.stderr)
+        return 130
     except BienGioiError as exc:
+        if debug:
+            traceback.print_exc()
         print(f"bien-gioi-geo: error: {exc}", file=sys.stderr)
-        return EXIT_INPUT
-    except (FileExistsError, ValueError) as exc:
-        print(f"bien-gioi-geo: error: {exc}", file=sys.stderr)
-        return EXIT_INPUT
+        return EXIT_OUTPUT if isinstance(exc, OutputError) else EXIT_INPUT
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: a bug, said as such
+        if debug:
+            traceback.print_exc()
+        print(f"bien-gioi-geo: internal error (a bug of bien-gioi-geo {__version__}, please report it to "
+              f"{ISSUES_URL} with the command and, if you can, the data): {type(exc).__name__}: {exc}"
+              + ("" if debug else "\n(run again with --debug to see the traceback)"), file=sys.stderr)
+        return EXIT_BUG
+
+
+def _quiet_broken_pipe() -> int:
+    """The reader of standard output went away (``| head``): stop quietly, like other Unix tools."""
+    with contextlib.suppress(OSError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # Python's final flush must not fail again
+    return 141  # 128 + SIGPIPE, what a shell reports for a command that was writing into a closed pipe

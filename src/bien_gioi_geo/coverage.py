@@ -318,6 +318,9 @@ class Coverage:
             hint = " (run bg.admin.to_current(ds) first)" if column.endswith(("_current", "_report")) else ""
             raise InputError(f"assignments have no column {column!r}{hint}; columns: {', '.join(map(str, a.columns))}")
         keys = a[column].astype(object).where(a[column].notna(), "(none)")
+        if a[column].map(lambda v: isinstance(v, (list, tuple, set, dict, np.ndarray))).any():
+            raise InputError(f"coverage by {column!r}: the column holds lists (several values in one row); "
+                             "choose a column with one value per row, e.g. commune, village or group_type")
         out = []
         for key, idx in keys.groupby(keys, sort=True).groups.items():
             pieces = self._union_by_border(self.intervals.index.isin(idx))

@@ -9,7 +9,8 @@ Messages name the file, the feature or row (counted from 1, as a person counts),
 
 from __future__ import annotations
 
-__all__ = ["BienGioiError", "InputError", "CRSError", "ReferencingError", "OutputError"]
+__all__ = ["BienGioiError", "InputError", "CRSError", "ReferencingError", "OutputError", "OptionError",
+           "check_option"]
 
 
 class BienGioiError(Exception):
@@ -30,6 +31,30 @@ class ReferencingError(BienGioiError, ValueError):
 
 class OutputError(BienGioiError, OSError):
     """An output file or folder cannot be written."""
+
+
+class OptionError(BienGioiError, ValueError):
+    """An option (keyword argument or command-line option) has a value the function does not accept."""
+
+
+def check_option(name: str, value: object, allowed: object) -> None:
+    """Raise :class:`OptionError` naming ``name`` and the allowed values unless ``value`` is one of ``allowed``.
+
+    Examples
+    --------
+    >>> check_option("lang", "fr", ("vi", "en"))
+    Traceback (most recent call last):
+    ...
+    bien_gioi_geo.errors.OptionError: lang='fr' is not allowed; choose one of 'vi', 'en'
+    """
+    choices = list(allowed)  # type: ignore[call-overload]
+    try:
+        ok = value in choices
+    except TypeError:  # an unhashable or odd value
+        ok = False
+    if not ok:
+        shown = ", ".join(repr(c) for c in choices[:30]) + (", ..." if len(choices) > 30 else "")
+        raise OptionError(f"{name}={value!r} is not allowed; choose one of {shown}")
 
 
 def where(source: str | None = None, row: int | None = None, field: str | None = None, *,

@@ -19,7 +19,6 @@ import datetime as dt
 import json
 import math
 import os
-import tempfile
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -34,7 +33,7 @@ from shapely.geometry.base import BaseGeometry
 
 from . import _geojson
 from .crs import WGS84, as_crs, check_lonlat, parse_dms, to_wgs84
-from .errors import CRSError, InputError, OutputError, where
+from .errors import CRSError, InputError, where
 from .schema import (
     ASSIGNMENT_TEXT_COLUMNS,
     COUNT_COLUMNS,
@@ -973,22 +972,13 @@ def atomic_path(dest: str | os.PathLike[str]) -> Iterator[Path]:
     """Yield a temporary path beside ``dest``; on success rename it onto ``dest``, on failure delete it.
 
     The temporary file is in the same folder, so the rename is atomic on the same file system: readers see
-    either the old file or the complete new one, never half of it.
+    either the old file or the complete new one, never half of it. See :func:`bien_gioi_geo.outputs.atomic_file`
+    (naming of the temporary file, lock, clean-up after a killed run, :class:`OutputError` on failure).
     """
-    dest = Path(dest)
-    if not dest.parent.exists():
-        raise OutputError(f"{dest}: the folder {dest.parent} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{dest.name}.", suffix=".part" + dest.suffix, dir=dest.parent)
-    os.close(fd)
-    tmp_path = Path(tmp)
-    tmp_path.unlink()  # some writers (GDAL) refuse to write over an existing file
-    try:
-        yield tmp_path
-        os.replace(tmp_path, dest)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            tmp_path.unlink()
-        raise
+    from .outputs import atomic_file
+
+    with atomic_file(dest) as tmp:
+        yield tmp
 
 
 def _jsonable(v: object) -> object:
@@ -1024,9 +1014,11 @@ def write_geojson(gdf: gpd.GeoDataFrame, dest: str | os.PathLike[str], *, proper
     if properties:
         doc.update(properties)
     doc["features"] = feats
+    from .outputs import json_surrogates  # a lone surrogate in a name stays a JSON escape
+
     with atomic_path(dest) as tmp:
-        tmp.write_text(json.dumps(doc, ensure_ascii=False, indent=None, separators=(",", ":")) + "\n",
-                       encoding="utf-8")
+        tmp.write_text(json_surrogates(json.dumps(doc, ensure_ascii=False, indent=None, separators=(",", ":")))
+                       + "\n", encoding="utf-8")
     return Path(dest)
 
 

@@ -5,7 +5,12 @@ Safety
     names, ids, counts) is embedded as one JSON value in which ``<``, ``>``, ``&``, U+2028 and U+2029 are
     ``\\u``-escaped, so nothing in it can close the ``<script>`` element or break the JavaScript; tooltips, the legend
     and the search box are built in the browser with ``textContent``, never ``innerHTML``. A village named
-    ``<script>alert(1)</script>`` shows as that text and runs nothing.
+    ``<script>alert(1)</script>`` shows as that text and runs nothing. Nor does any text from the data pass
+    through a Jinja2 template: branca compiles the output of its elements (and of every ``MacroElement``'s script)
+    as a template, so our script and header elements (``_Raw``, ``_Script``) hand their text to the page as it is;
+    ``Xã {{7*7}}`` shows as ``Xã {{7*7}}``, never ``Xã 49``. The names folium's own elements carry (layer names,
+    options) are our labels, never data. The marker search looks names up in a JavaScript ``Map``: typing
+    ``constructor`` or ``__proto__`` finds no marker. The runtime is ``static/map_runtime.js``.
 Offline
     With ``self_contained=True`` (the default) Leaflet's JavaScript and CSS (from the PyPI package
     ``django-js-lib-leaflet``, which repackages Leaflet 1.9.4, BSD-2) are inlined and folium's other CDN assets
@@ -32,9 +37,9 @@ import shapely
 
 from .coverage import Coverage, coverage
 from .dataset import Dataset
-from .errors import InputError
-from .io import atomic_path
+from .errors import check_option
 from .labels import label
+from .outputs import atomic_file, json_surrogates
 
 __all__ = ["coverage_map", "save_map", "PALETTE"]
 
@@ -53,7 +58,7 @@ def _js_json(obj: Any) -> str:
     for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
                     ("\u2029", "\\u2029")):
         text = text.replace(ch, esc)
-    return text
+    return json_surrogates(text)  # a lone surrogate (broken UTF-16 in the data) stays a JSON escape
 
 
 def _txt(v: Any) -> str:
@@ -90,187 +95,58 @@ def _leaflet_assets() -> tuple[str, str]:
     return js.replace("</script", "<\\/script"), css
 
 
-_RUNTIME_JS = r"""
-window.bgGeo = window.bgGeo || (function () {
-  function tip(labels, values) {
-    var d = document.createElement('div');
-    values.forEach(function (v, i) {
-      var line = document.createElement('div');
-      if (labels[i]) { var b = document.createElement('b'); b.textContent = labels[i] + ': '; line.appendChild(b); }
-      line.appendChild(document.createTextNode(v));
-      d.appendChild(line);
-    });
-    return d;
-  }
-  // data: {labels: [...], styles: [{...}], feats: [{c: coords, t: [values], s: style index, k: [search keys]}]}
-  function lines(layer, data, base) {
-    data.feats.forEach(function (f) {
-      var pl = L.polyline(f.c, Object.assign({}, base, data.styles[f.s || 0] || {}));
-      if (f.t) { pl.bindTooltip(tip(data.labels, f.t), {sticky: true}); }
-      pl.addTo(layer);
-    });
-  }
-  function points(layer, data, map) {
-    var index = {};
-    data.feats.forEach(function (f) {
-      var cm = L.circleMarker(f.c, data.styles[f.s || 0]);
-      cm.bindTooltip(tip(data.labels, f.t));
-      cm.addTo(layer);
-      (f.k || []).forEach(function (k) { if (!(k in index)) { index[k] = cm; } });
-    });
-    return index;
-  }
-  function chainage(map, layer, parts, title, unit) {
-    // parts: [[latlngs, km[]], ...]; hovering the line shows the chainage of the nearest vertex
-    parts.forEach(function (p) {
-      var pl = L.polyline(p[0], {color: '#111', weight: 4, opacity: 0.85}).addTo(layer);
-      var halo = L.polyline(p[0], {color: '#000', weight: 14, opacity: 0.0}).addTo(layer);
-      var tt = L.tooltip({sticky: true});
-      halo.bindTooltip(tt);
-      halo.on('mousemove', function (e) {
-        var best = 0, bd = Infinity;
-        for (var i = 0; i < p[0].length; i++) {
-          var dy = p[0][i][0] - e.latlng.lat, dx = p[0][i][1] - e.latlng.lng, d = dx * dx + dy * dy;
-          if (d < bd) { bd = d; best = i; }
-        }
-        var el = document.createElement('div');
-        el.textContent = title + ': km ' + p[1][best].toFixed(3) + (unit ? ' ' + unit : '');
-        halo.setTooltipContent(el);
-      });
-    });
-  }
-  function legend(map, title, groups) {
-    var c = L.control({position: 'bottomright'});
-    c.onAdd = function () {
-      var d = L.DomUtil.create('div', 'bg-legend');
-      d.style.cssText = 'background:rgba(255,255,255,0.92);padding:5px 8px;font:11px/1.35 sans-serif;' +
-        'border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,0.4);max-height:38vh;max-width:22em;overflow:auto;';
-      var h = document.createElement('b'); h.textContent = title; h.style.cursor = 'pointer';
-      h.title = '±'; d.appendChild(h);
-      var body = document.createElement('div'); d.appendChild(body);
-      h.addEventListener('click', function () { body.style.display = body.style.display === 'none' ? '' : 'none'; });
-      groups.forEach(function (g) {
-        if (!g[1].length) { return; }
-        var gh = document.createElement('div'); gh.style.marginTop = '4px'; gh.style.fontWeight = 'bold';
-        gh.textContent = g[0]; body.appendChild(gh);
-        g[1].forEach(function (it) {
-          var row = document.createElement('div');
-          var sw = document.createElement('span');
-          sw.style.cssText = 'display:inline-block;width:18px;margin-right:6px;vertical-align:middle;';
-          if (it[2] === 'ring') { sw.style.height = '12px'; sw.style.width = '12px'; sw.style.borderRadius = '50%';
-            sw.style.border = '3px dashed ' + it[3]; }
-          else if (it[2] === 'dot') { sw.style.height = '10px'; sw.style.width = '10px'; sw.style.borderRadius = '50%';
-            sw.style.background = it[0]; sw.style.border = '2px solid ' + (it[3] || '#333'); }
-          else {
-            sw.style.height = '0';
-            sw.style.borderTop = (it[2] === 'dash' ? '4px dashed ' : '5px solid ') + it[0];
-          }
-          row.appendChild(sw); row.appendChild(document.createTextNode(it[1])); body.appendChild(row);
-        });
-      });
-      L.DomEvent.disableClickPropagation(d); L.DomEvent.disableScrollPropagation(d);
-      return d;
-    };
-    c.addTo(map);
-  }
-  function search(map, index, placeholder, notFound) {
-    var c = L.control({position: 'topleft'});
-    c.onAdd = function () {
-      var d = L.DomUtil.create('div', 'bg-search');
-      d.style.cssText = 'background:#fff;padding:4px;border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,0.4);';
-      var inp = document.createElement('input'); inp.type = 'search'; inp.placeholder = placeholder;
-      inp.setAttribute('aria-label', placeholder); inp.style.width = '11em';
-      var msg = document.createElement('div'); msg.style.font = '11px sans-serif'; msg.style.color = '#a00';
-      inp.addEventListener('keydown', function (ev) {
-        if (ev.key !== 'Enter') { return; }
-        var q = inp.value.trim().replace(/\s+/g, '');
-        var hit = index[q] || index[q.toUpperCase()];
-        msg.textContent = '';
-        if (!hit) { msg.textContent = notFound; return; }
-        map.setView(hit.getLatLng(), Math.max(map.getZoom(), 15)); hit.openTooltip();
-      });
-      d.appendChild(inp); d.appendChild(msg);
-      L.DomEvent.disableClickPropagation(d);
-      return d;
-    };
-    c.addTo(map);
-  }
-  function geodesicKm(a, b) {
-    var R = 6371.0088, r = Math.PI / 180, dl = (b.lat - a.lat) * r, dn = (b.lng - a.lng) * r;
-    var h = Math.sin(dl / 2) * Math.sin(dl / 2)
-      + Math.cos(a.lat * r) * Math.cos(b.lat * r) * Math.sin(dn / 2) * Math.sin(dn / 2);
-    return 2 * R * Math.asin(Math.sqrt(h));
-  }
-  function measure(map, title, clear) {
-    var on = false, pts = [], line = null, out = null;
-    var c = L.control({position: 'topleft'});
-    c.onAdd = function () {
-      var d = L.DomUtil.create('div', 'bg-measure');
-      d.style.cssText = 'background:#fff;padding:4px 6px;border-radius:4px;' +
-        'box-shadow:0 1px 4px rgba(0,0,0,0.4);font:12px sans-serif;';
-      var btn = document.createElement('button'); btn.type = 'button'; btn.textContent = title;
-      out = document.createElement('span'); out.style.marginLeft = '6px';
-      btn.addEventListener('click', function () {
-        on = !on; pts = []; if (line) { map.removeLayer(line); line = null; }
-        out.textContent = on ? clear : ''; btn.style.fontWeight = on ? 'bold' : 'normal';
-      });
-      d.appendChild(btn); d.appendChild(out);
-      L.DomEvent.disableClickPropagation(d);
-      return d;
-    };
-    map.on('click', function (e) {
-      if (!on) { return; }
-      pts.push(e.latlng);
-      if (line) { map.removeLayer(line); }
-      line = L.polyline(pts, {color: '#000', dashArray: '4 4', weight: 2}).addTo(map);
-      var km = 0; for (var i = 1; i < pts.length; i++) { km += geodesicKm(pts[i - 1], pts[i]); }
-      out.textContent = '≈ ' + km.toFixed(3) + ' km';
-    });
-    c.addTo(map);
-  }
-  function fullscreen(map, title) {
-    var c = L.control({position: 'topleft'});
-    c.onAdd = function () {
-      var b = L.DomUtil.create('button', 'bg-fullscreen');
-      b.type = 'button'; b.title = title; b.textContent = title;
-      b.style.cssText = 'font:12px sans-serif;padding:4px 6px;background:#fff;border-radius:4px;' +
-        'border:1px solid rgba(0,0,0,0.3);box-shadow:0 1px 4px rgba(0,0,0,0.4);cursor:pointer;';
-      b.addEventListener('click', function () {
-        var el = map.getContainer();
-        if (document.fullscreenElement) { document.exitFullscreen(); }
-        else if (el.requestFullscreen) { el.requestFullscreen(); }
-      });
-      L.DomEvent.disableClickPropagation(b);
-      return b;
-    };
-    c.addTo(map);
-  }
-  return {tip: tip, lines: lines, points: points, chainage: chainage, legend: legend, search: search,
-          measure: measure, fullscreen: fullscreen};
-})();
-"""
 
 
-_SCRIPT_CLASS: Any = None
+def _runtime_js() -> str:
+    return (resources.files("bien_gioi_geo") / "static" / "map_runtime.js").read_text(encoding="utf-8")
 
 
-def _macro(js: str) -> Any:
-    """A branca element that writes ``js`` (already safe JavaScript) into the map's script section."""
-    global _SCRIPT_CLASS
-    if _SCRIPT_CLASS is None:  # defined on first use: folium/branca are imported only when a map is drawn
-        from branca.element import MacroElement
-        from jinja2 import Template
+_CLASSES: dict[str, Any] = {}
+
+
+def _branca_classes() -> dict[str, Any]:
+    """Two branca elements whose output is never compiled as a Jinja2 template (see the module notes).
+
+    branca compiles a string given to ``Element(...)`` as a template, and :class:`~branca.element.MacroElement`
+    wraps its rendered ``script`` macro in such an ``Element`` before the page is rendered: data inside would be
+    evaluated (``{{7*7}}`` shows ``49``). ``_Raw`` returns its text as it is; ``_Script`` puts a ``_Raw`` holding
+    its JavaScript into the page's script section instead of going through a template.
+    """
+    if not _CLASSES:  # defined on first use: folium/branca are imported only when a map is drawn
+        from branca.element import Element, MacroElement
+
+        class _Raw(Element):
+            def __init__(self, text: str) -> None:
+                super().__init__()
+                self._name = "BienGioiRaw"
+                self.text = text
+
+            def render(self, **kwargs: Any) -> str:
+                return self.text
 
         class _Script(MacroElement):
-            _template = Template("{% macro script(this, kwargs) %}{{ this.js }}{% endmacro %}")
-
             def __init__(self, js: str) -> None:
                 super().__init__()
                 self._name = "BienGioiLayer"
                 self.js = js
 
-        _SCRIPT_CLASS = _Script
-    return _SCRIPT_CLASS(js)
+            def render(self, **kwargs: Any) -> str:
+                root: Any = self.get_root()
+                root.script.add_child(_Raw(self.js), name=self.get_name())
+                return ""  # like MacroElement: the output goes to the page's script section, not here
+
+        _CLASSES.update(raw=_Raw, script=_Script)
+    return _CLASSES
+
+
+def _macro(js: str) -> Any:
+    """A branca element that writes ``js`` (already safe JavaScript) into the map's script section, verbatim."""
+    return _branca_classes()["script"](js)
+
+
+def _raw(html: str) -> Any:
+    """A branca element that writes ``html`` (our own markup) verbatim, never compiled as a template."""
+    return _branca_classes()["raw"](html)
 
 
 def coverage_map(dataset: Dataset, coverage_result: Coverage | None = None, *, lang: str = "vi",
@@ -310,11 +186,10 @@ def coverage_map(dataset: Dataset, coverage_result: Coverage | None = None, *, l
         import folium
     except ImportError as exc:  # pragma: no cover - folium is a dependency
         raise ImportError("coverage_map needs folium: pip install folium") from exc
-    label(color_by, lang)  # validates lang
+    check_option("lang", lang, ("vi", "en"))
     cov = coverage_result if coverage_result is not None else coverage(dataset)
     a = dataset.assignments
-    if color_by not in a.columns:
-        raise InputError(f"color_by: assignments have no column {color_by!r}")
+    check_option("color_by", color_by, [c for c in a.columns if c != "geometry"])
     if issues is None:
         from .validation import validate
 
@@ -335,23 +210,20 @@ def coverage_map(dataset: Dataset, coverage_result: Coverage | None = None, *, l
             folium.TileLayer(tiles, name=tiles if isinstance(tiles, str) else "tiles").add_to(m)
         m.fit_bounds(bounds, padding_top_left=(20, 20), padding_bottom_right=(280, 20))  # room for the legend
     if self_contained:
-        from branca.element import Element
-
         js, css = _leaflet_assets()
         m.default_js = []
         m.default_css = []
         fig = m.get_root()
-        fig.header.add_child(Element(f"<style>{css}</style>"), name="leaflet_css_inline")
-        fig.header.add_child(Element(f"<script>{js}</script>"), name="leaflet_js_inline")
+        fig.header.add_child(_raw(f"<style>{css}</style>"), name="leaflet_css_inline")
+        fig.header.add_child(_raw(f"<script>{js}</script>"), name="leaflet_js_inline")
     else:
         m.default_js = [("leaflet", "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.js")]
         m.default_css = [("leaflet_css", "https://cdn.jsdelivr.net/npm/leaflet@1.9.4/dist/leaflet.css")]
     fig = m.get_root()
-    from branca.element import Element
-
-    fig.header.add_child(Element(f"<script>{_RUNTIME_JS}</script>"), name="bien_gioi_runtime")
+    runtime = _runtime_js().replace("</script", "<\\/script")
+    fig.header.add_child(_raw(f"<script>{runtime}</script>"), name="bien_gioi_runtime")
     attribution = "Border line: © OpenStreetMap contributors (ODbL 1.0)"
-    fig.header.add_child(Element('<meta name="referrer" content="no-referrer">'), name="bien_gioi_referrer")
+    fig.header.add_child(_raw('<meta name="referrer" content="no-referrer">'), name="bien_gioi_referrer")
     mapname = m.get_name()
 
     def group(name: str, show: bool = True) -> Any:
@@ -503,9 +375,15 @@ def coverage_map(dataset: Dataset, coverage_result: Coverage | None = None, *, l
 
 
 def save_map(m: Any, path: str | Path) -> Path:
-    """Write the map as one HTML file, atomically (a temporary file in the same folder, then a rename)."""
+    """Write the map as one HTML file, atomically (a temporary file in the same folder, then a rename).
+
+    Raises
+    ------
+    OutputError
+        When the file cannot be written (see :func:`bien_gioi_geo.outputs.atomic_file`).
+    """
     path = Path(path)
     html = m.get_root().render()
-    with atomic_path(path) as tmp:
-        tmp.write_text(html, encoding="utf-8")
+    with atomic_file(path) as tmp:
+        tmp.write_text(html, encoding="utf-8", errors="backslashreplace")
     return path

@@ -1,16 +1,17 @@
 """The report: from a dataset to a folder an office can use (map, GeoPackage, CSV tables, Excel workbook).
 
 The folder is written complete or not at all: everything goes into a temporary folder beside the destination,
-which is renamed into place at the end.
+which is renamed into place at the end; an existing folder is replaced only when asked and only when an earlier
+report wrote it (see :mod:`bien_gioi_geo.outputs`). Text from the data never becomes a spreadsheet formula.
 """
 
 from __future__ import annotations
 
-import shutil
-import tempfile
+import csv
+import os
 import warnings
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,10 +20,21 @@ import pandas as pd
 
 from .coverage import Coverage, coverage
 from .dataset import Dataset
-from .errors import OutputError
+from .errors import check_option
 from .labels import label
+from .outputs import (
+    MARKER,
+    cells,
+    check_folder_target,
+    csv_text,
+    encodable,
+    is_formula_like,
+    output_error,
+    report_folder,
+    xlsx_text,
+)
 
-__all__ = ["write_report", "Report"]
+__all__ = ["write_report", "Report", "write_csv", "write_xlsx"]
 
 
 @dataclass
@@ -33,6 +45,8 @@ class Report:
     coverage: Coverage
     issues: gpd.GeoDataFrame
     files: list[Path]
+    #: What the reader of the report should know: missing tables, renamed columns.
+    notes: list[str] = field(default_factory=list)
 
     @property
     def n_errors(self) -> int:
@@ -56,8 +70,13 @@ def _tables(ds: Dataset, cov: Coverage, issues: gpd.GeoDataFrame, lang: str) -> 
         return _flat(df.drop(columns=[c for c in ("geometry",) if c in df.columns]))
 
     summary = cov.summary_table(lang)
-    by_commune = cov.by("commune").reset_index() if "commune" in ds.assignments else pd.DataFrame()
-    by_village = cov.by("village").reset_index() if "village" in ds.assignments else pd.DataFrame()
+
+    def by(column: str) -> pd.DataFrame:
+        if column not in ds.assignments or ds.assignments.empty:  # nothing to group: an empty table, still there
+            return pd.DataFrame(columns=[column, "assignments", "covered_km"])
+        return cov.by(column).reset_index()
+
+    by_commune, by_village = by("commune"), by("village")
     given = ds.assignments.drop(columns=["assignment_id", "geometry", "stretch_by"], errors="ignore")
     given = given.rename(columns={"start_km": "start_km_given", "end_km": "end_km_given"})
     assign = cov.intervals.join(given.drop(columns=[c for c in given if c in cov.intervals]))
@@ -70,51 +89,115 @@ def _headers(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     return df.rename(columns={c: label(str(c), lang) for c in df.columns})
 
 
+def write_csv(df: pd.DataFrame, dest: str | Path | Any) -> None:
+    """Write ``df`` as CSV (UTF-8 with BOM when ``dest`` is a path) with formula-like text neutralised (OWASP).
+
+    Text cells and headers starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (or their
+    full-width forms) get a leading ``'``; every text cell is quoted; numbers are written as numbers.
+    """
+    df = cells(pd.DataFrame(df), csv_text)
+    header = pd.DataFrame(columns=df.columns)
+    if isinstance(dest, (str, Path)):
+        with open(dest, "w", encoding="utf-8-sig", newline="") as f:
+            header.to_csv(f, index=False)
+            df.to_csv(f, index=False, header=False, quoting=csv.QUOTE_NONNUMERIC)
+    else:
+        header.to_csv(dest, index=False)
+        df.to_csv(dest, index=False, header=False, quoting=csv.QUOTE_NONNUMERIC)
+
+
+def write_xlsx(tables: dict[str, pd.DataFrame], dest: Path) -> None:
+    """Write one sheet per table; text is always text (a cell reading ``=1+1`` is never a formula)."""
+    with pd.ExcelWriter(dest, engine="openpyxl") as xl:
+        for name, df in tables.items():
+            cells(df, xlsx_text).to_excel(xl, sheet_name=name[:31], index=False)
+        for ws in xl.book.worksheets:
+            for row in ws.iter_rows():
+                for cell in row:
+                    if isinstance(cell.value, str) and (cell.data_type == "f" or is_formula_like(cell.value)):
+                        cell.data_type = "s"  # openpyxl made '=...' a formula: store it as a string
+                        cell.quotePrefix = True  # and Excel keeps it text even when the cell is edited
+
+
+def _gpkg_safe(df: pd.DataFrame, layer: str, notes: list[str]) -> pd.DataFrame:
+    """Rename columns GeoPackage cannot hold as they are: ``fid`` (its row id) and names equal but for case."""
+    seen: set[str] = {"geom", "geometry"}
+    names = []
+    for c in map(str, df.columns):
+        new = c
+        if c.lower() == "fid" or c.lower() in seen:
+            k = 1
+            while f"{c}_{k}".lower() in seen or f"{c}_{k}" in df.columns:
+                k += 1
+            new = f"{c}_{k}"
+            notes.append(f"report.gpkg, layer {layer!r}: column {c!r} is kept as {new!r} "
+                         "(GeoPackage reserves 'fid' and does not tell names apart by case)")
+        seen.add(new.lower())
+        names.append(new)
+    out = cells(df, encodable)
+    out.columns = names
+    return out
+
+
+def _missing(ds: Dataset, lang: str) -> list[str]:
+    notes = []
+    if ds.assignments.empty:
+        notes.append("Bộ dữ liệu không có đăng ký tự quản nào: toàn tuyến là đoạn chưa tự quản." if lang == "vi"
+                     else "The dataset has no assignments: the whole border is a gap.")
+    if ds.markers.empty:
+        notes.append("Bộ dữ liệu không có mốc nào: không có số liệu về mốc." if lang == "vi"
+                     else "The dataset has no markers: there are no marker figures.")
+    return notes
+
+
 def write_report(dataset: Dataset, out: str | Path, *, lang: str = "vi", force: bool = False,
                  cov: Coverage | None = None, issues: gpd.GeoDataFrame | None = None,
                  map_options: dict[str, Any] | None = None,
-                 progress: Callable[[str], None] | None = None) -> Report:
+                 progress: Callable[[str], None] | None = None,
+                 inputs: Iterable[str | os.PathLike[str]] = ()) -> Report:
     """Validate, compute coverage and write the report folder.
 
     Files: ``map.html`` (the coverage map), ``report.gpkg`` (layers border, markers, assignments, gaps, overlaps,
     problems), ``summary.csv``, ``by_commune.csv``, ``by_village.csv``, ``assignments.csv``, ``gaps.csv``,
     ``overlaps.csv``, ``markers.csv``, ``problems.csv`` (UTF-8 with BOM, so Excel shows Vietnamese correctly),
-    and ``report.xlsx`` with one sheet per table, headers in ``lang``.
+    ``report.xlsx`` with one sheet per table, headers in ``lang``, and the marker file
+    ``.bien_gioi_geo_report.json`` (tool, version, time, files) that lets a later run replace the folder.
+
+    The folder appears complete or not at all, and ``force`` replaces only an empty folder or an earlier report;
+    see :mod:`bien_gioi_geo.outputs`. Text that a spreadsheet would take for a formula stays text (see
+    :func:`write_csv`, :func:`write_xlsx`).
 
     ``progress``, if given, is called with the name of each step as it starts (the command line shows them).
+    ``inputs`` are the files or folders the dataset was read from: ``out`` may not hold them or lie inside them.
 
     Raises
     ------
     OutputError
-        When ``out`` exists and ``force`` is false.
+        When ``out`` exists and ``force`` is false, cannot be replaced safely, or cannot be written.
+    OptionError
+        When ``lang`` is not ``"vi"`` or ``"en"``.
     """
+    check_option("lang", lang, ("vi", "en"))
     step = progress or (lambda _name: None)
     from .maps import coverage_map, save_map
     from .validation import validate
 
     out = Path(out)
-    if out.exists() and not force:
-        raise OutputError(f"{out} exists; choose another folder or pass force=True (--force) to replace it")
-    parent = out.resolve().parent
-    if not parent.exists():
-        raise OutputError(f"{out}: the folder {parent} does not exist")
+    check_folder_target(out, force=force, inputs=inputs)  # fail before the long computation
     step("coverage")
     cov = cov if cov is not None else coverage(dataset)
     step("validation")
     issues = issues if issues is not None else validate(dataset, cov=cov)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=parent))
-    tmp.chmod(0o755)  # mkdtemp makes it private; the report is an ordinary folder
-    try:
+    notes = _missing(dataset, lang)
+    with report_folder(out, force=force, inputs=inputs) as tmp:
         step("map")
         m = coverage_map(dataset, cov, lang=lang, issues=issues, **(map_options or {}))
         save_map(m, tmp / "map.html")
         step("tables")
         tables = _tables(dataset, cov, issues, lang)
         for name, df in tables.items():
-            df.to_csv(tmp / f"{name}.csv", index=False, encoding="utf-8-sig")
-        with pd.ExcelWriter(tmp / "report.xlsx", engine="openpyxl") as xl:
-            for name, df in tables.items():
-                _headers(df, lang).to_excel(xl, sheet_name=name[:31], index=False)
+            write_csv(df, tmp / f"{name}.csv")
+        write_xlsx({name: _headers(df, lang) for name, df in tables.items()}, tmp / "report.xlsx")
         step("GeoPackage")
         gpkg = tmp / "report.gpkg"
         layers: dict[str, gpd.GeoDataFrame] = {
@@ -129,14 +212,21 @@ def write_report(dataset: Dataset, out: str | Path, *, lang: str = "vi", force: 
             "gaps": cov.gaps, "overlaps": cov.overlaps, "problems": issues,
         }
         for name, gdf in layers.items():
-            g = gpd.GeoDataFrame(_flat(gdf.drop(columns="geometry")), geometry=gdf.geometry.values, crs="EPSG:4326")
-            with warnings.catch_warnings():
-                warnings.filterwarnings("ignore", category=RuntimeWarning)  # GDAL: mixed geometry types in a layer
-                g.to_file(gpkg, layer=name, driver="GPKG", engine="pyogrio")
-        if out.exists():
-            shutil.rmtree(out)
-        tmp.rename(out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return Report(out, cov, issues, sorted(out.iterdir()))
+            attrs = _gpkg_safe(_flat(gdf.drop(columns="geometry")), name, notes)
+            g = gpd.GeoDataFrame(attrs, geometry=gdf.geometry.values, crs="EPSG:4326")
+            write_gpkg_layer(g, gpkg, name)
+    files = sorted(p for p in out.iterdir() if p.name != MARKER)
+    return Report(out, cov, issues, files, notes)
+
+
+def write_gpkg_layer(gdf: gpd.GeoDataFrame, dest: Path, layer: str) -> None:
+    """Add ``layer`` to the GeoPackage ``dest``; GDAL's failures become :class:`OutputError` naming the file."""
+    import pyogrio.errors
+
+    try:
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", category=RuntimeWarning)  # GDAL: mixed geometry types in a layer
+            gdf.to_file(dest, layer=layer, driver="GPKG", engine="pyogrio")
+    except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, pyogrio.errors.FieldError,
+            pyogrio.errors.GeometryError) as exc:
+        raise output_error(dest, exc, f"cannot write layer {layer!r}") from exc
