@@ -131,8 +131,9 @@ def test_csv_with_bom_inf_nan_and_bad_quoting(reference, tmp_path):
     f.write_text("\ufeffmarker_id,lon,lat\n62,inf,22.5\n63,103.1,NaN\n64,103.2,22.6\n", encoding="utf-8")
     m, problems = bg.read_markers(f, errors="collect")
     assert m["marker_id"].tolist() == ["64"]
-    assert problems[["row", "field"]].values.tolist() == [[1, "lon"], [2, "lat"]]
-    with pytest.raises(bg.InputError, match=r"m\.csv, row 1, field 'lon'"):
+    # rows are the physical lines the user's editor shows (header = line 1)
+    assert problems[["row", "field"]].values.tolist() == [[2, "lon"], [3, "lat"]]
+    with pytest.raises(bg.InputError, match=r"m\.csv, row 2, field 'lon'"):
         bg.read_markers(f)
 
 
@@ -244,8 +245,8 @@ def test_assignments_mixed_forms_and_lists(tmp_path):
     assert a["assignment_id"].tolist() == ["A1", "A2"]
     assert a["stretch_by"].tolist() == ["markers", "chainage"]
     assert a["markers"].iloc[0] == ["62(1)", "62(2)"]
-    assert problems[["row", "field"]].fillna("-").values.tolist() == [[3, "households"], [3, "-"],
-                                                                      [4, "to_marker"]]
+    assert problems[["row", "field"]].fillna("-").values.tolist() == [[4, "households"], [4, "-"],
+                                                                      [5, "to_marker"]]
 
 
 def test_vietnamese_names_nfc_and_original_kept(tmp_path):

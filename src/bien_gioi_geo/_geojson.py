@@ -22,6 +22,10 @@ GEOMETRY_TYPES = ("Point", "MultiPoint", "LineString", "MultiLineString", "Polyg
                   "GeometryCollection")
 # Depth of nesting of "coordinates" for each type: Point = a position (depth 1), LineString = list of
 # positions (2), Polygon = list of rings (3), MultiPolygon (4).
+#: Deepest nesting of GeometryCollections accepted (GEOS and Python recurse on it; real data nests 1 deep).
+MAX_COLLECTION_DEPTH = 8
+#: Most positions accepted in one geometry (a detailed national border has a few hundred thousand).
+MAX_POSITIONS = 5_000_000
 _DEPTH = {"Point": 1, "MultiPoint": 2, "LineString": 2, "MultiLineString": 3, "Polygon": 3, "MultiPolygon": 4}
 
 
@@ -87,7 +91,9 @@ def load(path: Path) -> RawCollection:
     except ValueError as exc:
         raise InputError(f"{name}: {exc}") from None
     except RecursionError:
-        raise InputError(f"{name}: JSON nested too deeply") from None
+        raise InputError(f"{name}: JSON nested too deeply (GeoJSON nests at most 6 arrays deep)") from None
+    except MemoryError:
+        raise InputError(f"{name}: the file is too large to read into memory") from None
     if not isinstance(root, dict):
         raise InputError(f"{name}: the top level is a JSON {type(root).__name__}; expected a GeoJSON object "
                          "with \"type\": \"FeatureCollection\"")
@@ -106,7 +112,7 @@ def load(path: Path) -> RawCollection:
         feat = RawFeature(1, {}, None)
         try:
             feat.geometry = _geometry(root)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             feat.problems.append(("geometry", None, str(exc)))
         return RawCollection([feat], crs)
     if isinstance(typ, str) and typ.casefold() in {t.casefold() for t in (*GEOMETRY_TYPES, "Feature",
@@ -157,12 +163,17 @@ def _feature(obj: object, number: int) -> RawFeature:
         return feat
     try:
         feat.geometry = _geometry(geom)
+    except RecursionError:
+        feat.problems.append(("geometry", None, "the geometry is nested too deeply"))
     except ValueError as exc:
         feat.problems.append(("geometry", None, str(exc)))
     return feat
 
 
-def _geometry(obj: object) -> BaseGeometry:
+def _geometry(obj: object, level: int = 0) -> BaseGeometry:
+    if level > MAX_COLLECTION_DEPTH:
+        raise ValueError(f"GeometryCollections nested more than {MAX_COLLECTION_DEPTH} deep; this is not a "
+                         "geometry this library reads")
     if not isinstance(obj, dict):
         raise ValueError(f"geometry is a JSON {type(obj).__name__}; expected a geometry object")
     typ = obj.get("type")
@@ -176,12 +187,15 @@ def _geometry(obj: object) -> BaseGeometry:
         geoms = obj.get("geometries")
         if not isinstance(geoms, list):
             raise ValueError("a GeometryCollection needs a \"geometries\" list")
-        parts = [_geometry(g) for g in geoms]
+        parts = [_geometry(g, level + 1) for g in geoms]
         return shapely.geometrycollections(parts) if parts else shapely.from_wkt("GEOMETRYCOLLECTION EMPTY")
     if "coordinates" not in obj:
         raise ValueError(f"{typ} has no \"coordinates\" member")
     coords = obj["coordinates"]
     _check_depth(coords, _DEPTH[typ], typ)
+    n_positions = _count_positions(coords, _DEPTH[typ])
+    if n_positions > MAX_POSITIONS:
+        raise ValueError(f"{typ} has {n_positions:,} positions, more than this library reads ({MAX_POSITIONS:,})")
     if typ in ("LineString",):
         _check_line(coords, typ)
     elif typ == "MultiLineString":
@@ -200,25 +214,43 @@ def _geometry(obj: object) -> BaseGeometry:
 
 
 def _is_number(v: object) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+    if not isinstance(v, (int, float)) or isinstance(v, bool):
+        return False
+    try:
+        return math.isfinite(v)
+    except OverflowError:  # an integer beyond float range, e.g. 10**400
+        return False
+
+
+def _count_positions(coords: list[Any], depth: int) -> int:
+    if depth == 1:
+        return 1
+    if depth == 2:
+        return len(coords)
+    return sum(_count_positions(c, depth - 1) for c in coords)
 
 
 def _check_depth(coords: object, depth: int, typ: str) -> None:
     if depth == 1:
         if not isinstance(coords, list):
-            raise ValueError(f"{typ} position {coords!r} must be a list of numbers [longitude, latitude]")
+            raise ValueError(f"{typ} position {_short(coords)} must be a list of numbers [longitude, latitude]")
         if len(coords) == 0 and typ == "Point":
             raise ValueError("Point has an empty position; expected [longitude, latitude]")
         if not 2 <= len(coords) <= 3:
-            raise ValueError(f"position {coords!r} has {len(coords)} numbers; expected [longitude, latitude] "
+            raise ValueError(f"position {_short(coords)} has {len(coords)} numbers; expected [longitude, latitude] "
                              "or [longitude, latitude, elevation]")
         if not all(_is_number(v) for v in coords):
-            raise ValueError(f"position {coords!r} must hold finite numbers only")
+            raise ValueError(f"position {_short(coords)} must hold finite numbers only")
         return
     if not isinstance(coords, list):
-        raise ValueError(f"{typ} coordinates {coords!r} are not nested {depth} lists deep as {typ} requires")
+        raise ValueError(f"{typ} coordinates {_short(coords)} are not nested {depth} lists deep as {typ} requires")
     for c in coords:
         _check_depth(c, depth - 1, typ)
+
+
+def _short(value: object, limit: int = 80) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _check_line(coords: list[Any], typ: str) -> None:
