@@ -262,8 +262,9 @@ case("gj-crs-degrees-given-tm3", geojson("m.geojson", marker("62")), "read_marke
 # CSV structure
 case("csv-cp1252", text_file("m.csv", "marker_id,lon,lat,notes\n62,103.1,22.5,Phong Thô\n", "cp1258"),
      "read_markers", Err(bg.InputError, r"m\.csv: not UTF-8 text at byte \d+.*Windows-1258"))
+LATIN1_PREFIX = "marker_id,lon,lat,notes 62,103.1,22.5,Caf"  # the é is the first byte that is not UTF-8
 case("csv-latin1", text_file("m.csv", "marker_id,lon,lat,notes\n62,103.1,22.5,Café\n", "latin-1"),
-     "read_markers", Err(bg.InputError, rf"m\.csv: not UTF-8 text at byte {len('marker_id,lon,lat,notes 62,103.1,22.5,Caf')}\b"))
+     "read_markers", Err(bg.InputError, rf"m\.csv: not UTF-8 text at byte {len(LATIN1_PREFIX)}\b"))
 case("csv-nul", text_file("m.csv", b"marker_id,lon,lat\n62,103.1,2\x002.5\n"), "read_markers",
      Err(bg.InputError, r"m\.csv: NUL character"))
 case("csv-utf16-no-bom", text_file("m.csv", "marker_id,lon,lat\n62,103.1,22.5\n".encode("utf-16-le")),
@@ -337,11 +338,12 @@ case("xlsx-csv-inside", text_file("m.xlsx", "marker_id,lon,lat\n62,103,22\n"), "
      Err(bg.InputError, r"m\.xlsx: cannot read the workbook"))
 case("xlsx-missing-sheet", xlsx("m.xlsx", [["marker_id", "lon", "lat"], ["62", 103.1, 22.5]]), "read_markers",
      Err(bg.InputError, r"m\.xlsx: no sheet 'Cột mốc'; sheets: Mốc"), layer="Cột mốc")
-case("xlsx-empty-sheet", xlsx("m.xlsx", []), "read_markers", Err(bg.InputError, r"m\.xlsx, sheet 'Mốc': the sheet is empty"))
+case("xlsx-empty-sheet", xlsx("m.xlsx", []), "read_markers",
+     Err(bg.InputError, r"m\.xlsx, sheet 'Mốc': the sheet is empty"))
 case("xlsx-header-blank", xlsx("m.xlsx", [["", "  ", None], ["62", 103.1, 22.5]]), "read_markers",
-     Err(bg.InputError, r"m\.xlsx, sheet 'Mốc', line 1: the header row has no column names"))
+     Err(bg.InputError, r"m\.xlsx, sheet 'Mốc', row 1: the header row has no column names"))
 case("xlsx-dup-header", xlsx("m.xlsx", [["marker_id", "lon", "lon", "lat"], ["62", 103.1, 103.1, 22.5]]),
-     "read_markers", Err(bg.InputError, r"m\.xlsx, sheet 'Mốc', line 1: column\(s\) \['lon'\]"))
+     "read_markers", Err(bg.InputError, r"m\.xlsx, sheet 'Mốc', row 1: column\(s\) \['lon'\]"))
 case("xlsx-formula-no-value", xlsx("m.xlsx", [["marker_id", "lon", "lat", "elevation_m"],
                                               ["61", 103.1, 22.5, 800], ["62", 103.1, 22.5, "=D2+10"]]),
      "read_markers", Prob(3, "elevation_m", r"formula without a saved value"))
@@ -460,3 +462,289 @@ def test_corpus_is_large_and_varied():
     assert len(CASES) >= 150
     kinds = {cid.split("-")[0] for cid, *_ in CASES}
     assert {"csv", "gj", "xlsx", "shp", "gpkg", "path"} <= kinds
+
+
+# ------------------------------------------------------------------------------------------------ dataset folders
+BORDER = {"type": "FeatureCollection", "features": [
+    {"type": "Feature", "properties": {"left": "CN", "right": "VN"},
+     "geometry": {"type": "LineString", "coordinates": [[103.0, 22.5], [103.1, 22.55]]}}]}
+MARKERS_CSV = "marker_id,kind,lon,lat\n62,single,103.05,22.52\n"
+
+
+def folder(files: dict[str, str | bytes]) -> Maker:
+    def make(d: Path) -> Path:
+        ds = d / "ds"
+        ds.mkdir()
+        (ds / "border.geojson").write_text(json.dumps(BORDER))
+        for name, content in files.items():
+            if isinstance(content, bytes):
+                (ds / name).write_bytes(content)
+            elif name.endswith("/"):
+                (ds / name).mkdir()
+            else:
+                (ds / name).write_text(content, encoding="utf-8")
+        return ds
+    return make
+
+
+DATASET_CASES = [
+    ("two-markers-files", {"markers.csv": MARKERS_CSV, "markers.geojson": json.dumps(BORDER)},
+     r"2 files for the markers table \(markers\.csv, markers\.geojson\)"),
+    ("markers-and-moc", {"markers.csv": MARKERS_CSV, "cot_moc.csv": MARKERS_CSV},
+     r"2 files for the markers table \(cot_moc\.csv, markers\.csv\)"),
+    ("dated-markers-file", {"markers_2024.geojson": json.dumps(BORDER)},
+     r"'markers_2024\.geojson' looks like a markers table.*found border\.geojson, markers_2024\.geojson.*expected"),
+    ("old-border-file", {"border_old.csv": "wkt\n"}, r"'border_old\.csv' looks like a border table"),
+    ("meta-list", {"dataset.json": "[1, 2]"}, r"dataset\.json: the top level is a JSON list"),
+    ("meta-string", {"dataset.json": '"phong tho"'}, r"dataset\.json: the top level is a JSON str"),
+    ("meta-invalid", {"dataset.json": '{"name": "x",}'}, r"dataset\.json: not valid JSON at line 1"),
+    ("meta-cp1252", {"dataset.json": '{"name": "Phong Thô"}'.encode("cp1258")}, r"dataset\.json: not UTF-8 text"),
+    ("meta-nan", {"dataset.json": '{"official_length_km": NaN}'}, r"dataset\.json: not usable JSON"),
+    ("meta-deep", {"dataset.json": "[" * 100_000}, r"dataset\.json: (not usable|not valid) JSON"),
+    ("meta-length-text", {"dataset.json": '{"official_length_km": "97,229"}'},
+     r"dataset\.json, key 'official_length_km': '97,229' is not a positive number"),
+    ("meta-length-negative", {"dataset.json": '{"official_length_km": -5}'},
+     r"dataset\.json, key 'official_length_km': -5 is not a positive"),
+    ("meta-length-bool", {"dataset.json": '{"official_length_km": true}'},
+     r"dataset\.json, key 'official_length_km': True is not"),
+    ("meta-length-huge", {"dataset.json": '{"official_length_km": 1e400}'}, r"key 'official_length_km'"),
+    ("meta-left-bad", {"dataset.json": '{"left": "Narnia"}'}, r"dataset\.json, key 'left': 'Narnia'"),
+    ("meta-left-number", {"dataset.json": '{"left": 84}'}, r"dataset\.json, key 'left': 84 is not a country code"),
+    ("meta-name-list", {"dataset.json": '{"name": ["a"]}'}, r"dataset\.json, key 'name'"),
+    ("meta-unknown-key", {"dataset.json": '{"offical_length_km": 97.2}'},
+     r"dataset\.json: unknown key 'offical_length_km'; dataset\.json may hold name"),
+    ("meta-path-escape", {"dataset.json": '{"markers": "../../etc/passwd"}'},
+     r"dataset\.json: unknown key 'markers'.*never by a path"),
+    ("meta-absolute-path", {"dataset.json": '{"border_file": "/etc/passwd"}'}, r"unknown key 'border_file'"),
+    ("meta-directory", {"dataset.json/": ""}, r"dataset\.json: is not a file"),
+    ("bad-markers-inside", {"markers.csv": "marker_id,lon,lat\n62,abc,22.5\n"}, r"markers\.csv, row 2, field 'lon'"),
+]
+
+
+@pytest.mark.parametrize(("files", "pattern"), [pytest.param(f, p, id=i) for i, f, p in DATASET_CASES])
+def test_hostile_dataset_folder(tmp_path, files, pattern):
+    path = folder(files)(tmp_path)
+    with pytest.raises(bg.InputError, match=pattern):
+        bg.read_dataset(path)
+
+
+def test_dataset_folder_without_border_lists_what_it_found(tmp_path):
+    d = tmp_path / "ds"
+    d.mkdir()
+    (d / "markers.csv").write_text(MARKERS_CSV)
+    with pytest.raises(bg.InputError, match=r"no border file; found markers\.csv; expected border: border"):
+        bg.read_dataset(d)
+    with pytest.raises(bg.InputError, match=r"read_dataset takes a folder"):
+        bg.read_dataset(d / "markers.csv")
+    with pytest.raises(bg.InputError, match=r"no such file"):
+        bg.read_dataset(tmp_path / "nothing")
+
+
+def test_dataset_folder_unrelated_file_is_noted_not_read(tmp_path):
+    path = folder({"markers.csv": MARKERS_CSV, "gap_bridges.geojson": json.dumps(BORDER),
+                   "dataset.json": '{"name": "t", "official_length_km": 12.5, "left": "Trung Quốc"}'})(tmp_path)
+    ds = bg.read_dataset(path)
+    assert len(ds.markers) == 1 and ds.border.official_length_km == 12.5 and ds.name == "t"
+    assert any("gap_bridges.geojson is not one of the dataset's tables" in n for n in ds.meta["read_notes"])
+
+
+def test_dataset_collect_reports_bad_rows_of_each_table(tmp_path):
+    path = folder({"markers.csv": MARKERS_CSV + "63,single,abc,22.5\n",
+                   "assignments.csv": "assignment_id,households,start_km,end_km\nA1,2.5,0,1\nA2,3,5km,6\n"})(tmp_path)
+    ds, problems = bg.read_dataset(path, errors="collect")
+    got = sorted(zip(problems["source"], problems["row"], problems["field"], strict=True))
+    assert got == [("assignments.csv", 2, "households"), ("assignments.csv", 3, "start_km"),
+                   ("markers.csv", 3, "lon")]
+    assert len(ds.markers) == 1 and len(ds.assignments) == 0
+
+
+def test_geopackage_dataset_without_border_layer(tmp_path):
+    p = tmp_path / "d.gpkg"
+    gpd.GeoDataFrame({"marker_id": ["62"]}, geometry=[Point(103.1, 22.5)], crs=4326).to_file(p, layer="markers")
+    with pytest.raises(bg.InputError, match=r"d\.gpkg: no border layer .*layers: markers"):
+        bg.read_dataset(p)
+
+
+# ------------------------------------------------------------------------------------------------ nothing silent
+def test_columns_clashing_with_computed_or_by_case_are_kept_and_noted(tmp_path):
+    f = tmp_path / "m.csv"
+    f.write_text("marker_id,notes,NOTES,chainage_km,Side,source_row,lon,lat\n"
+                 "62,a,b,12.5,left,99,103.05,22.52\n", encoding="utf-8")
+    m = bg.read_markers(f)
+    row = m.iloc[0]
+    assert (row["notes"], row["NOTES_input"], row["chainage_km_input"], row["Side_input"]) == ("a", "b", "12.5",
+                                                                                            "left")
+    assert row["source_row"] == 2 and row["source_row_input"] == "99"
+    notes = " ".join(m.attrs["read_notes"])
+    for col in ("NOTES", "chainage_km", "Side", "source_row"):
+        assert f"column {col!r}" in notes
+    ds = bg.Dataset(bg.read_border(_border_file(tmp_path)), m)
+    located = ds.markers_located
+    assert located["chainage_km_input"].iloc[0] == "12.5"  # the user's figure survives location
+    assert located["chainage_km"].iloc[0] == pytest.approx(ds.border.locate(located.geometry)["chainage_km"][0])
+
+
+def test_case_variant_of_a_field_is_read_as_the_field(tmp_path):
+    f = tmp_path / "m.csv"
+    f.write_text("Marker_ID,KIND,lon,lat\n62(1),Đôi,103.05,22.52\n", encoding="utf-8")
+    m = bg.read_markers(f)
+    assert m["marker_id"].tolist() == ["62(1)"] and m["kind"].tolist() == ["double"]
+    assert "Marker_ID" not in m and m.attrs["read_notes"] == []
+
+
+def test_user_official_km_is_kept_beside_the_computed_one(tmp_path):
+    f = tmp_path / "m.csv"
+    f.write_text("marker_id,official_km,lon,lat\n62,1.25,103.05,22.52\n", encoding="utf-8")
+    ds = bg.Dataset(bg.read_border(_border_file(tmp_path)), bg.read_markers(f), official_length_km=20.0)
+    assert ds.markers_located["official_km_input"].tolist() == [1.25]
+
+
+def _border_file(d: Path) -> Path:
+    p = d / "border.geojson"
+    p.write_text(json.dumps(BORDER))
+    return p
+
+
+def test_shapefile_truncated_names_are_matched(tmp_path):
+    p = _shapefile(tmp_path, official_length_km=1.0)  # unknown to markers: kept, noted as ambiguous? no: not a field
+    m = bg.read_markers(p)
+    assert m["emplaced_by"].tolist() == ["VN"] and m["last_inspected"].astype(str).tolist() == ["2024-01-02"]
+    notes = m.attrs["read_notes"]
+    assert any("'emplaced_b'" in n and "'emplaced_by'" in n for n in notes)
+    assert any("'last_inspe'" in n and "'last_inspected'" in n for n in notes)
+    assert "official_l" in m  # not a marker field: kept under its own name
+    b = bg.read_border(_shapefile(tmp_path / "x" if _mk(tmp_path / "x") else tmp_path, official_length_km=9.5),
+                       errors="collect")[1]
+    assert set(b["field"]) == {"geometry"}  # a Point is not a border: reported, names did not crash
+
+
+def _mk(p: Path) -> bool:
+    p.mkdir()
+    return True
+
+
+def test_shapefile_truncated_assignment_fields(tmp_path):
+    gdf = gpd.GeoDataFrame({"assignment_id": ["A1"], "from_marker": ["62"], "individuals": [3],
+                            "declared_km": [1.5]}, geometry=[None], crs=4326)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        gdf.to_file(tmp_path / "a.shp", engine="pyogrio")
+    a, problems = bg.read_assignments(tmp_path / "a.shp", errors="collect")
+    assert list(problems["field"]) == ["to_marker"]  # from_marke read as from_marker: its partner is missing
+    a = check_frame(pd.DataFrame({"assignment_id": ["A1"], "from_marke": ["62"], "start_km": [0], "end_km": [1],
+                                  "individual": [3]}), "assignments")
+    assert "from_marke" in a  # only Shapefiles cut names: an in-memory column is taken as written
+
+
+def test_merged_cells_are_filled_and_noted(tmp_path):
+    p = xlsx("m.xlsx", [["assignment_id", "commune", "households", "start_km", "end_km"],
+                        ["A1", "Sì Lở Lầu", 3, 0, 1], ["A2", None, 4, 1, 2], ["A3", "Ma Li Pho", 5, 2, 3]],
+             merge="B2:B3")(tmp_path)
+    a = bg.read_assignments(p)
+    assert a["commune"].tolist() == ["Sì Lở Lầu", "Sì Lở Lầu", "Ma Li Pho"]
+    assert any("merged cells B2:B3" in n and "m.xlsx, sheet 'Mốc'" in n for n in a.attrs["read_notes"])
+
+
+def test_formula_with_cached_value_is_read(tmp_path):
+    p = xlsx("m.xlsx", [["assignment_id", "households", "start_km", "end_km"], ["A1", "=1+2", 0, 1]])(tmp_path)
+    import openpyxl
+
+    # simulate a workbook saved by Excel: the formula and its cached value (openpyxl cannot write both, so the
+    # cached value is written as the cell's value in a copy and the formula check sees a value)
+    wb = openpyxl.load_workbook(p)
+    wb.active["B2"] = 3
+    wb.save(p)
+    assert bg.read_assignments(p)["households"].tolist() == [3]
+
+
+def test_utf16_and_bom_csv_read(tmp_path):
+    text = "marker_id,lon,lat,notes\n62,\"103,05\",\"22,52\",Phong Thổ\n"
+    for enc in ("utf-16", "utf-8-sig"):
+        f = tmp_path / f"m-{enc}.csv"
+        f.write_bytes(text.encode(enc))
+        m = bg.read_markers(f)
+        assert m["notes"].tolist() == ["Phong Thổ"] and (m.geometry.x.iloc[0], m.geometry.y.iloc[0]) == (103.05, 22.52)
+
+
+def test_no_row_is_lost_with_many_bad_rows(tmp_path):
+    lines = ["marker_id,lon,lat,elevation_m"] + [f"{i},103.1,22.5,{'x' if i % 3 == 0 else i}" for i in range(1, 301)]
+    f = tmp_path / "m.csv"
+    f.write_text("\n".join(lines) + "\n")
+    m, problems = bg.read_markers(f, errors="collect")
+    assert len(m) + len(problems) == 300 and set(problems["row"]) == {i + 1 for i in range(3, 301, 3)}
+    with pytest.raises(bg.InputError, match=r"(?s)m\.csv: 100 bad row\(s\):\n  m\.csv, row 4, field 'elevation_m'.*"
+                                            r"and 80 more"):
+        bg.read_markers(f)
+
+
+# ------------------------------------------------------------------------------------------------ API misuse
+API_CASES: list[tuple[str, Callable[[], Any], type[BaseException], str]] = [
+    ("marker-id-text", lambda: bg.parse_marker_id("abc"), bg.InputError, "expected a marker id"),
+    ("marker-id-none", lambda: bg.parse_marker_id(None), bg.InputError, "got None"),
+    ("marker-id-post", lambda: bg.parse_marker_id("62(9)"), bg.InputError, "post number must be 1, 2 or 3"),
+    ("marker-id-huge", lambda: bg.parse_marker_id(10**30), bg.InputError, "expected a marker id"),
+    ("marker-id-long", lambda: bg.parse_marker_id("9" * 30), bg.InputError, "not marker ids"),
+    ("marker-id-float", lambda: bg.parse_marker_id(62.5), bg.InputError, "got 62.5"),
+    ("marker-id-megabyte", lambda: bg.parse_marker_id("6" * 10**6), bg.InputError, r"got '6666.*…$"),
+    ("dms-text", lambda: bg.parse_dms("abc", "lat"), bg.InputError, "cannot read 'abc' as degrees"),
+    ("dms-axis", lambda: bg.parse_dms("22", "z"), bg.InputError, "axis must be 'lat' or 'lon'"),
+    ("dms-none", lambda: bg.parse_dms(None, "lat"), bg.InputError, "expected degrees"),
+    ("dms-huge-int", lambda: bg.parse_dms(10**400, "lat"), bg.InputError, "not a finite number"),
+    ("dms-nan", lambda: bg.parse_dms(float("nan"), "lon"), bg.InputError, "not a finite number"),
+    ("dms-minutes", lambda: bg.parse_dms("22 75 00", "lat"), bg.InputError, "below 60"),
+    ("dms-hemisphere", lambda: bg.parse_dms("103 E", "lat"), bg.InputError, "swapped"),
+    ("check-frame-kind", lambda: check_frame(pd.DataFrame(), "villages"), bg.InputError, "kind must be one of"),
+    ("check-frame-not-frame", lambda: check_frame([1, 2], "markers"), bg.InputError, "expected a \\(Geo\\)DataFrame"),
+    ("check-frame-errors", lambda: check_frame(pd.DataFrame(), "markers", errors="skip"), bg.InputError,
+     "errors must be"),
+    ("check-frame-bad-value", lambda: check_frame(pd.DataFrame({"assignment_id": ["A"], "start_km": ["5km"],
+                                                                "end_km": [6]}), "assignments"),
+     bg.InputError, r"assignments, row 1, field 'start_km'"),
+    ("check-frame-overflow", lambda: check_frame(pd.DataFrame({"assignment_id": ["A"], "households": [10**25],
+                                                               "start_km": [0], "end_km": [1]}), "assignments"),
+     bg.InputError, r"row 1, field 'households'.*not plausible"),
+    ("dataset-errors", lambda: bg.Dataset(LineString([(103, 22), (103.1, 22)]), errors="skip"), bg.InputError,
+     "errors must be"),
+    ("dataset-markers-type", lambda: bg.Dataset(LineString([(103, 22), (103.1, 22)]), "markers.csv"),
+     bg.InputError, "markers: expected a \\(Geo\\)DataFrame, got str"),
+    ("dataset-length-text", lambda: bg.Dataset(LineString([(103, 22), (103.1, 22)]), official_length_km="97 km"),
+     bg.InputError, "official_length_km must be a positive number"),
+    ("dataset-length-nan", lambda: bg.Dataset(LineString([(103, 22), (103.1, 22)]),
+                                              official_length_km=float("nan")), bg.InputError, "positive number"),
+    ("dataset-name-int", lambda: bg.Dataset(LineString([(103, 22), (103.1, 22)]), name=5), bg.InputError,
+     "name must be a text"),
+    ("dataset-left-int", lambda: bg.Dataset(LineString([(103, 22), (103.1, 22)]), left=84), bg.InputError,
+     "left must be a country code"),
+    ("read-dataset-errors", lambda: bg.read_dataset(".", errors="nope"), bg.InputError, "errors must be"),
+    ("read-dataset-path-none", lambda: bg.read_dataset(None), bg.InputError, "must be a file name"),
+    ("as-crs-bogus", lambda: bg.crs.as_crs("EPSG:0"), bg.CRSError, "pyproj does not know the CRS 'EPSG:0'"),
+    ("as-crs-none", lambda: bg.crs.as_crs(None), bg.CRSError, "no CRS given"),
+    ("datasets-unknown", lambda: bg.datasets.load("atlantis"), bg.InputError, "no bundled dataset 'atlantis'"),
+    ("datasets-path-escape", lambda: bg.datasets.path("../../etc"), bg.InputError, "no bundled dataset"),
+]
+
+
+@pytest.mark.parametrize(("call", "cls", "pattern"), [pytest.param(c, k, p, id=i) for i, c, k, p in API_CASES])
+def test_api_misuse(call, cls, pattern):
+    with pytest.raises(cls, match=pattern) as ei:
+        call()
+    assert isinstance(ei.value, BienGioiError)
+
+
+def test_parse_errors_are_still_value_errors():
+    with pytest.raises(ValueError, match="expected a marker id"):
+        bg.parse_marker_id("x")
+    assert bg.parse_marker_id("99999/99999(3)").main_number == 99_999
+
+
+def test_area_of_use_check_against_pyproj():
+    """Degrees read as VN-2000 TM-3 metres land near the equator, far outside the zone's published area."""
+    from bien_gioi_geo.crs import outside_area_of_use
+
+    area = pyproj.CRS.from_epsg(9205).area_of_use
+    lon, lat = pyproj.Transformer.from_crs(9205, 4326, always_xy=True).transform(103.3, 22.5)
+    assert lat < area.south - 3  # independent: pyproj alone shows it is outside
+    assert outside_area_of_use([lon], [lat], 9205) == 0
+    inside = pyproj.Transformer.from_crs(4326, 9205, always_xy=True).transform(103.3, 22.5)
+    back = pyproj.Transformer.from_crs(9205, 4326, always_xy=True).transform(*inside)
+    assert outside_area_of_use([back[0]], [back[1]], 9205) is None

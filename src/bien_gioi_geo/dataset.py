@@ -58,8 +58,9 @@ def _check_options(*, name: object, official_length_km: object, left: object, ri
     if name is not None and not isinstance(name, str):
         raise InputError(f"Dataset: name must be a text, not {type(name).__name__} {name!r}")
     if official_length_km is not None:
-        ok = isinstance(official_length_km, numbers.Real) and not isinstance(official_length_km, bool)
-        if not ok or not math.isfinite(official_length_km) or official_length_km <= 0:  # type: ignore[arg-type]
+        value = official_length_km
+        km = float(value) if isinstance(value, numbers.Real) and not isinstance(value, bool) else math.nan
+        if not (math.isfinite(km) and km > 0):
             raise InputError(f"Dataset: official_length_km must be a positive number of kilometres, not "
                              f"{official_length_km!r}")
     for key, value in (("left", left), ("right", right)):

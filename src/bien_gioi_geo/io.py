@@ -15,8 +15,8 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import io as io_module
 import datetime as dt
+import io as io_module
 import json
 import math
 import os
@@ -39,7 +39,6 @@ from .crs import WGS84, area_text, as_crs, check_lonlat, outside_area_of_use, pa
 from .errors import CRSError, InputError, OutputError, where
 from .schema import (
     ASSIGNMENT_TEXT_COLUMNS,
-    MAX_MARKER_NUMBER,
     COUNT_COLUMNS,
     MARKER_TEXT_COLUMNS,
     NAME_COLUMNS,
@@ -530,7 +529,7 @@ def _raw_excel(p: Path, *, crs: object, kind: str, sheet: str | None) -> _Raw:
         header.pop()
     rows = [(k + 1, r[: len(header)] + [""] * (len(header) - len(r))) for k, r in enumerate(values)
             if k > first and any(c.strip() for c in r[: max(len(header), 1)])]
-    raw = _raw_table(source, header, rows, crs=crs, kind=kind, header_line=first + 1)
+    raw = _raw_table(source, header, rows, crs=crs, kind=kind, header_line=first + 1, line_word="row")
     header_at = {c: h.strip() for c, h in enumerate(header)}
     for (r, c), formula in sorted(formulas.items()):
         if r > first and c in header_at:
@@ -543,18 +542,18 @@ def _raw_excel(p: Path, *, crs: object, kind: str, sheet: str | None) -> _Raw:
 
 
 def _raw_table(name: str, header: list[str], rows: list[tuple[int, list[str]]], *, crs: object,
-               kind: str, header_line: int = 1) -> _Raw:
+               kind: str, header_line: int = 1, line_word: str = "line") -> _Raw:
     """Rows of text cells (CSV or a spreadsheet) with their line numbers, as a raw table with geometries.
 
     Rows are numbered by the physical line (CSV) or the sheet row (Excel) the user sees, header line = 1.
     """
     header = [h.strip() for h in header]
     if not any(header):
-        raise InputError(f"{name}, line {header_line}: the header row has no column names")
+        raise InputError(f"{name}, {line_word} {header_line}: the header row has no column names")
     if len(set(header)) != len(header):
         dup = sorted({h for h in header if h and header.count(h) > 1})
         if dup:
-            raise InputError(f"{name}, line {header_line}: column(s) {dup!r} appear more than once in the "
+            raise InputError(f"{name}, {line_word} {header_line}: column(s) {dup!r} appear more than once in the "
                              "header; give each column its own name")
     probs = _Problems(name, "row")
     for k, h in enumerate(header):
