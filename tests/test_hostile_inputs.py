@@ -322,8 +322,15 @@ case("csv-wkt-collection", text_file("b.csv", "wkt\nGEOMETRYCOLLECTION (POINT (1
      Prob(2, "wkt", "unsupported geometry type"))
 case("csv-multiline-row-number", text_file("m.csv", 'marker_id,notes,lon,lat\n61,"a\nb\nc",103.1,22.5\n\n'
                                            "62,x,103.1,95\n"), "read_markers", Prob(6, "lat", "outside"))
-case("csv-million-blank-lines", text_file("m.csv", "marker_id,lon,lat\n" + "\n" * 1_000_000 + "62,103.1,95\n"),
-     "read_markers", Prob(1_000_002, "lat", "outside"))
+case("csv-blank-lines-counted", text_file("m.csv", "marker_id,lon,lat\n" + "\n" * 1000 + "62,103.1,95\n"),
+     "read_markers", Prob(1002, "lat", "outside"))
+case("gj-lone-surrogate", raw_json("m.geojson", '{"type":"Feature","properties":{"marker_id":"62","notes":'
+                                   '"Ph\\ud800ng"},"geometry":{"type":"Point","coordinates":[103.1, 22.5]}}'),
+     "read_markers", Prob(1, "notes", "unpaired surrogate code point U\\+D800 at position 3"))
+case("gj-lone-surrogate-key", raw_json("m.geojson", '{"type":"Feature","properties":{"marker_id":"62","\\udc00":'
+                                       '1},"geometry":{"type":"Point","coordinates":[103.1, 22.5]}}'),
+     "read_markers", Prob(1, "\udc00", "unpaired surrogate"))
+case("shp-without-shx", lambda d: _shapefile(d, drop=".shx"), "read_markers", Err(bg.InputError, r"m\.shp"))
 case("csv-semicolon-bad", text_file("m.csv", "marker_id;lon;lat\n62;103,1;9x\n"), "read_markers",
      Prob(2, "lat", "cannot read"))
 case("txt-bad-row", text_file("m.txt", "marker_id\tlon\tlat\n62\t103.1\t22.5\n63\t\t22.5\n"), "read_markers",
@@ -433,7 +440,7 @@ def _where_pattern(name: str, expect: Prob) -> str:
     if expect.row is not None:
         parts.append(f"{unit} {expect.row}")
     if expect.field is not None:
-        parts.append(f"field {expect.field!r}")
+        parts.append(re.escape(f"field {expect.field!r}"))
     return ", ".join(parts)
 
 
@@ -664,6 +671,24 @@ def test_utf16_and_bom_csv_read(tmp_path):
         f.write_bytes(text.encode(enc))
         m = bg.read_markers(f)
         assert m["notes"].tolist() == ["Phong Thổ"] and (m.geometry.x.iloc[0], m.geometry.y.iloc[0]) == (103.05, 22.52)
+
+
+def test_a_million_blank_lines_do_not_hang(tmp_path):
+    """Blank lines are counted (row numbers stay the user's line numbers) in one linear pass."""
+    f = tmp_path / "m.csv"
+    f.write_text("marker_id,lon,lat\n" + "\n" * 1_000_000 + "62,103.1,95\n")
+    m, problems = bg.read_markers(f, errors="collect")
+    assert len(m) == 0 and problems[["row", "field"]].values.tolist() == [[1_000_002, "lat"]]
+
+
+def test_crs_given_for_geojson_is_noted(tmp_path):
+    p = tmp_path / "m.geojson"
+    p.write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"marker_id": "70"},
+         "geometry": {"type": "Point", "coordinates": [530669.52, 2489054.0]}}]}))
+    m = bg.read_markers(p, crs="EPSG:9205")
+    assert m.geometry.iloc[0].x == pytest.approx(103.3, abs=1e-6)
+    assert any("RFC 7946" in n and "EPSG:9205" in n for n in m.attrs["read_notes"])
 
 
 def test_no_row_is_lost_with_many_bad_rows(tmp_path):

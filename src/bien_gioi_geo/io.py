@@ -222,7 +222,22 @@ def _read_raw(path: str | os.PathLike[str], *, crs: object, layer: str | None, k
     else:
         raise InputError(f"{p.name}: unknown file type {suf!r}; expected .geojson, .gpkg, .shp, .csv or .xlsx")
     _rename_columns(raw, kind, from_file=True, shapefile=suf in (".shp", ".zip", ".dbf") or p.is_dir())
+    _check_text(raw)
     return raw
+
+
+def _check_text(raw: _Raw) -> None:
+    """Report text that no file can hold: unpaired UTF-16 surrogates (``"\\ud800"`` in JSON) in names or values."""
+    for rec, number in zip(raw.records, raw.numbers, strict=True):
+        for k, v in rec.items():
+            for text in (k, v):
+                if isinstance(text, str) and not text.isascii():
+                    try:
+                        text.encode("utf-8")
+                    except UnicodeEncodeError as exc:
+                        raw.problems.add(number, k, v, f"contains an unpaired surrogate code point "
+                                         f"U+{ord(text[exc.start]):04X} at position {exc.start + 1}; this is not "
+                                         "text any file can hold — retype the value")
 
 
 def _rename_columns(raw: _Raw, kind: str, *, from_file: bool, shapefile: bool = False) -> None:
@@ -457,7 +472,9 @@ def _raw_csv(p: Path, *, crs: object, kind: str) -> _Raw:
         last = 0
         for row in reader:
             start, last = last + 1, reader.line_num  # the row's first physical line (header line = 1)
-            if header is None and row:  # the first non-empty line is the header, even if its cells are blank
+            if not row:  # an empty line
+                continue
+            if header is None:  # the first non-empty line is the header, even if its cells are blank
                 header, header_line = row, start
                 continue
             if not any(c.strip() for c in row):
@@ -1421,6 +1438,7 @@ def check_frame(df: pd.DataFrame, kind: str, *, source: str | None = None, error
         raise InputError(f"{kind}: expected a (Geo)DataFrame, got {type(df).__name__}")
     raw = _raw_from_frame(df, source or str(df.attrs.get("source", kind)))
     _rename_columns(raw, kind, from_file=False)
+    _check_text(raw)
     gdf = checks[kind](raw)
     gdf.attrs.update(df.attrs)
     gdf.attrs["read_notes"] = list(df.attrs.get("read_notes", [])) + [
