@@ -773,3 +773,12 @@ def test_area_of_use_check_against_pyproj():
     inside = pyproj.Transformer.from_crs(4326, 9205, always_xy=True).transform(103.3, 22.5)
     back = pyproj.Transformer.from_crs(9205, 4326, always_xy=True).transform(*inside)
     assert outside_area_of_use([back[0]], [back[1]], 9205) is None
+
+
+def test_excel_title_row_above_the_header_is_skipped_and_noted(tmp_path):
+    p = xlsx("m.xlsx", [["DANH SÁCH CỘT MỐC XÃ SÌ LỞ LẦU"], [], ["marker_id", "lon", "lat"], ["62", 103.1, 22.5],
+                        ["63", 103.1, 95]], merge="A1:C1")(tmp_path)
+    m, problems = bg.read_markers(p, errors="collect")
+    assert m["marker_id"].tolist() == ["62"] and m["source_row"].tolist() == [4]
+    assert problems[["source", "row", "field"]].values.tolist() == [["m.xlsx, sheet 'Mốc'", 5, "lat"]]
+    assert any("rows 1–2 above the header row 3" in n and "DANH SÁCH" in n for n in m.attrs["read_notes"])

@@ -7,6 +7,25 @@ from 1), the field, the bad value and what was expected — every bad row at onc
 ``errors="collect"`` the reader returns ``(good_rows, problems)``: nothing is dropped silently, every dropped
 row is a row of ``problems``.
 
+Where a problem is: GeoJSON/GeoPackage/Shapefile features are counted from 1; CSV rows are the physical line
+the user's editor shows (header = line 1, blank lines and multi-line quoted cells counted); Excel rows are the
+sheet's row numbers, and the place names the sheet (``moc.xlsx, sheet 'Mốc', row 12, field 'lat'``).
+
+Nothing is silent. What a reader did to the data without refusing it is listed in ``gdf.attrs["read_notes"]``
+(``Dataset.meta["read_notes"]`` for a dataset): a column kept as ``<name>_input`` because it had the name of a
+column the library computes (``chainage_km``) or differed only by case from another (``NOTES`` beside ``notes``);
+a Shapefile field cut to 10 characters read as the model field it begins (``emplaced_b`` → ``emplaced_by``); a
+merged Excel range filled into each of its rows; title rows above an Excel header; a file of a dataset folder that
+is not one of its tables. Excel formulas without a saved value are problems, never empty cells.
+
+Text must be UTF-8 (with or without BOM); a file starting with a UTF-16 byte-order mark is read as UTF-16. Any
+other encoding (Windows-1258, cp1252, TCVN3…) is refused naming the byte offset, never guessed. Inputs are bounded
+before parsing: :data:`MAX_WKT_DEPTH` parentheses in WKT, JSON nesting (Python's recursion limit),
+:data:`bien_gioi_geo._geojson.MAX_POSITIONS` positions per geometry, :data:`MAX_FILE_BYTES` per file,
+:data:`MAX_COUNT` for counts and :data:`bien_gioi_geo.schema.MAX_MARKER_NUMBER` for marker numbers. Coordinates
+converted from a declared CRS must fall in that CRS's area of use (pyproj, widened by
+:data:`bien_gioi_geo.crs.AREA_MARGIN_DEG`), which catches degrees declared as VN-2000 metres.
+
 Writers write to a temporary file in the destination folder and rename it into place, so an interrupted run
 never leaves a half-written file.
 """
@@ -531,15 +550,21 @@ def _raw_excel(p: Path, *, crs: object, kind: str, sheet: str | None) -> _Raw:
                     and values[r][c] == "":
                 formulas[(r, c)] = v
     for rng in ws.merged_cells.ranges:
-        top = values[rng.min_row - 1][rng.min_col - 1] if rng.min_row - 1 < len(values) else ""
-        for r in range(rng.min_row - 1, min(rng.max_row, len(values))):
-            for c in range(rng.min_col - 1, min(rng.max_col, len(values[r]))):
-                values[r][c] = top
-        if rng.max_row > rng.min_row:
+        # a range merged down several rows holds one value for each of them: fill it into its column
+        if rng.max_row > rng.min_row and rng.min_row - 1 < len(values):
+            c = rng.min_col - 1
+            top = values[rng.min_row - 1][c] if c < len(values[rng.min_row - 1]) else ""
+            for r in range(rng.min_row, min(rng.max_row, len(values))):
+                if c < len(values[r]):
+                    values[r][c] = top
             notes.append(f"merged cells {rng.coord} filled with {top!r} in each of their rows")
     if not values or not any(c.strip() for r in values for c in r):
         raise InputError(f"{source}: the sheet is empty; expected a header row")
-    first = next(k for k, r in enumerate(values) if any(c != "" for c in r))
+    nonblank = [k for k, r in enumerate(values) if any(c != "" for c in r)]
+    first = next((k for k in nonblank[:20] if _looks_like_header(values[k], kind)), nonblank[0])
+    if first != nonblank[0]:
+        notes.append(f"rows {nonblank[0] + 1}–{first} above the header row {first + 1} (a title?) were not read: "
+                     f"{' '.join(c for c in values[nonblank[0]] if c)[:60]!r}")
     width = max(len(r) for r in values)
     header = values[first] + [""] * (width - len(values[first]))
     while header and not header[-1].strip():  # trailing empty header cells
@@ -556,6 +581,11 @@ def _raw_excel(p: Path, *, crs: object, kind: str, sheet: str | None) -> _Raw:
     for n in notes:
         raw.problems.note(n)
     return raw
+
+
+def _looks_like_header(cells: list[str], kind: str) -> bool:
+    names = {c.strip().casefold() for c in cells}
+    return bool(names & {*MODEL_FIELDS[kind], *LON_NAMES, *LAT_NAMES, *X_NAMES, *Y_NAMES, *WKT_NAMES})
 
 
 def _raw_table(name: str, header: list[str], rows: list[tuple[int, list[str]]], *, crs: object,
