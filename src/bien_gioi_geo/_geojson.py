@@ -17,6 +17,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from .errors import InputError
+from .text import read_text
 
 GEOMETRY_TYPES = ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon",
                   "GeometryCollection")
@@ -69,16 +70,7 @@ def load(path: Path) -> RawCollection:
     are returned on each :class:`RawFeature`.
     """
     name = path.name
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{name}: not UTF-8 text at byte {exc.start} (GeoJSON must be UTF-8; re-save the file as UTF-8)"
-        ) from None
+    text = read_text(path)
     if not text.strip():
         raise InputError(f"{name}: the file is empty; expected a GeoJSON FeatureCollection")
     try:

@@ -64,7 +64,7 @@ from .schema import (
     parse_kind,
     parse_marker_id,
 )
-from .text import nfc, normalise_names
+from .text import nfc, normalise_names, read_text
 
 __all__ = [
     "read_markers",
@@ -445,35 +445,9 @@ def _py(v: object) -> object:
     return v
 
 
-def _decode_text(name: str, data: bytes) -> str:
-    """Bytes of a text file as str: UTF-8 (with or without BOM), or UTF-16 when it starts with a UTF-16 BOM."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as exc:
-            raise InputError(f"{name}: starts as UTF-16 text but is not valid UTF-16 at byte {exc.start}") from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{name}: not UTF-8 text at byte {exc.start} ({data[exc.start:exc.start + 4]!r}); the file is "
-            "probably in a legacy code page (Windows-1258, cp1252, TCVN3) — save it as 'CSV UTF-8' in Excel, or "
-            "as UTF-8 in your editor"
-        ) from None
-    nul = text.find("\x00")
-    if nul >= 0:
-        raise InputError(f"{name}: NUL character at position {nul}; this is not a text table (a binary file, "
-                         "or UTF-16 without a byte-order mark? save it as 'CSV UTF-8')")
-    return text
-
-
 def _raw_csv(p: Path, *, crs: object, kind: str) -> _Raw:
     name = p.name
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{p}: cannot read the file ({exc.strerror or exc})") from None
-    text = _decode_text(name, data)
+    text = read_text(p)
     if not text.strip():
         raise InputError(f"{name}: the file is empty; expected a header row")
     try:
@@ -1204,10 +1178,7 @@ def _read_meta(meta_file: Path) -> dict[str, Any]:
     name = meta_file.name
     if not meta_file.is_file():
         raise InputError(f"{meta_file}: is not a file")
-    try:
-        text = _decode_text(name, meta_file.read_bytes()[: MAX_FILE_BYTES])
-    except OSError as exc:
-        raise InputError(f"{meta_file}: cannot read the file ({exc.strerror or exc})") from None
+    text = read_text(meta_file)
     try:
         meta = json.loads(text, parse_constant=_geojson._reject_constant)
     except json.JSONDecodeError as exc:
