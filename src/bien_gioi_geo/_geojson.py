@@ -17,7 +17,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from .errors import InputError
-from .text import read_text
+from .text import read_text, short_repr
 
 GEOMETRY_TYPES = ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon",
                   "GeometryCollection")
@@ -225,24 +225,19 @@ def _count_positions(coords: list[Any], depth: int) -> int:
 def _check_depth(coords: object, depth: int, typ: str) -> None:
     if depth == 1:
         if not isinstance(coords, list):
-            raise ValueError(f"{typ} position {_short(coords)} must be a list of numbers [longitude, latitude]")
+            raise ValueError(f"{typ} position {short_repr(coords)} must be a list of numbers [longitude, latitude]")
         if len(coords) == 0 and typ == "Point":
             raise ValueError("Point has an empty position; expected [longitude, latitude]")
         if not 2 <= len(coords) <= 3:
-            raise ValueError(f"position {_short(coords)} has {len(coords)} numbers; expected [longitude, latitude] "
+            raise ValueError(f"position {short_repr(coords)} has {len(coords)} numbers; expected [longitude, latitude] "
                              "or [longitude, latitude, elevation]")
         if not all(_is_number(v) for v in coords):
-            raise ValueError(f"position {_short(coords)} must hold finite numbers only")
+            raise ValueError(f"position {short_repr(coords)} must hold finite numbers only")
         return
     if not isinstance(coords, list):
-        raise ValueError(f"{typ} coordinates {_short(coords)} are not nested {depth} lists deep as {typ} requires")
+        raise ValueError(f"{typ} coordinates {short_repr(coords)} are not nested {depth} lists deep as {typ} requires")
     for c in coords:
         _check_depth(c, depth - 1, typ)
-
-
-def _short(value: object, limit: int = 80) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _check_line(coords: list[Any], typ: str) -> None:

@@ -64,7 +64,7 @@ from .schema import (
     parse_kind,
     parse_marker_id,
 )
-from .text import nfc, normalise_names, read_text
+from .text import nfc, normalise_names, read_text, short_repr
 
 __all__ = [
     "read_markers",
@@ -199,22 +199,17 @@ def _suffix(path: Path) -> str:
 def _as_path(path: object, what: str = "path") -> Path:
     if not isinstance(path, (str, os.PathLike)) or isinstance(path, bytes):
         raise InputError(f"{what} must be a file name (str or pathlib.Path), not {type(path).__name__} "
-                         f"{_short(path)}")
+                         f"{short_repr(path)}")
     try:
         p = Path(path)
         if "\x00" in str(p):
             raise ValueError("the name contains a NUL character")
         exists = p.exists()
     except (TypeError, ValueError, OSError) as exc:  # NUL in the name, a name too long…
-        raise InputError(f"{_short(path)}: not a usable file name ({exc})") from None
+        raise InputError(f"{short_repr(path)}: not a usable file name ({exc})") from None
     if not exists:
         raise InputError(f"{p}: no such file or folder")
     return p
-
-
-def _short(value: object, limit: int = 80) -> str:
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _read_raw(path: str | os.PathLike[str], *, crs: object, layer: str | None, kind: str) -> _Raw:
@@ -222,7 +217,7 @@ def _read_raw(path: str | os.PathLike[str], *, crs: object, layer: str | None, k
     if crs is not None:
         as_crs(crs, what=f"{p.name}: crs")  # an unknown CRS is refused before anything is read
     if layer is not None and not isinstance(layer, str):
-        raise InputError(f"{p.name}: layer must be a layer or sheet name (str), not {_short(layer)}")
+        raise InputError(f"{p.name}: layer must be a layer or sheet name (str), not {short_repr(layer)}")
     suf = _suffix(p)
     if p.is_dir() and suf not in (".gdb", ".shp", ""):
         raise InputError(f"{p}: is a folder; expected a {suf or 'data'} file (read a dataset folder with "
@@ -338,7 +333,7 @@ def _label(props: dict[str, Any]) -> str:
     """A short name of a feature for messages: its marker_id / assignment_id / border_id, if it has one."""
     for key in ("marker_id", "assignment_id", "border_id", "name"):
         if props.get(key) not in (None, ""):
-            return f"({key} {_short(props[key], 40)}) "
+            return f"({key} {short_repr(props[key], 40)}) "
     return ""
 
 
@@ -1196,7 +1191,7 @@ def _read_meta(meta_file: Path) -> dict[str, Any]:
         if value is None:
             continue
         if not isinstance(value, types) or (bool not in types and isinstance(value, bool)):
-            raise InputError(f"{name}, key {key!r}: {_short(value)} is not {what}")
+            raise InputError(f"{name}, key {key!r}: {short_repr(value)} is not {what}")
     km = meta.get("official_length_km")
     if km is not None and not (math.isfinite(km) and 0 < km < 1e5):
         raise InputError(f"{name}, key 'official_length_km': {km!r} is not {META_KEYS['official_length_km'][1]}")

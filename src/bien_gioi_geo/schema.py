@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import total_ordering
 
 from .errors import InputError
+from .text import short_repr
 
 __all__ = [
     "MARKER_KINDS",
@@ -107,7 +108,7 @@ def parse_marker_id(text: object) -> MarkerId:
     elif isinstance(text, float) and text.is_integer():
         text = str(int(text)) if abs(text) <= MAX_MARKER_NUMBER else None
     if not isinstance(text, str) or len(text) > 40:
-        raise InputError(f"{expected}, got {_short(text)}")
+        raise InputError(f"{expected}, got {short_repr(text)}")
     m = _MARKER_ID.match(text)
     if m is None:
         raise InputError(f"{expected}, got {text!r}")
@@ -122,17 +123,11 @@ def parse_marker_id(text: object) -> MarkerId:
     return MarkerId(main, aux, post)
 
 
-def _short(value: object, limit: int = 60) -> str:
-    """``repr(value)`` cut to ``limit`` characters, so a hostile megabyte-long cell does not flood a message."""
-    text = repr(value)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def parse_kind(value: object) -> str:
     """Return the canonical marker kind for ``value`` (English or Vietnamese)."""
     if not isinstance(value, str):
-        raise InputError(f"expected one of {', '.join(MARKER_KINDS)}, got {_short(value)}")
+        raise InputError(f"expected one of {', '.join(MARKER_KINDS)}, got {short_repr(value)}")
     key = " ".join(value.strip().casefold().split())
     if key not in KIND_ALIASES:
-        raise InputError(f"expected one of {', '.join(MARKER_KINDS)}, got {_short(value)}")
+        raise InputError(f"expected one of {', '.join(MARKER_KINDS)}, got {short_repr(value)}")
     return KIND_ALIASES[key]

@@ -15,9 +15,21 @@ import pandas as pd
 
 from .errors import InputError
 
-__all__ = ["nfc", "name_key", "normalise_names", "read_text"]
+__all__ = ["nfc", "name_key", "normalise_names", "read_text", "short_repr"]
 
 _SPACE = re.compile(r"\s+")
+
+
+def short_repr(value: object, limit: int = 80) -> str:
+    """``repr(value)`` cut to ``limit`` characters, so a hostile megabyte-long cell does not flood a message.
+
+    Examples
+    --------
+    >>> short_repr("x" * 100, 10)
+    "'xxxxxxxx…"
+    """
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def nfc(value: object) -> object:
