@@ -383,6 +383,16 @@ case("gpkg-bad-count", lambda d: _gpkg(d, kind="assignments"), "read_assignments
 case("gpkg-no-crs-tm3", lambda d: _gpkg(d, xy=(103.3, 22.5), crs="EPSG:9205"), "read_markers",
      Prob(1, "geometry", "area of use"))
 
+case("xlsx-0-bytes", text_file("m.xlsx", b""), "read_markers", Err(bg.InputError, r"m\.xlsx: cannot read"))
+case("gpkg-0-bytes", text_file("m.gpkg", b""), "read_markers", Err(bg.InputError, r"m\.gpkg: cannot read"))
+case("shp-0-bytes", text_file("m.shp", b""), "read_markers", Err(bg.InputError, r"m\.shp: cannot read"))
+case("csv-is-xlsx", lambda d: _as(xlsx("x.xlsx", [["marker_id"], ["62"]])(d), "m.csv"), "read_markers",
+     Err(bg.InputError, r"m\.csv: not UTF-8 text at byte \d+"))
+case("geojson-is-csv", text_file("m.geojson", "marker_id,lon,lat\n62,103,22\n"), "read_markers",
+     Err(bg.InputError, r"m\.geojson: not valid JSON at line 1"))
+case("gpkg-lines-as-markers", lambda d: _gpkg(d, kind="assignments"), "read_markers",
+     Prob(1, "marker_id", "missing marker_id"))
+
 # files that are not files
 case("directory-as-geojson", lambda d: _mkdir(d / "m.geojson"), "read_markers",
      Err(bg.InputError, r"m\.geojson: is a folder"))
@@ -397,6 +407,10 @@ case("errors-bogus", text_file("m.csv", "marker_id,lon,lat\n"), "read_markers",
      Err(bg.InputError, "errors must be 'raise' or 'collect'"), errors="ignore")
 case("layer-int", text_file("m.csv", "marker_id,lon,lat\n"), "read_markers", Err(bg.InputError, "layer must be"),
      layer=3)
+
+
+def _as(p: Path, name: str) -> Path:
+    return p.rename(p.with_name(name))
 
 
 def _mkdir(p: Path) -> Path:
