@@ -465,10 +465,7 @@ def _raw_csv(p: Path, *, crs: object, kind: str) -> _Raw:
             if header is None:  # the first non-empty line is the header, even if its cells are blank
                 header, header_line = row, start
                 continue
-            if not any(c.strip() for c in row):
-                continue
-            if header is None:
-                header, header_line = row, start
+            if not any(c.strip() for c in row):  # a line of separators only
                 continue
             rows.append((start, row))
     except csv.Error as exc:
