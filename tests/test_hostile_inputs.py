@@ -796,3 +796,13 @@ def test_excel_title_row_above_the_header_is_skipped_and_noted(tmp_path):
     assert m["marker_id"].tolist() == ["62"] and m["source_row"].tolist() == [4]
     assert problems[["source", "row", "field"]].values.tolist() == [["m.xlsx, sheet 'Mốc'", 5, "lat"]]
     assert any("rows 1–2 above the header row 3" in n and "DANH SÁCH" in n for n in m.attrs["read_notes"])
+
+
+def test_duplicate_marker_ids_are_reported_not_crashed(tmp_path):
+    """Two rows with marker 62 (a clerk's copy-paste): validate names the duplicate, whatever pandas' string type."""
+    f = tmp_path / "m.csv"
+    f.write_text("marker_id,kind,lon,lat\n62,single,103.05,22.52\n62,single,103.06,22.53\n", encoding="utf-8")
+    ds = bg.Dataset(bg.read_border(_border_file(tmp_path)), bg.read_markers(f))
+    problems = bg.validate(ds)
+    dup = problems[problems["rule"] == "duplicate_id"]
+    assert len(dup) == 1 and "marker_id '62' is used by 2 rows" in dup["message"].iloc[0]
