@@ -758,6 +758,10 @@ API_CASES: list[tuple[str, Callable[[], Any], type[BaseException], str]] = [
     ("read-dataset-path-none", lambda: bg.read_dataset(None), bg.InputError, "must be a file name"),
     ("as-crs-bogus", lambda: bg.crs.as_crs("EPSG:0"), bg.CRSError, "pyproj does not know the CRS 'EPSG:0'"),
     ("as-crs-none", lambda: bg.crs.as_crs(None), bg.CRSError, "no CRS given"),
+    ("to-wgs84-text", lambda: bg.crs.to_wgs84(["abc"], [22.5], 9205), bg.InputError, "x: expected numbers"),
+    ("from-wgs84-shapes", lambda: bg.crs.from_wgs84([103.1], [None, 1], 9205), bg.InputError,
+     "lon and lat differ in shape"),
+    ("from-wgs84-text", lambda: bg.crs.from_wgs84([103.1], ["x"], 9205), bg.InputError, "lat: expected numbers"),
     ("datasets-unknown", lambda: bg.datasets.load("atlantis"), bg.InputError, "no bundled dataset 'atlantis'"),
     ("datasets-path-escape", lambda: bg.datasets.path("../../etc"), bg.InputError, "no bundled dataset"),
 ]

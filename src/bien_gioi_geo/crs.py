@@ -75,6 +75,13 @@ def _transformer(src: pyproj.CRS, dst: pyproj.CRS) -> pyproj.Transformer:
     return t
 
 
+def _floats(values: object, what: str) -> np.ndarray:
+    try:
+        return np.asarray(values, dtype=float)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise InputError(f"{what}: expected numbers, got {str(values)[:60]!r} ({exc})") from None
+
+
 def to_wgs84(x: np.ndarray, y: np.ndarray, crs: object) -> tuple[np.ndarray, np.ndarray]:
     """Convert coordinates in ``crs`` (x/easting/longitude first) to WGS 84 longitude and latitude.
 
@@ -85,8 +92,9 @@ def to_wgs84(x: np.ndarray, y: np.ndarray, crs: object) -> tuple[np.ndarray, np.
     (103.3, 22.5)
     """
     src = as_crs(crs)
-    x = np.asarray(x, dtype=float)
-    y = np.asarray(y, dtype=float)
+    x, y = _floats(x, "x"), _floats(y, "y")
+    if x.shape != y.shape:
+        raise InputError(f"x and y differ in shape ({x.shape} and {y.shape}); give one y per x")
     if src.equals(WGS84):
         return x.copy(), y.copy()
     lon, lat = _transformer(src, WGS84).transform(x, y)
@@ -96,8 +104,9 @@ def to_wgs84(x: np.ndarray, y: np.ndarray, crs: object) -> tuple[np.ndarray, np.
 def from_wgs84(lon: np.ndarray, lat: np.ndarray, crs: object) -> tuple[np.ndarray, np.ndarray]:
     """Convert WGS 84 longitude/latitude to ``crs`` (x/easting first)."""
     dst = as_crs(crs)
-    lon = np.asarray(lon, dtype=float)
-    lat = np.asarray(lat, dtype=float)
+    lon, lat = _floats(lon, "lon"), _floats(lat, "lat")
+    if lon.shape != lat.shape:
+        raise InputError(f"lon and lat differ in shape ({lon.shape} and {lat.shape}); give one lat per lon")
     if dst.equals(WGS84):
         return lon.copy(), lat.copy()
     x, y = _transformer(WGS84, dst).transform(lon, lat)
