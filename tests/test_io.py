@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from pathlib import Path
 
@@ -42,6 +43,11 @@ def test_every_bad_geojson_gets_a_clean_answer(reference, reader):
         n = _n_features(f)
         assert doc_rows | prob_rows == set(range(1, n + 1)), f.name
         assert not (doc_rows & prob_rows), f.name
+        # and each problem says where and what: this file, a known field (or the whole feature), a message
+        assert (problems["source"] == f.name).all(), f.name
+        assert set(problems["field"].dropna()) <= {"geometry", "properties", "id", "type", "marker_id",
+                                                   "assignment_id", "left", "right"}, f.name
+        assert problems["message"].str.len().gt(10).all(), f.name
 
 
 def _n_features(f: Path) -> int:
@@ -131,8 +137,9 @@ def test_csv_with_bom_inf_nan_and_bad_quoting(reference, tmp_path):
     f.write_text("\ufeffmarker_id,lon,lat\n62,inf,22.5\n63,103.1,NaN\n64,103.2,22.6\n", encoding="utf-8")
     m, problems = bg.read_markers(f, errors="collect")
     assert m["marker_id"].tolist() == ["64"]
-    assert problems[["row", "field"]].values.tolist() == [[1, "lon"], [2, "lat"]]
-    with pytest.raises(bg.InputError, match=r"m\.csv, row 1, field 'lon'"):
+    # rows are the physical lines the user's editor shows (header = line 1)
+    assert problems[["row", "field"]].values.tolist() == [[2, "lon"], [3, "lat"]]
+    with pytest.raises(bg.InputError, match=r"m\.csv, row 2, field 'lon'"):
         bg.read_markers(f)
 
 
@@ -244,8 +251,8 @@ def test_assignments_mixed_forms_and_lists(tmp_path):
     assert a["assignment_id"].tolist() == ["A1", "A2"]
     assert a["stretch_by"].tolist() == ["markers", "chainage"]
     assert a["markers"].iloc[0] == ["62(1)", "62(2)"]
-    assert problems[["row", "field"]].fillna("-").values.tolist() == [[3, "households"], [3, "-"],
-                                                                      [4, "to_marker"]]
+    assert problems[["row", "field"]].fillna("-").values.tolist() == [[4, "households"], [4, "-"],
+                                                                      [5, "to_marker"]]
 
 
 def test_vietnamese_names_nfc_and_original_kept(tmp_path):
@@ -346,3 +353,70 @@ def test_excel_sheet_with_dms_and_vn2000(tmp_path):
     bad.write_bytes(b"not a workbook")
     with pytest.raises(bg.InputError, match=r"bad\.xlsx: cannot read the workbook"):
         bg.read_markers(bad)
+
+
+# What each bad file must be answered with, read as a border: the file's own name says what is wrong with it.
+# (feature, field, message pattern) for a problem row; (None, "ERR", pattern) for a file-level InputError.
+BAD_GEOJSON_EXPECTED = {
+    "geojsonhint/bad/bad-duplicate-properties.geojson": (None, "ERR", r"key 'type' appears twice"),
+    "geojsonhint/bad/bad-json.geojson": (None, "ERR", r"not valid JSON at line 3"),
+    "geojsonhint/bad/bad-object-type.geojson": (None, "ERR", r"\"type\" is \{\}"),
+    "geojsonhint/bad/bad-properties-as-array.geojson": (1, "properties", "expected an object of properties"),
+    "geojsonhint/bad/badcoord.geojson": (1, "geometry", "must hold finite numbers"),
+    "geojsonhint/bad/badfeature.geojson": (1, None, "expected a Feature object"),
+    "geojsonhint/bad/badfeatureid.geojson": (1, "id", "feature id must be a string or a number"),
+    "geojsonhint/bad/bbox-4or6elements.geojson": (1, "geometry", "bbox .* 4 or 6 numbers"),
+    "geojsonhint/bad/bbox-string.geojson": (1, "geometry", "bbox 'string'"),
+    "geojsonhint/bad/different-first-last.geojson": (1, "geometry", "ring 1 is not closed"),
+    "geojsonhint/bad/false.geojson": (1, "geometry", "geometry is a JSON bool"),
+    "geojsonhint/bad/featurecollection-obj.geojson": (None, "ERR", "\"features\" is a JSON dict"),
+    "geojsonhint/bad/featurecollection-type-case.geojson": (None, "ERR", "case-sensitive"),
+    "geojsonhint/bad/featurecollection.geojson": (None, "ERR", "has no \"features\" member"),
+    "geojsonhint/bad/nofeaturetype.geojson": (1, "type", "expected \"type\": \"Feature\""),
+    "geojsonhint/bad/point-string.geojson": (1, "geometry", "must hold finite numbers"),
+    "geojsonhint/bad/point-toofew.geojson": (1, "geometry", "has 1 numbers"),
+    "geojsonhint/bad/point-toomany.geojson": (1, "geometry", "has 4 numbers"),
+    "geojsonhint/bad/point.geojson": (1, "geometry", "has no \"coordinates\" member"),
+    "geojsonhint/bad/rootstring.geojson": (None, "ERR", "the top level is a JSON"),
+    "geojsonhint/bad/short-line.geojson": (1, "geometry", "a line needs at least 2"),
+    "geojsonhint/bad/short-linearring.geojson": (1, "geometry", "a ring needs at least 4"),
+    "geojsonhint/bad/unknowntype.geojson": (None, "ERR", "'FooBar'"),
+    "geojsonhint/bad/polygon_winding_order.geojson": (1, "geometry", "not a Polygon"),
+    "geojson-validator/invalid_structure/invalid_feature_wrong_geometry_key.geojson":
+        (1, "geometry", "no \"geometry\" member"),
+    "geojson-validator/invalid_structure/invalid_feature_properties_is_int.geojson":
+        (1, "properties", "expected an object"),
+    "geojson-validator/invalid_structure/invalid_geometry_coordinates_empty_position.geojson":
+        (1, "geometry", "has 0 numbers"),
+    "geojson-validator/invalid_structure/invalid_geometry_coordinates_missing.geojson":
+        (1, "geometry", "no \"coordinates\" member"),
+    "geojson-validator/invalid_structure/invalid_geometry_depth_shallow_linestring.geojson":
+        (1, "geometry", "must be a list of numbers"),
+    "geojson-validator/invalid_structure/invalid_featurecollection_feature_nullfeature.geojson":
+        (1, None, "is a JSON NoneType"),
+    "geojson-validator/invalid_structure/invalid_geometry_wrong_geometry_type.geojson":
+        (None, "ERR", "'SomeThingElse'"),
+    "geojson-validator/invalid_geometries/invalid_unclosed.geojson": (1, "geometry", "is not closed"),
+    "geojson-validator/invalid_geometries/invalid_less_three_unique_nodes.geojson":
+        (1, "geometry", "a ring needs at least 4"),
+    "geojson-validator/problematic_geometries/problematic_crosses_antimeridian.geojson":
+        (1, "geometry", r"outside longitude ±180"),
+    "geojson-validator/problematic_geometries/problematic_feature_null_geometry.geojson":
+        (1, "geometry", "needs a LineString"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_GEOJSON_EXPECTED))
+def test_bad_geojson_reports_what_is_wrong(reference, name):
+    f = reference / "bad-input" / name
+    row, field, pattern = BAD_GEOJSON_EXPECTED[name]
+    if field == "ERR":
+        with pytest.raises(bg.InputError, match=re.escape(f.name) + ": .*" + pattern):
+            bg.read_border(f, errors="collect")
+        return
+    gdf, problems = bg.read_border(f, errors="collect")
+    hit = problems[(problems["row"] == row) & (problems["field"].fillna("-") == (field or "-"))]
+    assert hit["message"].str.contains(pattern).any(), problems.to_dict("records")
+    where = f"{re.escape(f.name)}, feature {row}" + (f", field '{field}'" if field else "")
+    with pytest.raises(bg.InputError, match=where):
+        bg.read_border(f)

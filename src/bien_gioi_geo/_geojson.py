@@ -17,11 +17,16 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from .errors import InputError
+from .text import read_text, short_repr
 
 GEOMETRY_TYPES = ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon",
                   "GeometryCollection")
 # Depth of nesting of "coordinates" for each type: Point = a position (depth 1), LineString = list of
 # positions (2), Polygon = list of rings (3), MultiPolygon (4).
+#: Deepest nesting of GeometryCollections accepted (GEOS and Python recurse on it; real data nests 1 deep).
+MAX_COLLECTION_DEPTH = 8
+#: Most positions accepted in one geometry (a detailed national border has a few hundred thousand).
+MAX_POSITIONS = 5_000_000
 _DEPTH = {"Point": 1, "MultiPoint": 2, "LineString": 2, "MultiLineString": 3, "Polygon": 3, "MultiPolygon": 4}
 
 
@@ -65,16 +70,7 @@ def load(path: Path) -> RawCollection:
     are returned on each :class:`RawFeature`.
     """
     name = path.name
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read the file ({exc.strerror or exc})") from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{name}: not UTF-8 text at byte {exc.start} (GeoJSON must be UTF-8; re-save the file as UTF-8)"
-        ) from None
+    text = read_text(path)
     if not text.strip():
         raise InputError(f"{name}: the file is empty; expected a GeoJSON FeatureCollection")
     try:
@@ -87,7 +83,9 @@ def load(path: Path) -> RawCollection:
     except ValueError as exc:
         raise InputError(f"{name}: {exc}") from None
     except RecursionError:
-        raise InputError(f"{name}: JSON nested too deeply") from None
+        raise InputError(f"{name}: JSON nested too deeply (GeoJSON nests at most 6 arrays deep)") from None
+    except MemoryError:
+        raise InputError(f"{name}: the file is too large to read into memory") from None
     if not isinstance(root, dict):
         raise InputError(f"{name}: the top level is a JSON {type(root).__name__}; expected a GeoJSON object "
                          "with \"type\": \"FeatureCollection\"")
@@ -106,7 +104,7 @@ def load(path: Path) -> RawCollection:
         feat = RawFeature(1, {}, None)
         try:
             feat.geometry = _geometry(root)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             feat.problems.append(("geometry", None, str(exc)))
         return RawCollection([feat], crs)
     if isinstance(typ, str) and typ.casefold() in {t.casefold() for t in (*GEOMETRY_TYPES, "Feature",
@@ -157,12 +155,17 @@ def _feature(obj: object, number: int) -> RawFeature:
         return feat
     try:
         feat.geometry = _geometry(geom)
+    except RecursionError:
+        feat.problems.append(("geometry", None, "the geometry is nested too deeply"))
     except ValueError as exc:
         feat.problems.append(("geometry", None, str(exc)))
     return feat
 
 
-def _geometry(obj: object) -> BaseGeometry:
+def _geometry(obj: object, level: int = 0) -> BaseGeometry:
+    if level > MAX_COLLECTION_DEPTH:
+        raise ValueError(f"GeometryCollections nested more than {MAX_COLLECTION_DEPTH} deep; this is not a "
+                         "geometry this library reads")
     if not isinstance(obj, dict):
         raise ValueError(f"geometry is a JSON {type(obj).__name__}; expected a geometry object")
     typ = obj.get("type")
@@ -176,12 +179,15 @@ def _geometry(obj: object) -> BaseGeometry:
         geoms = obj.get("geometries")
         if not isinstance(geoms, list):
             raise ValueError("a GeometryCollection needs a \"geometries\" list")
-        parts = [_geometry(g) for g in geoms]
+        parts = [_geometry(g, level + 1) for g in geoms]
         return shapely.geometrycollections(parts) if parts else shapely.from_wkt("GEOMETRYCOLLECTION EMPTY")
     if "coordinates" not in obj:
         raise ValueError(f"{typ} has no \"coordinates\" member")
     coords = obj["coordinates"]
     _check_depth(coords, _DEPTH[typ], typ)
+    n_positions = _count_positions(coords, _DEPTH[typ])
+    if n_positions > MAX_POSITIONS:
+        raise ValueError(f"{typ} has {n_positions:,} positions, more than this library reads ({MAX_POSITIONS:,})")
     if typ in ("LineString",):
         _check_line(coords, typ)
     elif typ == "MultiLineString":
@@ -200,23 +206,36 @@ def _geometry(obj: object) -> BaseGeometry:
 
 
 def _is_number(v: object) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v)
+    if not isinstance(v, (int, float)) or isinstance(v, bool):
+        return False
+    try:
+        return math.isfinite(v)
+    except OverflowError:  # an integer beyond float range, e.g. 10**400
+        return False
+
+
+def _count_positions(coords: list[Any], depth: int) -> int:
+    if depth == 1:
+        return 1
+    if depth == 2:
+        return len(coords)
+    return sum(_count_positions(c, depth - 1) for c in coords)
 
 
 def _check_depth(coords: object, depth: int, typ: str) -> None:
     if depth == 1:
         if not isinstance(coords, list):
-            raise ValueError(f"{typ} position {coords!r} must be a list of numbers [longitude, latitude]")
+            raise ValueError(f"{typ} position {short_repr(coords)} must be a list of numbers [longitude, latitude]")
         if len(coords) == 0 and typ == "Point":
             raise ValueError("Point has an empty position; expected [longitude, latitude]")
         if not 2 <= len(coords) <= 3:
-            raise ValueError(f"position {coords!r} has {len(coords)} numbers; expected [longitude, latitude] "
+            raise ValueError(f"position {short_repr(coords)} has {len(coords)} numbers; expected [longitude, latitude] "
                              "or [longitude, latitude, elevation]")
         if not all(_is_number(v) for v in coords):
-            raise ValueError(f"position {coords!r} must hold finite numbers only")
+            raise ValueError(f"position {short_repr(coords)} must hold finite numbers only")
         return
     if not isinstance(coords, list):
-        raise ValueError(f"{typ} coordinates {coords!r} are not nested {depth} lists deep as {typ} requires")
+        raise ValueError(f"{typ} coordinates {short_repr(coords)} are not nested {depth} lists deep as {typ} requires")
     for c in coords:
         _check_depth(c, depth - 1, typ)
 

@@ -14,7 +14,7 @@ import re
 import numpy as np
 import pyproj
 
-from .errors import CRSError
+from .errors import CRSError, InputError
 
 __all__ = [
     "WGS84",
@@ -25,6 +25,7 @@ __all__ = [
     "from_wgs84",
     "parse_dms",
     "check_lonlat",
+    "outside_area_of_use",
 ]
 
 WGS84 = pyproj.CRS.from_epsg(4326)
@@ -74,6 +75,13 @@ def _transformer(src: pyproj.CRS, dst: pyproj.CRS) -> pyproj.Transformer:
     return t
 
 
+def _floats(values: object, what: str) -> np.ndarray:
+    try:
+        return np.asarray(values, dtype=float)
+    except (TypeError, ValueError, OverflowError) as exc:
+        raise InputError(f"{what}: expected numbers, got {str(values)[:60]!r} ({exc})") from None
+
+
 def to_wgs84(x: np.ndarray, y: np.ndarray, crs: object) -> tuple[np.ndarray, np.ndarray]:
     """Convert coordinates in ``crs`` (x/easting/longitude first) to WGS 84 longitude and latitude.
 
@@ -84,8 +92,9 @@ def to_wgs84(x: np.ndarray, y: np.ndarray, crs: object) -> tuple[np.ndarray, np.
     (103.3, 22.5)
     """
     src = as_crs(crs)
-    x = np.asarray(x, dtype=float)
-    y = np.asarray(y, dtype=float)
+    x, y = _floats(x, "x"), _floats(y, "y")
+    if x.shape != y.shape:
+        raise InputError(f"x and y differ in shape ({x.shape} and {y.shape}); give one y per x")
     if src.equals(WGS84):
         return x.copy(), y.copy()
     lon, lat = _transformer(src, WGS84).transform(x, y)
@@ -95,8 +104,9 @@ def to_wgs84(x: np.ndarray, y: np.ndarray, crs: object) -> tuple[np.ndarray, np.
 def from_wgs84(lon: np.ndarray, lat: np.ndarray, crs: object) -> tuple[np.ndarray, np.ndarray]:
     """Convert WGS 84 longitude/latitude to ``crs`` (x/easting first)."""
     dst = as_crs(crs)
-    lon = np.asarray(lon, dtype=float)
-    lat = np.asarray(lat, dtype=float)
+    lon, lat = _floats(lon, "lon"), _floats(lat, "lat")
+    if lon.shape != lat.shape:
+        raise InputError(f"lon and lat differ in shape ({lon.shape} and {lat.shape}); give one lat per lon")
     if dst.equals(WGS84):
         return lon.copy(), lat.copy()
     x, y = _transformer(WGS84, dst).transform(lon, lat)
@@ -130,8 +140,8 @@ def parse_dms(text: object, axis: str) -> float:
 
     Raises
     ------
-    ValueError
-        With a message saying what was expected (callers wrap it with file/row/field).
+    InputError
+        (a :class:`ValueError`) with a message saying what was expected (callers wrap it with file/row/field).
 
     Examples
     --------
@@ -143,12 +153,16 @@ def parse_dms(text: object, axis: str) -> float:
     -8.5
     """
     if axis not in ("lat", "lon"):
-        raise ValueError(f"axis must be 'lat' or 'lon', not {axis!r}")
+        raise InputError(f"axis must be 'lat' or 'lon', not {axis!r}")
     if isinstance(text, (int, float, np.integer, np.floating)) and not isinstance(text, bool):
-        value = float(text)
+        try:
+            value = float(text)
+        except OverflowError:
+            raise InputError(f"{text!r} is not a finite number of degrees") from None
     else:
-        if not isinstance(text, str) or not text.strip():
-            raise ValueError(f"expected degrees such as 22.5291 or 22°31'45.2\"N, got {text!r}")
+        if not isinstance(text, str) or not text.strip() or len(text) > 60:
+            shown = repr(text) if len(repr(text)) <= 60 else repr(text)[:59] + "…"
+            raise InputError(f"expected degrees such as 22.5291 or 22°31'45.2\"N, got {shown}")
         body = text.strip()
         letters = []
         if body and body[0].upper() in _HEMI:
@@ -163,32 +177,32 @@ def parse_dms(text: object, axis: str) -> float:
             body = body[1:].strip()
         tokens = [t for t in _SEPARATORS.split(body) if t]
         if not 1 <= len(tokens) <= 3 or not all(_NUMBER.match(t) for t in tokens):
-            raise ValueError(f"cannot read {text!r} as degrees; expected e.g. 22.5291 or 22°31'45.2\"N")
+            raise InputError(f"cannot read {text!r} as degrees; expected e.g. 22.5291 or 22°31'45.2\"N")
         nums = [float(t.replace(",", ".")) for t in tokens]
         if any(("." in t or "," in t) for t in tokens[:-1]):
-            raise ValueError(f"only the last of degrees/minutes/seconds may have decimals in {text!r}")
+            raise InputError(f"only the last of degrees/minutes/seconds may have decimals in {text!r}")
         if any(v >= 60 for v in nums[1:]):
-            raise ValueError(f"minutes and seconds must be below 60 in {text!r}")
+            raise InputError(f"minutes and seconds must be below 60 in {text!r}")
         value = sum(v / 60.0**k for k, v in enumerate(nums))
         if len(letters) > 1:
-            raise ValueError(f"two hemisphere letters in {text!r}")
+            raise InputError(f"two hemisphere letters in {text!r}")
         if letters:
             h = letters[0]
             if _AXIS_OF[h] != axis:
-                raise ValueError(
+                raise InputError(
                     f"hemisphere letter {h!r} in {text!r} belongs to "
                     f"{'a latitude' if _AXIS_OF[h] == 'lat' else 'a longitude'}, but this is the {axis} field"
                     " (are latitude and longitude swapped?)"
                 )
             if sign < 0:
-                raise ValueError(f"both a minus sign and a hemisphere letter in {text!r}")
+                raise InputError(f"both a minus sign and a hemisphere letter in {text!r}")
             sign = float(_HEMI[h])
         value *= sign
     if not math.isfinite(value):
-        raise ValueError(f"{text!r} is not a finite number of degrees")
+        raise InputError(f"{text!r} is not a finite number of degrees")
     limit = 90.0 if axis == "lat" else 180.0
     if abs(value) > limit:
-        raise ValueError(f"{axis} {value!r} is outside ±{limit:g}° (projected metres? then give x/y and the CRS)")
+        raise InputError(f"{axis} {value!r} is outside ±{limit:g}° (projected metres? then give x/y and the CRS)")
     return value
 
 
@@ -204,3 +218,46 @@ def check_lonlat(lon: float, lat: float) -> str | None:
             )
         return f"coordinates ({lon!r}, {lat!r}) are outside longitude ±180° / latitude ±90°"
     return None
+
+
+#: How far (degrees) coordinates may lie outside a CRS's published area of use before they are refused. TM-3 zones
+#: are routinely used a zone or two beyond their nominal province; coordinates in the wrong unit land thousands of
+#: kilometres away.
+AREA_MARGIN_DEG = 3.0
+
+
+def outside_area_of_use(lon: np.ndarray, lat: np.ndarray, crs: object, *,
+                        margin_deg: float = AREA_MARGIN_DEG) -> int | None:
+    """Index of the first WGS 84 position (converted from ``crs``) outside ``crs``'s area of use, or ``None``.
+
+    pyproj's :attr:`pyproj.CRS.area_of_use` bounds, widened by ``margin_deg``; CRSs without an area of use (or
+    crossing the antimeridian) are not checked. Non-finite positions count as outside.
+
+    Examples
+    --------
+    >>> outside_area_of_use(np.array([103.3]), np.array([22.5]), "EPSG:9205") is None
+    True
+    >>> outside_area_of_use(np.array([98.4]), np.array([0.0002]), "EPSG:9205")
+    0
+    """
+    area = as_crs(crs).area_of_use
+    lon = np.asarray(lon, dtype=float)
+    lat = np.asarray(lat, dtype=float)
+    bad = ~(np.isfinite(lon) & np.isfinite(lat))
+    if area is not None and area.west <= area.east:
+        bad |= (lon < area.west - margin_deg) | (lon > area.east + margin_deg)
+        bad |= (lat < area.south - margin_deg) | (lat > area.north + margin_deg)
+    idx = np.flatnonzero(bad)
+    return int(idx[0]) if len(idx) else None
+
+
+def area_text(crs: object) -> str:
+    """``"VN-2000 / TM-3 103-00 (EPSG:9205), area of use: Vietnam - ... (102.14°E–103.50°E, 20.60°N–22.82°N)"``."""
+    c = as_crs(crs)
+    code = c.to_epsg()
+    name = f"{c.name} (EPSG:{code})" if code else c.name
+    a = c.area_of_use
+    if a is None:
+        return name
+    return (f"{name}, area of use: {a.name} ({a.west:.2f}°–{a.east:.2f}° longitude, "
+            f"{a.south:.2f}°–{a.north:.2f}° latitude)")

@@ -4,6 +4,8 @@ optional administrative polygons — checked against the data model and located 
 
 from __future__ import annotations
 
+import math
+import numbers
 from functools import cached_property
 from typing import Any
 
@@ -50,6 +52,24 @@ def _borders_from(border: Any, *, official_length_km: float | None, left: str | 
     return {b.name or "border": b}
 
 
+def _check_options(*, name: object, official_length_km: object, left: object, right: object,
+                   meta: object) -> None:
+    """Refuse option values of the wrong type with the library's error (before they fail deep inside)."""
+    if name is not None and not isinstance(name, str):
+        raise InputError(f"Dataset: name must be a text, not {type(name).__name__} {name!r}")
+    if official_length_km is not None:
+        value = official_length_km
+        km = float(value) if isinstance(value, numbers.Real) and not isinstance(value, bool) else math.nan
+        if not (math.isfinite(km) and km > 0):
+            raise InputError(f"Dataset: official_length_km must be a positive number of kilometres, not "
+                             f"{official_length_km!r}")
+    for key, value in (("left", left), ("right", right)):
+        if value is not None and not isinstance(value, str):
+            raise InputError(f"Dataset: {key} must be a country code such as 'VN', not {value!r}")
+    if meta is not None and not isinstance(meta, dict):
+        raise InputError(f"Dataset: meta must be a dict, not {type(meta).__name__}")
+
+
 class Dataset:
     """A border with its markers and self-management assignments.
 
@@ -85,6 +105,7 @@ class Dataset:
                  meta: dict[str, Any] | None = None, errors: str = "raise") -> None:
         if errors not in ("raise", "collect"):
             raise InputError(f"errors must be 'raise' or 'collect', not {errors!r}")
+        _check_options(name=name, official_length_km=official_length_km, left=left, right=right, meta=meta)
         self.name = name
         self.meta = dict(meta or {})
         self.borders: dict[str, Border] = _borders_from(border, official_length_km=official_length_km, left=left,
@@ -154,6 +175,8 @@ class Dataset:
             for c in ["border_id", *cols]:
                 m[c] = pd.Series(dtype=object)
             return m
+        if "official_km" in m and m["official_km"].notna().any():
+            m["official_km_input"] = m["official_km"]  # the user's own figure, kept beside the computed one
         hint = m["border_id"] if "border_id" in m else None
         m["border_id"] = self.border_of(m.geometry, hint).to_numpy()
         parts = []

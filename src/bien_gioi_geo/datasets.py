@@ -65,7 +65,7 @@ def available(root: Path | None = None) -> list[str]:
 def path(name: str, root: Path | None = None) -> Path:
     """The folder of a bundled dataset (to copy or to read with other tools)."""
     names = available(root)
-    if name not in names:
+    if not isinstance(name, str) or name not in names:
         raise InputError(f"no bundled dataset {name!r}; available: {', '.join(names)}")
     return (Path(root) if root is not None else _root()) / name
 
@@ -82,12 +82,10 @@ def load(name: str, *, root: Path | None = None, **kwargs: Any) -> Any:
     >>> round(ds.border.length_km, 3), ds.border.official_length_km
     (93.523, 97.229)
     """
-    import json
-
-    from .io import read_dataset
+    from .io import _read_meta, read_dataset
 
     folder = path(name, root)
-    meta = json.loads((folder / "dataset.json").read_text(encoding="utf-8"))
+    meta = _read_meta(folder / "dataset.json")
     if meta.get("lenient") and "errors" not in kwargs:
         # a sample with planted mistakes: rows the reader rejects become rows of bg.validate(ds)
         ds, _problems = read_dataset(folder, errors="collect", **kwargs)

@@ -7,6 +7,25 @@ from 1), the field, the bad value and what was expected — every bad row at onc
 ``errors="collect"`` the reader returns ``(good_rows, problems)``: nothing is dropped silently, every dropped
 row is a row of ``problems``.
 
+Where a problem is: GeoJSON/GeoPackage/Shapefile features are counted from 1; CSV rows are the physical line
+the user's editor shows (header = line 1, blank lines and multi-line quoted cells counted); Excel rows are the
+sheet's row numbers, and the place names the sheet (``moc.xlsx, sheet 'Mốc', row 12, field 'lat'``).
+
+Nothing is silent. What a reader did to the data without refusing it is listed in ``gdf.attrs["read_notes"]``
+(``Dataset.meta["read_notes"]`` for a dataset): a column kept as ``<name>_input`` because it had the name of a
+column the library computes (``chainage_km``) or differed only by case from another (``NOTES`` beside ``notes``);
+a Shapefile field cut to 10 characters read as the model field it begins (``emplaced_b`` → ``emplaced_by``); a
+merged Excel range filled into each of its rows; title rows above an Excel header; a file of a dataset folder that
+is not one of its tables. Excel formulas without a saved value are problems, never empty cells.
+
+Text must be UTF-8 (with or without BOM); a file starting with a UTF-16 byte-order mark is read as UTF-16. Any
+other encoding (Windows-1258, cp1252, TCVN3…) is refused naming the byte offset, never guessed. Inputs are bounded
+before parsing: :data:`MAX_WKT_DEPTH` parentheses in WKT, JSON nesting (Python's recursion limit),
+:data:`bien_gioi_geo._geojson.MAX_POSITIONS` positions per geometry, :data:`MAX_FILE_BYTES` per file,
+:data:`MAX_COUNT` for counts and :data:`bien_gioi_geo.schema.MAX_MARKER_NUMBER` for marker numbers. Coordinates
+converted from a declared CRS must fall in that CRS's area of use (pyproj, widened by
+:data:`bien_gioi_geo.crs.AREA_MARGIN_DEG`), which catches degrees declared as VN-2000 metres.
+
 Writers write to a temporary file in the destination folder and rename it into place, so an interrupted run
 never leaves a half-written file.
 """
@@ -16,9 +35,11 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
+import io as io_module
 import json
 import math
 import os
+import re
 import warnings
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -32,7 +53,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from . import _geojson
-from .crs import WGS84, as_crs, check_lonlat, parse_dms, to_wgs84
+from .crs import WGS84, area_text, as_crs, check_lonlat, outside_area_of_use, parse_dms, to_wgs84
 from .errors import CRSError, InputError, where
 from .schema import (
     ASSIGNMENT_TEXT_COLUMNS,
@@ -42,7 +63,7 @@ from .schema import (
     parse_kind,
     parse_marker_id,
 )
-from .text import nfc, normalise_names
+from .text import nfc, normalise_names, read_text, short_repr
 
 __all__ = [
     "read_markers",
@@ -58,6 +79,44 @@ __all__ = [
 Errors = Literal["raise", "collect"]
 PROBLEM_COLUMNS = ["source", "row", "field", "value", "message"]
 _MAX_LISTED = 20
+#: Largest count (households, people…) accepted: more than the population of the country is a typo, and larger
+#: integers would overflow the int64 columns.
+MAX_COUNT = 10**9
+#: Deepest parenthesis nesting accepted in a WKT cell (a MultiPolygon inside a GeometryCollection is 4); GEOS
+#: parses WKT recursively and crashes the process on absurd nesting, so it is bounded before parsing.
+MAX_WKT_DEPTH = 12
+#: Largest CSV cell (characters), e.g. a long border line as WKT.
+MAX_CELL_CHARS = 64 * 1024 * 1024
+#: Largest input file read into memory (bytes).
+MAX_FILE_BYTES = 2 * 1024**3
+
+#: The model's fields by table: read, checked and converted by the readers.
+MODEL_FIELDS = {
+    "markers": ("marker_id", "number", "post", "kind", "emplaced_by", "elevation_m", "official_km",
+                "last_inspected", "condition", "border_id", "notes"),
+    "assignments": (*ASSIGNMENT_TEXT_COLUMNS, *COUNT_COLUMNS, "start_km", "end_km", "declared_km",
+                    "valid_from", "valid_to", "markers"),
+    "border": ("border_id", "name", "left", "right", "official_length_km"),
+    "admin": (*NAME_COLUMNS, "name", "border_id"),
+}
+#: Columns the readers add (a file column of that name is kept as ``<name>_input``).
+READER_COLUMNS = {
+    "markers": ("source_row", "main_number", "aux", "kind_inferred"),
+    "assignments": ("source_row", "stretch_by", "stretch_forms"),
+    "border": ("source_row",),
+    "admin": ("source_row",),
+}
+#: Columns the analysis adds to markers and assignments (located positions, coverage); a user column of that name
+#: is kept as ``<name>_input`` so it is never overwritten.
+COMPUTED_COLUMNS = {
+    "markers": ("chainage_km", "offset_m", "distance_m", "side", "ambiguous", "alt_chainage_km", "carers",
+                "n_carers", "self_managed", "marker_key"),
+    "assignments": ("unresolved", "raw_start_km", "raw_end_km", "reversed", "out_of_range_km", "length_km",
+                    "official_start_km", "official_end_km", "official_length_km", "from_marker_near",
+                    "to_marker_near", "carers", "n_carers", "self_managed"),
+    "border": (),
+    "admin": (),
+}
 
 LON_NAMES = ("lon", "lng", "long", "longitude", "kinh_do", "kinh_độ", "kinhdo")
 LAT_NAMES = ("lat", "latitude", "vi_do", "vĩ_độ", "vido")
@@ -82,10 +141,16 @@ class _Problems:
         self.unit = unit
         self.rows: list[dict[str, Any]] = []
         self.bad: set[int] = set()
+        self.notes: list[str] = []  # things done to the data that the user should know (renamed columns…)
+
+    def note(self, message: str) -> None:
+        self.notes.append(f"{self.source}: {message}")
 
     def add(self, row: int | None, field: str | None, value: object, message: str) -> None:
-        self.rows.append({"source": self.source, "row": row, "field": field,
-                          "value": None if value is None else repr(value), "message": message})
+        shown = None if value is None else repr(value)
+        if shown is not None and len(shown) > 80:
+            shown = shown[:79] + "…"
+        self.rows.append({"source": self.source, "row": row, "field": field, "value": shown, "message": message})
         if row is not None:
             self.bad.add(row)
 
@@ -130,29 +195,126 @@ def _suffix(path: Path) -> str:
     return path.suffix.lower()
 
 
-def _read_raw(path: str | os.PathLike[str], *, crs: object, layer: str | None, kind: str) -> _Raw:
-    p = Path(path)
-    if not p.exists():
+def _as_path(path: object, what: str = "path") -> Path:
+    if not isinstance(path, (str, os.PathLike)) or isinstance(path, bytes):
+        raise InputError(f"{what} must be a file name (str or pathlib.Path), not {type(path).__name__} "
+                         f"{short_repr(path)}")
+    try:
+        p = Path(path)
+        if "\x00" in str(p):
+            raise ValueError("the name contains a NUL character")
+        exists = p.exists()
+    except (TypeError, ValueError, OSError) as exc:  # NUL in the name, a name too long…
+        raise InputError(f"{short_repr(path)}: not a usable file name ({exc})") from None
+    if not exists:
         raise InputError(f"{p}: no such file or folder")
+    return p
+
+
+def _read_raw(path: str | os.PathLike[str], *, crs: object, layer: str | None, kind: str) -> _Raw:
+    p = _as_path(path)
+    if crs is not None:
+        as_crs(crs, what=f"{p.name}: crs")  # an unknown CRS is refused before anything is read
+    if layer is not None and not isinstance(layer, str):
+        raise InputError(f"{p.name}: layer must be a layer or sheet name (str), not {short_repr(layer)}")
     suf = _suffix(p)
+    if p.is_dir() and suf not in (".gdb", ".shp", ""):
+        raise InputError(f"{p}: is a folder; expected a {suf or 'data'} file (read a dataset folder with "
+                         "read_dataset)")
+    if p.is_file() and p.stat().st_size > MAX_FILE_BYTES:
+        raise InputError(f"{p.name}: the file is {p.stat().st_size:,} bytes, more than this library reads "
+                         f"({MAX_FILE_BYTES:,})")
     if suf in (".geojson", ".json"):
-        return _raw_geojson(p, crs=crs)
-    if suf in (".csv", ".txt"):
-        return _raw_csv(p, crs=crs, kind=kind)
-    if suf in (".xlsx", ".xlsm"):
-        return _raw_excel(p, crs=crs, kind=kind, sheet=layer)
-    if suf in (".gpkg", ".shp", ".zip", ".fgb") or p.is_dir():
-        return _raw_ogr(p, crs=crs, layer=layer)
-    raise InputError(f"{p.name}: unknown file type {suf!r}; expected .geojson, .gpkg, .shp, .csv or .xlsx")
+        raw = _raw_geojson(p, crs=crs)
+    elif suf in (".csv", ".txt"):
+        raw = _raw_csv(p, crs=crs, kind=kind)
+    elif suf in (".xlsx", ".xlsm"):
+        raw = _raw_excel(p, crs=crs, kind=kind, sheet=layer)
+    elif suf in (".gpkg", ".shp", ".zip", ".fgb", ".gdb") or p.is_dir():
+        raw = _raw_ogr(p, crs=crs, layer=layer)
+    else:
+        raise InputError(f"{p.name}: unknown file type {suf!r}; expected .geojson, .gpkg, .shp, .csv or .xlsx")
+    _rename_columns(raw, kind, from_file=True, shapefile=suf in (".shp", ".zip", ".dbf") or p.is_dir())
+    _check_text(raw)
+    return raw
+
+
+def _check_text(raw: _Raw) -> None:
+    """Report text that no file can hold: unpaired UTF-16 surrogates (``"\\ud800"`` in JSON) in names or values."""
+    for rec, number in zip(raw.records, raw.numbers, strict=True):
+        for k, v in rec.items():
+            for text in (k, v):
+                if isinstance(text, str) and not text.isascii():
+                    try:
+                        text.encode("utf-8")
+                    except UnicodeEncodeError as exc:
+                        raw.problems.add(number, k, v, f"contains an unpaired surrogate code point "
+                                         f"U+{ord(text[exc.start]):04X} at position {exc.start + 1}; this is not "
+                                         "text any file can hold — retype the value")
+
+
+def _rename_columns(raw: _Raw, kind: str, *, from_file: bool, shapefile: bool = False) -> None:
+    """Match the file's column names to the model's, never dropping or overwriting one.
+
+    A column differing only by case from a model field is read as that field (``Marker_ID``); if the field is
+    also present (``NOTES`` beside ``notes``), or the column has the name of a column the library computes
+    (``chainage_km``), it is kept as ``<name>_input`` with a note. Shapefile names cut to 10 characters
+    (``emplaced_b``) are read as the one field they begin (or noted when several fit).
+    """
+    known = MODEL_FIELDS[kind]
+    computed = set(COMPUTED_COLUMNS[kind])
+    if from_file:
+        computed |= set(READER_COLUMNS[kind]) | {f"{c}_original" for c in (*NAME_COLUMNS, *known)}
+    keys = list(dict.fromkeys(k for rec in raw.records for k in rec))
+    present = set(keys)
+    mapping: dict[str, str] = {}
+    taken: set[str] = set()
+
+    def free(name: str) -> str:
+        new, k = f"{name}_input", 2
+        while new in present or new in taken:
+            new, k = f"{name}_input{k}", k + 1
+        return new
+
+    for k in keys:
+        new = k
+        cf = k.casefold()
+        if k in known:
+            new = k
+        elif cf in computed:
+            new = free(k)
+            raw.problems.note(f"column {k!r} has the name of a column the library computes; kept as {new!r}")
+        elif cf in known:
+            if cf in present or cf in taken:
+                new = free(k)
+                raw.problems.note(f"column {k!r} differs only by case from column {cf!r}; kept as {new!r}")
+            else:
+                new = cf
+        elif shapefile and len(k) == 10:
+            fits = [f for f in known if f.startswith(cf) and f != cf and f not in present and f not in taken]
+            if len(fits) == 1:
+                new = fits[0]
+                raw.problems.note(f"Shapefile field {k!r} (names are cut to 10 characters) read as {new!r}")
+            elif len(fits) > 1:
+                raw.problems.note(f"Shapefile field {k!r} (names are cut to 10 characters) could be any of "
+                                  f"{', '.join(fits)}; kept as {k!r} — rename it in the file")
+        if new != k:
+            mapping[k] = new
+        taken.add(new)
+    if mapping:
+        raw.records = [{mapping.get(k, k): v for k, v in rec.items()} for rec in raw.records]
 
 
 def _raw_geojson(p: Path, *, crs: object) -> _Raw:
     coll = _geojson.load(p)
     probs = _Problems(p.name, "feature")
-    declared = coll.crs
-    if declared is not None and crs is not None and not as_crs(declared).equals(as_crs(crs)):
-        raise CRSError(f"{p.name}: the file declares crs {declared!r} but crs={crs!r} was given")
+    declared = None if coll.crs is None else as_crs(coll.crs, what=f"{p.name}: the file's \"crs\" member")
+    if declared is not None and crs is not None and not declared.equals(as_crs(crs)):
+        raise CRSError(f"{p.name}: the file declares crs {coll.crs!r} but crs={crs!r} was given")
     src = crs if crs is not None else declared
+    if crs is not None and declared is None and not as_crs(crs).equals(WGS84):
+        probs.note(f"crs={crs!r} applied to the coordinates; GeoJSON (RFC 7946) is WGS 84 unless the file says "
+                   "otherwise, so check that the file really is in that CRS")
     records, geoms, numbers = [], [], []
     for f in coll.features:
         for fld, val, msg in f.problems:
@@ -170,7 +332,7 @@ def _label(props: dict[str, Any]) -> str:
     """A short name of a feature for messages: its marker_id / assignment_id / border_id, if it has one."""
     for key in ("marker_id", "assignment_id", "border_id", "name"):
         if props.get(key) not in (None, ""):
-            return f"({key} {props[key]!r}) "
+            return f"({key} {short_repr(props[key], 40)}) "
     return ""
 
 
@@ -182,7 +344,18 @@ def _to_wgs84_geom(geom: BaseGeometry, src: object, probs: _Problems, number: in
     if src is not None:
         crs = as_crs(src)
         if not crs.equals(WGS84):
+            before = shapely.get_coordinates(geom)
+            if not np.isfinite(before).all():
+                k = int(np.flatnonzero(~np.isfinite(before).all(axis=1))[0])
+                probs.add(number, "geometry", None, f"{label}vertex {k + 1}: coordinates "
+                          f"({before[k, 0]!r}, {before[k, 1]!r}) are not finite numbers")
+                return None
             geom = shapely.transform(geom, lambda xy: np.column_stack(to_wgs84(xy[:, 0], xy[:, 1], crs)))
+            xy = shapely.get_coordinates(geom)
+            k_out = outside_area_of_use(xy[:, 0], xy[:, 1], crs)
+            if k_out is not None:
+                probs.add(number, "geometry", None, _area_message(label, k_out, before[k_out], xy[k_out], crs))
+                return None
     xy = shapely.get_coordinates(geom)
     eps = 1e-9  # rounding noise such as 180.00000000000006 (Natural Earth) is not an error
     bad = ~np.isfinite(xy).all(axis=1) | (np.abs(xy[:, 0]) > 180 + eps) | (np.abs(xy[:, 1]) > 90 + eps)
@@ -198,6 +371,13 @@ def _to_wgs84_geom(geom: BaseGeometry, src: object, probs: _Problems, number: in
     return geom
 
 
+def _area_message(label: str, k: int, given: np.ndarray, lonlat: np.ndarray, crs: object) -> str:
+    return (f"{label}vertex {k + 1}: ({float(given[0])!r}, {float(given[1])!r}) in {as_crs(crs).name} is "
+            f"({float(lonlat[0]):.5f}, {float(lonlat[1]):.5f}) in WGS 84, outside the area of use of "
+            f"{area_text(crs)}; are the coordinates in another CRS or unit (degrees given as metres, or metres "
+            "as degrees)?")
+
+
 def _raw_ogr(p: Path, *, crs: object, layer: str | None) -> _Raw:
     import pyogrio
 
@@ -206,6 +386,7 @@ def _raw_ogr(p: Path, *, crs: object, layer: str | None) -> _Raw:
         with warnings.catch_warnings():
             # Z and M are dropped below (force_2d); GDAL's warning about M would only repeat that.
             warnings.filterwarnings("ignore", message="Measured \\(M\\) geometry types", category=UserWarning)
+            warnings.simplefilter("ignore", RuntimeWarning)  # GDAL's own warnings; errors are raised below
             gdf = pyogrio.read_dataframe(p, layer=layer)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
         raise InputError(f"{name}: cannot read {'layer ' + repr(layer) + ' of ' if layer else ''}the file: {exc}")\
@@ -260,75 +441,138 @@ def _py(v: object) -> object:
 
 def _raw_csv(p: Path, *, crs: object, kind: str) -> _Raw:
     name = p.name
-    try:
-        text = p.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{name}: not UTF-8 text at byte {exc.start}; save the CSV as UTF-8") from None
-    except OSError as exc:
-        raise InputError(f"{p}: cannot read the file ({exc.strerror or exc})") from None
+    text = read_text(p)
+    if not text.strip():
+        raise InputError(f"{name}: the file is empty; expected a header row")
     try:
         dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
         delim = dialect.delimiter
     except csv.Error:
         delim = ","
-    reader = csv.reader(text.splitlines(keepends=True), delimiter=delim, strict=True)
+    # newline="" keeps quoted line breaks inside a field and lets the reader count physical lines
+    reader = csv.reader(io_module.StringIO(text, newline=""), delimiter=delim, strict=True)
     rows: list[tuple[int, list[str]]] = []
+    header: list[str] | None = None
+    header_line = 0
+    old_limit = csv.field_size_limit(MAX_CELL_CHARS)
     try:
-        header = next(reader)
+        last = 0
         for row in reader:
-            if not any(c.strip() for c in row):
+            start, last = last + 1, reader.line_num  # the row's first physical line (header line = 1)
+            if not row:  # an empty line
                 continue
-            rows.append((reader.line_num, row))
-    except StopIteration:
-        raise InputError(f"{name}: the file is empty; expected a header row") from None
+            if header is None:  # the first non-empty line is the header, even if its cells are blank
+                header, header_line = row, start
+                continue
+            if not any(c.strip() for c in row):  # a line of separators only
+                continue
+            rows.append((start, row))
     except csv.Error as exc:
-        raise InputError(f"{name}, line {reader.line_num}: bad CSV quoting ({exc}); a field that contains "
-                         "a double quote must be quoted and the quote doubled") from None
-    return _raw_table(name, header, rows, crs=crs, kind=kind)
+        raise InputError(f"{name}, line {reader.line_num}: bad CSV quoting or a cell too long ({exc}); a field "
+                         "that contains a double quote must be quoted and the quote doubled") from None
+    finally:
+        csv.field_size_limit(old_limit)
+    if header is None:
+        raise InputError(f"{name}: the file has only blank lines; expected a header row")
+    return _raw_table(name, header, rows, crs=crs, kind=kind, header_line=header_line)
 
 
 def _raw_excel(p: Path, *, crs: object, kind: str, sheet: str | None) -> _Raw:
-    """An Excel sheet read as text cells (the first sheet unless ``sheet`` names one), then as a CSV table."""
+    """An Excel sheet read as text cells (the first sheet unless ``sheet`` names one), then as a CSV table.
+
+    Cells are read with their cached values; a formula without one (a workbook written by a program, never
+    opened in Excel) is reported, and a merged range in the data is filled with its value and noted.
+    """
     import openpyxl
 
     try:
-        wb = openpyxl.load_workbook(p, read_only=True, data_only=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about unknown extensions, data validation…
+            wb = openpyxl.load_workbook(p, data_only=True)
+            wb_f = openpyxl.load_workbook(p, data_only=False)
     except Exception as exc:  # openpyxl raises zipfile/KeyError/InvalidFileException for broken files
-        raise InputError(f"{p.name}: cannot read the workbook ({exc})") from None
-    try:
-        if sheet is not None and sheet not in wb.sheetnames:
-            raise InputError(f"{p.name}: no sheet {sheet!r}; sheets: {', '.join(wb.sheetnames)}")
-        ws = wb[sheet] if sheet is not None else wb.worksheets[0]
+        raise InputError(f"{p.name}: cannot read the workbook ({type(exc).__name__}: {exc}); is it really an "
+                         ".xlsx file? save it again from Excel as 'Excel Workbook (.xlsx)'") from None
+    if sheet is not None and sheet not in wb.sheetnames:
+        raise InputError(f"{p.name}: no sheet {sheet!r}; sheets: {', '.join(wb.sheetnames)}")
+    ws = wb[sheet] if sheet is not None else wb.worksheets[0]
+    ws_f = wb_f[ws.title]
+    source = f"{p.name}, sheet {ws.title!r}"
+    notes: list[str] = []
+    formulas: dict[tuple[int, int], str] = {}
 
-        def cell(v: object) -> str:
-            if v is None:
-                return ""
-            if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
-                return str(int(v))
-            return v.isoformat() if hasattr(v, "isoformat") else str(v)
+    def cell(v: object) -> str:
+        if v is None:
+            return ""
+        if isinstance(v, float) and v.is_integer() and abs(v) < 1e15:
+            return str(int(v))
+        return v.isoformat() if hasattr(v, "isoformat") else str(v)
 
-        values = [[cell(v) for v in row] for row in ws.iter_rows(values_only=True)]
-    finally:
-        wb.close()
-    if not values:
-        raise InputError(f"{p.name}: the sheet is empty; expected a header row")
+    values = [[cell(v) for v in row] for row in ws.iter_rows(values_only=True)]
+    for r, row in enumerate(ws_f.iter_rows(values_only=True)):
+        for c, v in enumerate(row):
+            if isinstance(v, str) and v.startswith("=") and r < len(values) and c < len(values[r]) \
+                    and values[r][c] == "":
+                formulas[(r, c)] = v
+    for rng in ws.merged_cells.ranges:
+        # a range merged down several rows holds one value for each of them: fill it into its column
+        if rng.max_row > rng.min_row and rng.min_row - 1 < len(values):
+            c = rng.min_col - 1
+            top = values[rng.min_row - 1][c] if c < len(values[rng.min_row - 1]) else ""
+            for r in range(rng.min_row, min(rng.max_row, len(values))):
+                if c < len(values[r]):
+                    values[r][c] = top
+            notes.append(f"merged cells {rng.coord} filled with {top!r} in each of their rows")
+    if not values or not any(c.strip() for r in values for c in r):
+        raise InputError(f"{source}: the sheet is empty; expected a header row")
+    nonblank = [k for k, r in enumerate(values) if any(c != "" for c in r)]
+    first = next((k for k in nonblank[:20] if _looks_like_header(values[k], kind)), nonblank[0])
+    if first != nonblank[0]:
+        notes.append(f"rows {nonblank[0] + 1}–{first} above the header row {first + 1} (a title?) were not read: "
+                     f"{' '.join(c for c in values[nonblank[0]] if c)[:60]!r}")
     width = max(len(r) for r in values)
-    header = values[0] + [""] * (width - len(values[0]))
+    header = values[first] + [""] * (width - len(values[first]))
     while header and not header[-1].strip():  # trailing empty header cells
         header.pop()
-    rows = [(k + 2, r[: len(header)] + [""] * (len(header) - len(r))) for k, r in enumerate(values[1:])
-            if any(c.strip() for c in r)]
-    return _raw_table(p.name, header, rows, crs=crs, kind=kind)
+    rows = [(k + 1, r[: len(header)] + [""] * (len(header) - len(r))) for k, r in enumerate(values)
+            if k > first and any(c.strip() for c in r[: max(len(header), 1)])]
+    raw = _raw_table(source, header, rows, crs=crs, kind=kind, header_line=first + 1, line_word="row")
+    header_at = {c: h.strip() for c, h in enumerate(header)}
+    for (r, c), formula in sorted(formulas.items()):
+        if r > first and c in header_at:
+            raw.problems.add(r + 1, header_at[c], formula, "a formula without a saved value (the workbook was "
+                             "written by a program and never recalculated); open and save it in Excel or "
+                             "LibreOffice so the values are stored, or type the values")
+    for n in notes:
+        raw.problems.note(n)
+    return raw
+
+
+def _looks_like_header(cells: list[str], kind: str) -> bool:
+    names = {c.strip().casefold() for c in cells}
+    return bool(names & {*MODEL_FIELDS[kind], *LON_NAMES, *LAT_NAMES, *X_NAMES, *Y_NAMES, *WKT_NAMES})
 
 
 def _raw_table(name: str, header: list[str], rows: list[tuple[int, list[str]]], *, crs: object,
-               kind: str) -> _Raw:
-    """Rows of text cells (CSV or a spreadsheet) with their line numbers, as a raw table with geometries."""
+               kind: str, header_line: int = 1, line_word: str = "line") -> _Raw:
+    """Rows of text cells (CSV or a spreadsheet) with their line numbers, as a raw table with geometries.
+
+    Rows are numbered by the physical line (CSV) or the sheet row (Excel) the user sees, header line = 1.
+    """
     header = [h.strip() for h in header]
+    if not any(header):
+        raise InputError(f"{name}, {line_word} {header_line}: the header row has no column names")
     if len(set(header)) != len(header):
-        dup = sorted({h for h in header if header.count(h) > 1})
-        raise InputError(f"{name}: column(s) {dup!r} appear more than once in the header")
+        dup = sorted({h for h in header if h and header.count(h) > 1})
+        if dup:
+            raise InputError(f"{name}, {line_word} {header_line}: column(s) {dup!r} appear more than once in the "
+                             "header; give each column its own name")
     probs = _Problems(name, "row")
+    for k, h in enumerate(header):
+        if not h:
+            header[k] = f"column_{k + 1}"
+            if any(k < len(r) and r[k].strip() for _, r in rows):
+                probs.note(f"column {k + 1} has values but no name in the header; read as {header[k]!r}")
     lower = {h.casefold(): h for h in header}
     lon_c = next((lower[n] for n in LON_NAMES if n in lower), None)
     lat_c = next((lower[n] for n in LAT_NAMES if n in lower), None)
@@ -362,9 +606,9 @@ def _raw_table(name: str, header: list[str], rows: list[tuple[int, list[str]]], 
     xs: list[float] = []
     ys: list[float] = []
     for k, (line, row) in enumerate(rows):
-        number = k + 1
+        number = line
         if len(row) != len(header):
-            probs.add(number, None, None, f"(line {line}) has {len(row)} fields; the header has {len(header)}")
+            probs.add(number, None, None, f"has {len(row)} fields; the header has {len(header)}")
             records.append({})
             geoms.append(None)
             numbers.append(number)
@@ -405,10 +649,16 @@ def _raw_table(name: str, header: list[str], rows: list[tuple[int, list[str]]], 
                 ys.append(vals[1])
         elif mode == "wkt":
             raw = row[header.index(wkt_c or "")].strip()
-            if raw:
+            depth = _paren_depth(raw)
+            if depth > MAX_WKT_DEPTH:
+                probs.add(number, wkt_c, raw[:60], f"WKT nested {depth} parentheses deep (at most {MAX_WKT_DEPTH} "
+                          "are read); this is not a geometry")
+            elif raw:
                 try:
-                    geom = shapely.force_2d(shapely.from_wkt(raw))
-                except (shapely.errors.GEOSException, NotImplementedError) as exc:
+                    with warnings.catch_warnings():  # NaN coordinates are reported below, not warned about
+                        warnings.simplefilter("ignore", RuntimeWarning)
+                        geom = shapely.force_2d(shapely.from_wkt(raw))
+                except (shapely.errors.GEOSException, NotImplementedError, ValueError, TypeError) as exc:
                     probs.add(number, wkt_c, raw[:60], f"not readable WKT, or a curve type this library does not "
                               f"take (give curves as LINESTRING) ({exc})")
                     geom = None
@@ -424,13 +674,32 @@ def _raw_table(name: str, header: list[str], rows: list[tuple[int, list[str]]], 
     if pts_idx:
         src = crs if crs is not None else WGS84
         lon_a, lat_a = to_wgs84(np.array(xs), np.array(ys), src)
-        for k, lo, la in zip(pts_idx, lon_a, lat_a, strict=True):
+        converted = not as_crs(src).equals(WGS84)
+        for k, x, y, lo, la in zip(pts_idx, xs, ys, lon_a, lat_a, strict=True):
             msg = check_lonlat(float(lo), float(la))
             if msg:
-                probs.add(k + 1, x_c or lon_c, None, f"after conversion from {as_crs(src).name}: {msg}")
+                probs.add(numbers[k], x_c or lon_c, None, f"after conversion from {as_crs(src).name}: {msg}")
+            elif converted and outside_area_of_use(np.array([lo]), np.array([la]), src) is not None:
+                probs.add(numbers[k], x_c or lon_c, None,
+                          _area_message("", 0, np.array([x, y]), np.array([lo, la]), src).replace("vertex 1: ", ""))
             else:
                 geoms[k] = shapely.Point(float(lo), float(la))
     return _Raw(name, "row", records, geoms, numbers, probs)
+
+
+_PARENS = re.compile(r"[()]")
+
+
+def _paren_depth(text: str) -> int:
+    """Deepest nesting of ``(`` in ``text`` (unbalanced closing parentheses are left to the WKT parser)."""
+    depth = deepest = 0
+    for m in _PARENS.finditer(text):
+        if m.group() == "(":
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest
 
 
 def _swap_hint(msg: str) -> str:
@@ -452,13 +721,19 @@ def _float(v: object) -> float | None:
         return None
     if isinstance(v, bool):
         raise ValueError("expected a number, got a boolean")
+    if isinstance(v, (dt.date, dt.time, dt.timedelta)):
+        raise ValueError(f"expected a number, got a date/time ({v})")
+    if isinstance(v, str) and len(v) > 60:
+        raise ValueError("expected a number, got a long text")
     try:
-        f = float(v.replace(",", ".") if isinstance(v, str) and v.count(",") == 1 and "." not in v
+        f = float(v.strip().replace(",", ".") if isinstance(v, str) and v.count(",") == 1 and "." not in v
                   else v)  # type: ignore[arg-type]  # anything float() refuses is reported below
+    except OverflowError:
+        raise ValueError("the number is too large") from None
     except (TypeError, ValueError):
-        raise ValueError("expected a number") from None
+        raise ValueError("expected a number (digits, with '.' or one ',' as the decimal mark; no units)") from None
     if not math.isfinite(f):
-        raise ValueError("expected a finite number (not inf or NaN)")
+        raise ValueError("expected a finite number (not inf or NaN, and not too large)")
     return f
 
 
@@ -468,6 +743,8 @@ def _count(v: object) -> int | None:
         return None
     if not f.is_integer():
         raise ValueError("expected a whole number")
+    if abs(f) > MAX_COUNT:
+        raise ValueError(f"a count larger than {MAX_COUNT:,} is not plausible")
     return int(f)
 
 
@@ -478,7 +755,11 @@ def _date(v: object) -> dt.date | None:
         return v.date()
     if isinstance(v, dt.date):
         return v
+    if isinstance(v, bool) or not isinstance(v, (str, int, float)):
+        raise ValueError(f"expected a date such as 2024-03-03 or 03/03/2024, got a {type(v).__name__}")
     s = str(v).strip()
+    if len(s) > 40:
+        raise ValueError("expected a date such as 2024-03-03 or 03/03/2024, got a long text")
     for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"):
         try:
             return dt.datetime.strptime(s, fmt).date()
@@ -500,6 +781,11 @@ def _country(v: object) -> str | None:
     raise ValueError("expected an ISO 3166 country code such as 'VN', 'CN', 'LA' or 'KH'")
 
 
+def _marker_text(v: object) -> str | None:
+    text = _text(v)
+    return None if text is None else str(parse_marker_id(text))
+
+
 def _marker_list(v: object) -> list[str]:
     if v is None:
         return []
@@ -512,7 +798,7 @@ def _marker_list(v: object) -> list[str]:
         if s.startswith("["):
             try:
                 items = json.loads(s)
-            except json.JSONDecodeError:
+            except (ValueError, RecursionError):
                 raise ValueError("expected a list of marker ids such as 62(1);62(2);62/1") from None
             if not isinstance(items, list):
                 raise ValueError("expected a list of marker ids")
@@ -524,6 +810,21 @@ def _marker_list(v: object) -> list[str]:
             continue
         out.append(str(parse_marker_id(it)))
     return out
+
+
+def _parse(row: dict[str, Any], rec: dict[str, Any], fld: str, parser: Callable[[object], object],
+           probs: _Problems, number: int) -> bool:
+    """Set ``row[fld]`` to ``parser`` of the record's value; on failure set it to None, add a problem naming the
+    field and the value, and return False.
+    """
+    value = _get(rec, fld)
+    try:
+        row[fld] = parser(value)
+        return True
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:
+        row[fld] = None
+        probs.add(number, fld, value, str(exc))
+        return False
 
 
 def _get(rec: dict[str, Any], name: str) -> object:
@@ -587,22 +888,10 @@ def _check_markers(raw: _Raw) -> gpd.GeoDataFrame:
                 ok = False
         else:
             row["kind"] = None
-        try:
-            row["emplaced_by"] = _country(_get(rec, "emplaced_by"))
-        except ValueError as exc:
-            probs.add(number, "emplaced_by", _get(rec, "emplaced_by"), str(exc))
-            ok = False
+        ok &= _parse(row, rec, "emplaced_by", _country, probs, number)
         for fld in ("elevation_m", "official_km"):
-            try:
-                row[fld] = _float(_get(rec, fld))
-            except ValueError as exc:
-                probs.add(number, fld, _get(rec, fld), str(exc))
-                ok = False
-        try:
-            row["last_inspected"] = _date(_get(rec, "last_inspected"))
-        except ValueError as exc:
-            probs.add(number, "last_inspected", _get(rec, "last_inspected"), str(exc))
-            ok = False
+            ok &= _parse(row, rec, fld, _float, probs, number)
+        ok &= _parse(row, rec, "last_inspected", _date, probs, number)
         for fld in ("condition", "border_id", "notes"):
             row[fld] = _text(_get(rec, fld))
         if geom is None or geom.is_empty:
@@ -615,7 +904,7 @@ def _check_markers(raw: _Raw) -> gpd.GeoDataFrame:
             ok = False
         # keep any other columns the user had
         for k, v in rec.items():
-            if k not in row and k.casefold() not in row and k not in ("post", "number", "kind", "marker_id"):
+            if k not in row and k not in ("post", "number", "kind", "marker_id"):
                 row[k] = nfc(v) if isinstance(v, str) else v
         if ok:
             row["geometry"] = geom
@@ -665,39 +954,19 @@ def _check_assignments(raw: _Raw) -> gpd.GeoDataFrame:
             probs.add(number, "assignment_id", None, "missing assignment_id (each stretch needs an id)")
             continue
         row["assignment_id"] = aid
+        n_before = len(probs.rows)
         for fld in ASSIGNMENT_TEXT_COLUMNS:
             if fld not in row:
                 row[fld] = _text(_get(rec, fld))
         for fld in COUNT_COLUMNS:
-            try:
-                row[fld] = _count(_get(rec, fld))
-            except ValueError as exc:
-                probs.add(number, fld, _get(rec, fld), str(exc))
-                ok = False
+            ok &= _parse(row, rec, fld, _count, probs, number)
         for fld in ("start_km", "end_km", "declared_km"):
-            try:
-                row[fld] = _float(_get(rec, fld))
-            except ValueError as exc:
-                probs.add(number, fld, _get(rec, fld), str(exc))
-                ok = False
+            ok &= _parse(row, rec, fld, _float, probs, number)
         for fld in ("valid_from", "valid_to"):
-            try:
-                row[fld] = _date(_get(rec, fld))
-            except ValueError as exc:
-                probs.add(number, fld, _get(rec, fld), str(exc))
-                ok = False
+            ok &= _parse(row, rec, fld, _date, probs, number)
         for fld in ("from_marker", "to_marker"):
-            if row[fld] is not None:
-                try:
-                    row[fld] = str(parse_marker_id(row[fld]))
-                except ValueError as exc:
-                    probs.add(number, fld, row[fld], str(exc))
-                    ok = False
-        try:
-            row["markers"] = _marker_list(_get(rec, "markers"))
-        except ValueError as exc:
-            probs.add(number, "markers", _get(rec, "markers"), str(exc))
-            ok = False
+            ok &= _parse(row, rec, fld, _marker_text, probs, number)
+        ok &= _parse(row, rec, "markers", _marker_list, probs, number)
         if geom is not None and not geom.is_empty and geom.geom_type not in ("LineString", "MultiLineString"):
             probs.add(number, "geometry", None, f"a drawn stretch is a LineString, not a {geom.geom_type}")
             ok = False
@@ -705,23 +974,26 @@ def _check_assignments(raw: _Raw) -> gpd.GeoDataFrame:
             geom = None
         has_m = row["from_marker"] is not None or row["to_marker"] is not None
         has_c = row["start_km"] is not None or row["end_km"] is not None
-        if has_m and (row["from_marker"] is None or row["to_marker"] is None):
+        failed = {r["field"] for r in probs.rows[n_before:]}  # an unreadable term is not also "missing"
+        if has_m and (row["from_marker"] is None or row["to_marker"] is None) and not \
+                failed & {"from_marker", "to_marker"}:
             probs.add(number, "to_marker" if row["to_marker"] is None else "from_marker", None,
                       "a stretch by markers needs both from_marker and to_marker")
             ok = False
-        if has_c and (row["start_km"] is None or row["end_km"] is None):
+        if has_c and (row["start_km"] is None or row["end_km"] is None) and not failed & {"start_km", "end_km"}:
             probs.add(number, "end_km" if row["end_km"] is None else "start_km", None,
                       "a stretch by chainage needs both start_km and end_km")
             ok = False
         forms = [f for f, given in (("markers", has_m), ("chainage", has_c), ("line", geom is not None)) if given]
         row["stretch_by"] = forms[0] if forms else "none"
         row["stretch_forms"] = ",".join(forms)
-        if not forms and not row["markers"]:
+        if not forms and not row["markers"] and not failed & {"from_marker", "to_marker", "start_km", "end_km",
+                                                               "markers"}:
             probs.add(number, None, None, "gives no stretch (from_marker/to_marker, start_km/end_km or a line) "
                                           "and no markers to look after")
             ok = False
         for k, v in rec.items():
-            if k not in row and k.casefold() not in row:
+            if k not in row:
                 row[k] = nfc(v) if isinstance(v, str) else v
         if ok:
             row["geometry"] = geom
@@ -757,16 +1029,8 @@ def _check_border(raw: _Raw) -> gpd.GeoDataFrame:
         for fld in ("border_id", "name"):
             row[fld] = _text(_get(rec, fld))
         for fld in ("left", "right"):
-            try:
-                row[fld] = _country(_get(rec, fld))
-            except ValueError as exc:
-                probs.add(number, fld, _get(rec, fld), str(exc))
-                ok = False
-        try:
-            row["official_length_km"] = _float(_get(rec, "official_length_km"))
-        except ValueError as exc:
-            probs.add(number, "official_length_km", _get(rec, "official_length_km"), str(exc))
-            ok = False
+            ok &= _parse(row, rec, fld, _country, probs, number)
+        ok &= _parse(row, rec, "official_length_km", _float, probs, number)
         for k, v in rec.items():
             if k not in row:
                 row[k] = v
@@ -801,6 +1065,7 @@ def _read(check: Callable[[_Raw], gpd.GeoDataFrame], path: str | os.PathLike[str
     raw = _read_raw(path, crs=crs, layer=layer, kind=kind)
     gdf = check(raw)
     gdf.attrs["source"] = str(path)
+    gdf.attrs["read_notes"] = list(raw.problems.notes)
     if errors == "raise":
         raw.problems.raise_if_any()
         return gdf
@@ -879,6 +1144,100 @@ def read_admin(path: str | os.PathLike[str], *, crs: object = None, layer: str |
     return _read(_check_admin, path, crs=crs, layer=layer, errors=errors, kind="admin")
 
 
+#: What ``dataset.json`` may hold: key → (accepted types, description for messages).
+META_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
+    "name": ((str,), "a text"),
+    "title": ((str,), "a text"),
+    "official_length_km": ((int, float), "a positive number of kilometres"),
+    "left": ((str,), "a country code such as 'CN'"),
+    "right": ((str,), "a country code such as 'VN'"),
+    "lenient": ((bool,), "true or false"),
+    "illustrative": ((str, bool), "a text saying what is illustrative"),
+    "line_source": ((str,), "a text"),
+    "source": ((str,), "a text"),
+    "licence": ((str,), "a text"),
+    "license": ((str,), "a text"),
+    "description": ((str,), "a text"),
+    "notes": ((str,), "a text"),
+    "seed": ((int,), "a whole number"),
+    "planted": ((list,), "a list"),
+}
+
+
+def _read_meta(meta_file: Path) -> dict[str, Any]:
+    """Read and check ``dataset.json``: an object of the keys in :data:`META_KEYS`, each of its type."""
+    name = meta_file.name
+    if not meta_file.is_file():
+        raise InputError(f"{meta_file}: is not a file")
+    text = read_text(meta_file)
+    try:
+        meta = json.loads(text, parse_constant=_geojson._reject_constant)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{name}: not valid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
+    except (ValueError, RecursionError) as exc:
+        raise InputError(f"{name}: not usable JSON ({exc})") from None
+    if not isinstance(meta, dict):
+        raise InputError(f"{name}: the top level is a JSON {type(meta).__name__}; expected an object such as "
+                         '{"name": "phong_tho", "official_length_km": 97.229, "left": "CN", "right": "VN"}')
+    for key, value in meta.items():
+        if key not in META_KEYS:
+            raise InputError(f"{name}: unknown key {key!r}; dataset.json may hold {', '.join(META_KEYS)} (the "
+                             "data files are found by their names in the folder, never by a path in this file)")
+        types, what = META_KEYS[key]
+        if value is None:
+            continue
+        if not isinstance(value, types) or (bool not in types and isinstance(value, bool)):
+            raise InputError(f"{name}, key {key!r}: {short_repr(value)} is not {what}")
+    km = meta.get("official_length_km")
+    if km is not None and not (math.isfinite(km) and 0 < km < 1e5):
+        raise InputError(f"{name}, key 'official_length_km': {km!r} is not {META_KEYS['official_length_km'][1]}")
+    for key in ("left", "right"):
+        if meta.get(key) is not None:
+            try:
+                meta[key] = _country(meta[key])
+            except ValueError as exc:
+                raise InputError(f"{name}, key {key!r}: {meta[key]!r}: {exc}") from None
+    return meta
+
+
+_DATA_SUFFIXES = (".geojson", ".json", ".csv", ".xlsx", ".gpkg", ".shp")
+
+
+def _dataset_files(folder: Path) -> tuple[dict[str, tuple[Path, str | None]], list[str]]:
+    """The data file of each role in a dataset folder, and notes on the files left unread.
+
+    Two candidate files for one role, or a file whose name contains a role's name without being it
+    (``markers_2024.geojson``), raise :class:`InputError` listing what was found and what was expected.
+    """
+    files = sorted(f for f in folder.iterdir() if f.suffix.lower() in _DATA_SUFFIXES and f.stem != "dataset")
+    expected = "; ".join(f"{role}: {' / '.join(names)}" for role, names in _LAYER_NAMES.items())
+    found: dict[str, list[Path]] = {}
+    unknown = []
+    for f in files:
+        role = next((r for r, names in _LAYER_NAMES.items() if f.stem.casefold() in names), None)
+        if role is None:
+            unknown.append(f)
+        else:
+            found.setdefault(role, []).append(f)
+    for role, fs in found.items():
+        if len(fs) > 1:
+            raise InputError(f"{folder}: {len(fs)} files for the {role} table ({', '.join(f.name for f in fs)}); "
+                             "keep one (move the others out of the folder)")
+    notes = []
+    for f in unknown:
+        stem = f.stem.casefold()
+        like = [r for r, names in _LAYER_NAMES.items() if any(n in stem for n in names if len(n) > 4)]
+        if like:
+            raise InputError(f"{folder}: the file {f.name!r} looks like a {like[0]} table but is not named as one; "
+                             f"found {', '.join(x.name for x in files)}; expected names (any of .geojson, .csv, "
+                             f".xlsx, .gpkg, .shp) — {expected}. Rename it, or move it out of the folder")
+        notes.append(f"{folder.name}: {f.name} is not one of the dataset's tables ({expected}); not read")
+    if "border" not in found:
+        raise InputError(f"{folder}: no border file; found {', '.join(f.name for f in files) or 'no data files'}; "
+                         f"expected {expected}")
+    return {role: (fs[0], None) for role, fs in found.items()}, notes
+
+
 _LAYER_NAMES = {
     "border": ("border", "borders", "duong_bien", "line"),
     "markers": ("markers", "marker", "cot_moc", "moc"),
@@ -903,32 +1262,21 @@ def read_dataset(path: str | os.PathLike[str], *, crs: object = None, errors: Er
     from .dataset import Dataset
 
     _check_errors_arg(errors)
-    p = Path(path)
-    if not p.exists():
-        raise InputError(f"{p}: no such file or folder")
+    p = _as_path(path)
     found: dict[str, tuple[Path, str | None]] = {}
     meta: dict[str, Any] = {}
+    notes: list[str] = []
     if p.is_dir():
-        files = {f.stem.casefold(): f for f in sorted(p.iterdir())
-                 if f.suffix.lower() in (".geojson", ".json", ".csv", ".xlsx", ".gpkg", ".shp")
-                 and f.stem != "dataset"}
-        for role, names in _LAYER_NAMES.items():
-            for n in names:
-                if n in files:
-                    found[role] = (files[n], None)
-                    break
+        found, notes = _dataset_files(p)
         meta_file = p / "dataset.json"
         if meta_file.exists():
-            try:
-                meta = json.loads(meta_file.read_text(encoding="utf-8-sig"))
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{meta_file.name}: not valid JSON at line {exc.lineno}: {exc.msg}") from None
+            meta = _read_meta(meta_file)
     elif _suffix(p) == ".gpkg":
-        import fiona
+        import pyogrio
 
         try:
-            layers = fiona.listlayers(p)
-        except Exception as exc:
+            layers = [str(lay[0]) for lay in pyogrio.list_layers(p)]
+        except Exception as exc:  # GDAL raises several types for a broken file
             raise InputError(f"{p.name}: cannot list the GeoPackage's layers: {exc}") from None
         lower = {lay.casefold(): lay for lay in layers}
         for role, names in _LAYER_NAMES.items():
@@ -936,6 +1284,9 @@ def read_dataset(path: str | os.PathLike[str], *, crs: object = None, errors: Er
                 if n in lower:
                     found[role] = (p, lower[n])
                     break
+        if "border" not in found:
+            raise InputError(f"{p.name}: no border layer (expected one named "
+                             f"{' / '.join(_LAYER_NAMES['border'])}); layers: {', '.join(layers) or 'none'}")
     else:
         raise InputError(f"{p.name}: read_dataset takes a folder of files or a GeoPackage; "
                          "use read_markers/read_assignments/read_border for single files")
@@ -959,6 +1310,7 @@ def read_dataset(path: str | os.PathLike[str], *, crs: object = None, errors: Er
                  admin=parts.get("admin"), name=meta.get("name") or p.stem,
                  official_length_km=official_length_km, left=meta.get("left"), right=meta.get("right"),
                  meta=meta)
+    ds.meta["read_notes"] = notes + [n for role in parts for n in parts[role].attrs.get("read_notes", [])]
     if errors == "collect":
         probs = pd.concat(problems, ignore_index=True) if problems else pd.DataFrame(columns=PROBLEM_COLUMNS)
         ds.meta["read_problems"] = probs  # validate() reports them as read_error rows
@@ -1067,9 +1419,15 @@ def check_frame(df: pd.DataFrame, kind: str, *, source: str | None = None, error
               "admin": _check_admin}
     if kind not in checks:
         raise InputError(f"kind must be one of {sorted(checks)}, not {kind!r}")
-    raw = _raw_from_frame(df, source or df.attrs.get("source", kind))
+    if not isinstance(df, pd.DataFrame):
+        raise InputError(f"{kind}: expected a (Geo)DataFrame, got {type(df).__name__}")
+    raw = _raw_from_frame(df, source or str(df.attrs.get("source", kind)))
+    _rename_columns(raw, kind, from_file=False)
+    _check_text(raw)
     gdf = checks[kind](raw)
     gdf.attrs.update(df.attrs)
+    gdf.attrs["read_notes"] = list(df.attrs.get("read_notes", [])) + [
+        n for n in raw.problems.notes if n not in df.attrs.get("read_notes", [])]
     if errors == "raise":
         raw.problems.raise_if_any()
         return gdf

@@ -18,6 +18,9 @@ import re
 from dataclasses import dataclass
 from functools import total_ordering
 
+from .errors import InputError
+from .text import short_repr
+
 __all__ = [
     "MARKER_KINDS",
     "POSTS_BY_KIND",
@@ -45,6 +48,9 @@ KIND_ALIASES = {
     "stake": "stake", "cọc dấu": "stake",
 }
 
+#: Largest main number and auxiliary number accepted in a marker id (the longest Vietnamese land border has
+#: fewer than 2,000 main markers; anything longer is a typo or hostile input, and would overflow int64 columns).
+MAX_MARKER_NUMBER = 99_999
 _MARKER_ID = re.compile(r"^\s*(\d+)\s*(?:/\s*(\d+))?\s*(?:\(\s*(\d+)\s*\))?\s*$")
 
 
@@ -81,8 +87,9 @@ def parse_marker_id(text: object) -> MarkerId:
 
     Raises
     ------
-    ValueError
-        When ``text`` is not of that form; the message shows the value and the expected forms.
+    InputError
+        (a :class:`ValueError`) when ``text`` is not of that form, or its numbers exceed
+        :data:`MAX_MARKER_NUMBER`; the message shows the value and the expected forms.
 
     Examples
     --------
@@ -93,28 +100,34 @@ def parse_marker_id(text: object) -> MarkerId:
     >>> sorted(["63", "62/1", "62(2)", "62"], key=parse_marker_id)
     ['62', '62(2)', '62/1', '63']
     """
+    expected = "expected a marker id such as '62', '62(1)' or '62/1'"
     if isinstance(text, bool) or text is None:
-        raise ValueError(f"expected a marker id such as '62', '62(1)' or '62/1', got {text!r}")
+        raise InputError(f"{expected}, got {text!r}")
     if isinstance(text, int):
-        text = str(text)
+        text = str(text) if abs(text) <= MAX_MARKER_NUMBER else None
     elif isinstance(text, float) and text.is_integer():
-        text = str(int(text))
-    if not isinstance(text, str):
-        raise ValueError(f"expected a marker id such as '62', '62(1)' or '62/1', got {text!r}")
+        text = str(int(text)) if abs(text) <= MAX_MARKER_NUMBER else None
+    if not isinstance(text, str) or len(text) > 40:
+        raise InputError(f"{expected}, got {short_repr(text)}")
     m = _MARKER_ID.match(text)
     if m is None:
-        raise ValueError(f"expected a marker id such as '62', '62(1)' or '62/1', got {text!r}")
+        raise InputError(f"{expected}, got {text!r}")
+    if len(m.group(1)) > 6 or len(m.group(2) or "") > 6 or len(m.group(3) or "") > 2:
+        raise InputError(f"marker numbers above {MAX_MARKER_NUMBER:,} are not marker ids, got {text!r}")
+    main, aux = int(m.group(1)), int(m.group(2) or 0)
+    if main > MAX_MARKER_NUMBER or aux > MAX_MARKER_NUMBER:
+        raise InputError(f"marker numbers above {MAX_MARKER_NUMBER:,} are not marker ids, got {text!r}")
     post = int(m.group(3)) if m.group(3) is not None else None
     if post is not None and not 1 <= post <= 3:
-        raise ValueError(f"post number must be 1, 2 or 3 in a marker id, got {text!r}")
-    return MarkerId(int(m.group(1)), int(m.group(2) or 0), post)
+        raise InputError(f"post number must be 1, 2 or 3 in a marker id, got {text!r}")
+    return MarkerId(main, aux, post)
 
 
 def parse_kind(value: object) -> str:
     """Return the canonical marker kind for ``value`` (English or Vietnamese)."""
     if not isinstance(value, str):
-        raise ValueError(f"expected one of {', '.join(MARKER_KINDS)}, got {value!r}")
+        raise InputError(f"expected one of {', '.join(MARKER_KINDS)}, got {short_repr(value)}")
     key = " ".join(value.strip().casefold().split())
     if key not in KIND_ALIASES:
-        raise ValueError(f"expected one of {', '.join(MARKER_KINDS)}, got {value!r}")
+        raise InputError(f"expected one of {', '.join(MARKER_KINDS)}, got {short_repr(value)}")
     return KIND_ALIASES[key]

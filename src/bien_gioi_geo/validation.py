@@ -229,7 +229,9 @@ def validate(dataset: Dataset, *, cov: Coverage | None = None, marker_tolerance_
 
     # ---------------------------------------------------------------- markers
     # a marker id is unique on its border (numbers restart on each border)
-    key = m["border_id"].astype(str) + "\x00" + m["marker_id"].astype(str)
+    # (built in Python: pandas 3's string columns drop the NUL separator when concatenated)
+    key = pd.Series([f"{b}\x00{i}" for b, i in zip(m["border_id"].astype(str), m["marker_id"].astype(str),
+                                                    strict=True)], index=m.index, dtype=object)
     for k in dict.fromkeys(key[key.duplicated(keep=False)]):
         bid, mid = k.split("\x00")
         rows = m[key == k]
