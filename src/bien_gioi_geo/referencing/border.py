@@ -30,7 +30,7 @@ from shapely.geometry.base import BaseGeometry
 
 from ..crs import WGS84
 from ..errors import ReferencingError
-from .calibration import Calibration
+from .calibration import Calibration, calibration_from_markers
 from .cutting import cut_many, cut_one
 from .geodesy import GEOD, Layout, Segments, layout_of, position, segments_of
 from .index import LocalFrame, PieceIndex, build_frame, build_pieces
@@ -289,25 +289,9 @@ class Border:
             pts = sorted((float(m), float(o)) for m, o in control_points)
             cal = Calibration(tuple(p[0] for p in pts), tuple(p[1] for p in pts), "control points")
         elif markers is not None:
-            if official_column not in markers:
-                raise ReferencingError(f"calibrated: markers have no {official_column!r} column")
-            have = markers[markers[official_column].notna()]
-            if have.empty:
-                raise ReferencingError(f"calibrated: no marker has an {official_column!r} value")
-            loc = self.locate(have.geometry)
-            key = have["number"] if "number" in have else have.index.to_series()
-            df = pd.DataFrame({"key": key.to_numpy(), "m": loc["chainage_km"].to_numpy(),
-                               "o": have[official_column].to_numpy(dtype=float)})
-            g = df.groupby("key", sort=False).agg(m=("m", "mean"), o=("o", "mean")).sort_values("m")
-            m = [0.0, *g["m"].tolist()]
-            o = [0.0, *g["o"].tolist()]
-            if olk is not None:
-                m.append(self.length_km)
-                o.append(float(olk))
-            # drop control points that coincide with the ends
-            pairs = sorted(dict(zip(m, o, strict=True)).items())
-            cal = Calibration(tuple(p[0] for p in pairs), tuple(p[1] for p in pairs),
-                              f"{len(g)} marker(s) with official chainage")
+            cal = calibration_from_markers(markers, lambda g: self.locate(g)["chainage_km"].to_numpy(),
+                                           end_km=self.length_km, official_length_km=olk,
+                                           official_column=official_column)
         elif olk is not None:
             cal = Calibration((0.0, self.length_km), (0.0, float(olk)), "official length")
         else:

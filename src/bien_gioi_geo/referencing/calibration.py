@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from ..errors import ReferencingError
 
-__all__ = ["Calibration"]
+__all__ = ["Calibration", "calibration_from_markers"]
 
 
 @dataclass(frozen=True)
@@ -72,3 +74,41 @@ class Calibration:
         x = np.atleast_1d(np.asarray(official_km, dtype=float))
         y = self._interp(x, np.asarray(self.official_km), np.asarray(self.measured_km))
         return y if np.ndim(official_km) else y[0]
+
+
+def calibration_from_markers(markers: pd.DataFrame, locate: Callable[[Any], np.ndarray], *, end_km: float,
+                             official_length_km: float | None, official_column: str) -> Calibration:
+    """A :class:`Calibration` pairing each marker's measured chainage with its official one.
+
+    ``locate`` gives the measured chainage (km) of a GeoSeries; markers without an official value are left out
+    and posts of one ``number`` are averaged. The ends are added: 0 ↦ 0 and, when ``official_length_km`` is
+    known, ``end_km`` ↦ ``official_length_km``.
+
+    Examples
+    --------
+    >>> m = pd.DataFrame({"number": ["1", "2", "2", "3"], "official_km": [2.0, 6.0, 6.0, None],
+    ...                   "geometry": [1.9, 5.8, 6.0, 7.0]})    # stands for the points; here their chainage
+    >>> c = calibration_from_markers(m, lambda g: g.to_numpy(), end_km=9.5, official_length_km=10.0,
+    ...                              official_column="official_km")
+    >>> c.measured_km, c.official_km
+    ((0.0, 1.9, 5.9, 9.5), (0.0, 2.0, 6.0, 10.0))
+    """
+    if official_column not in markers:
+        raise ReferencingError(f"calibrated: markers have no {official_column!r} column")
+    have = markers[official_column].notna().to_numpy()
+    if not have.any():
+        raise ReferencingError(f"calibrated: no marker has an {official_column!r} value")
+    rows = markers[have]
+    key = rows["number"] if "number" in rows else rows.index.to_series()
+    df = pd.DataFrame({"key": key.to_numpy(), "m": np.asarray(locate(rows.geometry), dtype=float),
+                       "o": rows[official_column].to_numpy(dtype=float)})
+    g = df.groupby("key", sort=False).agg(m=("m", "mean"), o=("o", "mean")).sort_values("m")
+    m = [0.0, *g["m"].tolist()]
+    o = [0.0, *g["o"].tolist()]
+    if official_length_km is not None:
+        m.append(end_km)
+        o.append(float(official_length_km))
+    # drop control points that coincide with the ends
+    pairs = sorted(dict(zip(m, o, strict=True)).items())
+    return Calibration(tuple(p[0] for p in pairs), tuple(p[1] for p in pairs),
+                       f"{len(g)} marker(s) with official chainage")

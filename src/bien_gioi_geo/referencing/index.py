@@ -1,8 +1,9 @@
 """The spatial index behind :meth:`Border.locate`: a local planar frame, the line cut into short pieces, a k-d tree.
 
 The line is drawn in a local transverse Mercator frame (conformal: nearest stays nearest) and every segment is cut
-into pieces of at most ``h`` metres (100 m; more for very long lines); a k-d tree (scipy) holds each piece's middle
-point and each piece knows its segment and its half-length. For a point P whose nearest piece middle is at ``r0``:
+into pieces of at most ``h`` metres (the median segment length, between 5 and 100 m; more for very long lines); a
+k-d tree (scipy) holds each piece's middle point and each piece knows its segment and its half-length. For a
+point P whose nearest piece middle is at ``r0``:
 
 * ``r0`` bounds the distance ``d*`` to the line from above;
 * the nearest point of the line lies on some piece j, so ``|P − mid_j| − half_j ≤ d*``.
@@ -31,6 +32,7 @@ __all__ = ["Candidates", "LocalFrame", "PieceIndex", "build_frame", "build_piece
 LONG_SEGMENT_M = 50_000.0  # segments longer than this are candidates for every point (their TM image bends)
 BRUTE_FORCE_SEGMENTS = 16  # up to this many segments, measuring all of them beats building an index
 PIECE_M = 100.0  # longest piece whose middle point the k-d tree holds (TM metres)
+MIN_PIECE_M = 5.0  # segments are not cut finer than this
 MAX_PIECES = 2_000_000  # the piece length grows for very long lines to keep the index below this size
 K_STEPS = (8, 32)  # piece middles asked for per point, widened only for the points that need it
 
@@ -115,7 +117,6 @@ class PieceIndex:
     segment: np.ndarray
     half: np.ndarray
     max_half: float
-    shared: bool  # some segment is cut into several pieces (so a segment can come back more than once)
 
 
 def build_pieces(frame: LocalFrame) -> PieceIndex:
@@ -124,14 +125,17 @@ def build_pieces(frame: LocalFrame) -> PieceIndex:
 
     dx, dy = frame.x1 - frame.x0, frame.y1 - frame.y0
     tm_len = np.hypot(dx, dy)
-    h = max(PIECE_M, float(tm_len.sum()) / MAX_PIECES)
+    # pieces of about the typical segment's length: the bound uses the longest half-piece, so uniform pieces
+    # keep it tight (and the tree no larger than about twice the number of segments)
+    h = min(PIECE_M, max(MIN_PIECE_M, float(np.median(tm_len))))
+    h = max(h, float(tm_len.sum()) / MAX_PIECES)
     count = np.maximum(1, np.ceil(tm_len / h)).astype(np.int64)
     segment = np.repeat(np.arange(len(tm_len)), count)
     k = np.arange(len(segment)) - np.repeat(np.cumsum(count) - count, count)  # piece number within its segment
     t = (k + 0.5) / count[segment]
     mid = np.column_stack([frame.x0[segment] + t * dx[segment], frame.y0[segment] + t * dy[segment]])
     half = tm_len[segment] / count[segment] / 2.0
-    return PieceIndex(cKDTree(mid), segment, half, float(half.max()), bool((count > 1).any()))
+    return PieceIndex(cKDTree(mid), segment, half, float(half.max()))
 
 
 @dataclass(frozen=True, eq=False)

@@ -191,14 +191,13 @@ def _settle(seg: Segments, layout: Layout, frame: LocalFrame, pieces: PieceIndex
     settled = cand.finite & (cand.distance[:, -1] - pieces.max_half > dmin_p + ambiguity_m + 1.0)
     rows = np.flatnonzero(settled)
     s, t, dp, dmin_p = s[rows], t[rows], dp[rows], dmin_p[rows]
-    if pieces.shared:  # a segment reached through two pieces counts once
-        dup = np.zeros(s.shape, dtype=bool)
-        for j in range(1, s.shape[1]):
-            dup[:, j] = (s[:, :j] == s[:, j:j + 1]).any(axis=1)
-        dp[dup] = np.inf
-    # geodesic step on the planar-nearest segment and any as near
-    r, c = np.nonzero(dp <= dmin_p[:, None] * 1.001 + 0.1)
-    gsi = s[r, c]
+    # geodesic step on the planar-nearest segment and any as near, each segment once (a long segment is cut into
+    # several pieces, so it can come back several times): sort each point's tied segments, drop repeats
+    tied = np.where(dp <= dmin_p[:, None] * 1.001 + 0.1, s, -1)
+    tied.sort(axis=1)
+    tied[:, 1:][tied[:, 1:] == tied[:, :-1]] = -1
+    r, c = np.nonzero(tied >= 0)
+    gsi = tied[r, c]
     res, _ = _nearest(seg, layout, r, gsi, measure(seg, gsi, lon[rows][r], lat[rows][r]), len(rows))
     # ambiguity from the planar candidates: another stretch almost as near, far away along the line
     r, c = np.nonzero(dp <= dmin_p[:, None] + ambiguity_m)
