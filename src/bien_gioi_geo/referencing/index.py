@@ -34,7 +34,8 @@ BRUTE_FORCE_SEGMENTS = 16  # up to this many segments, measuring all of them bea
 PIECE_M = 100.0  # longest piece whose middle point the k-d tree holds (TM metres)
 MIN_PIECE_M = 5.0  # segments are not cut finer than this
 MAX_PIECES = 2_000_000  # the piece length grows for very long lines to keep the index below this size
-K_STEPS = (8, 32)  # piece middles asked for per point, widened only for the points that need it
+TYPICAL_OFFSET_M = 100.0  # the first k-d query asks for enough pieces to settle a point this far from a straight line
+WIDEN = 4  # points not settled by the first query are asked again for this many times more pieces
 
 
 @dataclass(frozen=True, eq=False)
@@ -111,12 +112,15 @@ def build_frame(seg: Segments) -> LocalFrame:
 
 @dataclass(frozen=True, eq=False)
 class PieceIndex:
-    """The k-d tree of piece middles: ``segment`` and ``half`` (m) of each piece, ``max_half`` (m)."""
+    """The k-d tree of piece middles: ``segment`` and ``half`` (m) of each piece, ``max_half`` (m), and ``k_first``,
+    the number of middles asked for first.
+    """
 
     tree: Any
     segment: np.ndarray
     half: np.ndarray
     max_half: float
+    k_first: int
 
 
 def build_pieces(frame: LocalFrame) -> PieceIndex:
@@ -135,7 +139,12 @@ def build_pieces(frame: LocalFrame) -> PieceIndex:
     t = (k + 0.5) / count[segment]
     mid = np.column_stack([frame.x0[segment] + t * dx[segment], frame.y0[segment] + t * dy[segment]])
     half = tm_len[segment] / count[segment] / 2.0
-    return PieceIndex(cKDTree(mid), segment, half, float(half.max()))
+    # a point d from a straight stretch needs the pieces along a chord of 2·sqrt(2·d·(max_half + slack)); ask for
+    # that many at TYPICAL_OFFSET_M (10 m slack: the default ambiguity), the rest are asked again with more
+    max_half = float(half.max())
+    chord = 2.0 * np.sqrt(2.0 * TYPICAL_OFFSET_M * (max_half + 11.0))
+    k_first = int(np.clip(np.ceil(chord / (2.0 * float(np.median(half)))) + 1, 4, 16))
+    return PieceIndex(cKDTree(mid), segment, half, max_half, k_first)
 
 
 @dataclass(frozen=True, eq=False)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .geodesy import Layout, Measured, Segments, measure
-from .index import K_STEPS, Candidates, LocalFrame, PieceIndex, nearest_pieces, spatial_order, strtree_candidates
+from .index import WIDEN, Candidates, LocalFrame, PieceIndex, nearest_pieces, spatial_order, strtree_candidates
 
 __all__ = ["LocateResult", "ambiguity", "locate_exact", "locate_indexed", "vertex_sides"]
 
@@ -152,7 +152,7 @@ def locate_indexed(seg: Segments, layout: Layout, frame: LocalFrame, pieces: Pie
     x, y, lon, lat = x[order], y[order], lon[order], lat[order]
     out = LocateResult.empty(len(lon))
     todo = np.arange(len(lon))
-    for k in K_STEPS:
+    for k in (pieces.k_first, WIDEN * pieces.k_first):
         cand = nearest_pieces(pieces, x[todo], y[todo], k=k, workers=workers)
         res, settled = _settle(seg, layout, frame, pieces, cand, x[todo], y[todo], lon[todo], lat[todo],
                                ambiguity_m)
