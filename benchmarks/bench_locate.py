@@ -92,8 +92,7 @@ def rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-def agreement(border: bg.Border, line: shapely.LineString, pts: np.ndarray, base_m: np.ndarray,
-              ux: np.ndarray, uy: np.ndarray) -> dict:
+def agreement(border: bg.Border, pts: np.ndarray, base_m: np.ndarray, ux: np.ndarray, uy: np.ndarray) -> dict:
     """Same nearest segment and position within 1 m as the baseline, where its nearest segment is unambiguous."""
     n = len(pts)
     upts = shapely.points(*UTM48.transform(pts[:, 0], pts[:, 1]))
@@ -148,7 +147,7 @@ def bench(name: str, line: shapely.LineString, sizes: list[int], baseline_n: int
     base_rate = baseline_n / (time.perf_counter() - t0)
     res["baseline"] = {"method": "shapely.line_locate_point on UTM 48N (vectorised)", "points": baseline_n,
                        "points_per_s": round(base_rate, 1)}
-    res["agreement"] = agreement(border, line, pts, base_m, ux, uy)
+    res["agreement"] = agreement(border, pts, base_m, ux, uy)
     vertex_tree = cKDTree(np.column_stack([ux, uy]))
     for n in sizes:
         pts = points_near(border, n, seed=n)
