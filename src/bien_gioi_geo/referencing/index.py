@@ -34,7 +34,7 @@ BRUTE_FORCE_SEGMENTS = 16  # up to this many segments, measuring all of them bea
 PIECE_M = 100.0  # longest piece whose middle point the k-d tree holds (TM metres)
 MIN_PIECE_M = 5.0  # segments are not cut finer than this
 MAX_PIECES = 2_000_000  # the piece length grows for very long lines to keep the index below this size
-TYPICAL_OFFSET_M = 100.0  # the first k-d query asks for enough pieces to settle a point this far from a straight line
+TYPICAL_OFFSET_M = 200.0  # the first k-d query asks for enough pieces to settle a point this far from a straight line
 WIDEN = 4  # points not settled by the first query are asked again for this many times more pieces
 
 
