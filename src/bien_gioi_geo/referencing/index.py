@@ -3,15 +3,13 @@
 The line is drawn in a local transverse Mercator frame (conformal: nearest stays nearest) and every segment is cut
 into pieces of at most ``h`` metres (the median segment length, between 5 and 100 m; more for very long lines); a
 k-d tree (scipy) holds each piece's middle point and each piece knows its segment and its half-length. For a
-point P whose nearest piece middle is at ``r0``:
-
-* ``r0`` bounds the distance ``d*`` to the line from above;
-* the nearest point of the line lies on some piece j, so ``|P − mid_j| − half_j ≤ d*``.
-
-So the pieces with ``|P − mid_j| − half_j ≤ r0 + ambiguity_m`` (+1 m of slack) contain the nearest segment and
-every nearly-nearest one. The tree is asked for the ``k`` nearest middles; a point whose ``k``-th middle is still
-within reach is asked again with a larger ``k`` (rare), and a point far from the line, with more pieces in reach
-than that, goes through an STRtree of the segments instead (exact, slower).
+point P, the planar distance ``d`` to the nearest segment among those of its ``k`` nearest middles bounds the
+distance ``d*`` to the line from above, and the nearest point of the line lies on some piece j with
+``|P − mid_j| − half_j ≤ d*``. So when the ``k``-th middle is farther than ``d + max_half + ambiguity_m`` (+1 m of
+slack), the ``k`` pieces contain the nearest segment and every nearly-nearest one. The first query asks for
+``k_first`` middles (enough for a point 200 m from a straight stretch of this line); the points not settled are
+asked again with four times more, and the few still not settled (far from the line) go through an STRtree of the
+segments instead (exact, slower).
 """
 
 from __future__ import annotations
