@@ -1,20 +1,31 @@
 """Benchmark: Border.locate against vectorised shapely.line_locate_point on UTM 48N, in the same process.
 
-    python benchmarks/bench_locate.py [--quick]
+    python benchmarks/bench_locate.py [--quick] [--line PATH ...] [--skip-builtin]
 
-Lines: the real Viet Nam–Laos line (10,095 vertices, ../shared/reference/borders/vn_la_border.geojson) and a
-synthetic 100,000-vertex meandering line. Points lie within 200 m of the line (random chainage, random offset
-across the line). The baseline is timed on a subsample (it runs at a few hundred to a few thousand points per
-second) and its rate compared with ours; its answers are compared with ours on that subsample: same nearest
-segment and the same position within it to 1 m (UTM grid vs geodesic metres, corrected by the grid's scale), for
-points whose nearest segment is unambiguous (the second-nearest segment at least 1 m farther).
-Memory: peak resident set size growth while locating 1,000,000 points.
+Lines: the real Viet Nam–Laos line (10,095 vertices, ../shared/reference/borders/vn_la_border.geojson), a smooth
+synthetic 100,000-vertex curve, a 100,000-vertex line that meanders like a random walk (a correlated random walk:
+~30 m steps whose heading drifts randomly, seeded), and any line given with ``--line`` (a vector file read by
+geopandas, all rows joined in order; a held-out line the index was never tuned on). Points lie within 200 m of the
+line (random chainage, random offset across the line), 100,000 and 1,000,000 of them (``--quick``: 100,000).
+
+For each line and size, with one thread and with all cores (``locate(..., workers=1 / -1)``):
+
+* **baseline**: ``shapely.line_locate_point`` on the line and points in UTM 48N, timed on a subsample (it runs at a
+  few hundred points per second on long lines); ratio = our rate / its rate;
+* **floor**: a bare nearest-vertex query of a ``scipy.spatial.cKDTree`` of the line's vertices on the same points,
+  already projected (the least any nearest-segment search must do); reported as our time / floor time, and also
+  with the projection of the points included.
+
+Agreement with the baseline on its subsample: same nearest segment and the same position within it to 1 m (UTM
+grid vs geodesic metres, corrected by the grid's scale), for points whose nearest segment is unambiguous (the
+second-nearest segment at least 1 m farther). Memory: peak resident set size growth while locating.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import sys
 import time
@@ -24,6 +35,7 @@ import geopandas as gpd
 import numpy as np
 import pyproj
 import shapely
+from scipy.spatial import cKDTree
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
@@ -42,81 +54,118 @@ def points_near(border: bg.Border, n: int, seed: int) -> np.ndarray:
     return np.column_stack([lon, lat])
 
 
-def synthetic_line(n: int = 100_000) -> shapely.LineString:
+def smooth_line(n: int = 100_000) -> shapely.LineString:
+    """A smooth synthetic curve across northern Laos / Viet Nam (~10 m between vertices)."""
     t = np.linspace(0, 1, n)
     lon = 102.2 + 5.6 * t + 0.02 * np.sin(t * 2 * np.pi * 180)
     lat = 18.0 + 1.5 * np.sin(t * 2 * np.pi * 3) + 0.03 * np.cos(t * 2 * np.pi * 240)
     return shapely.LineString(np.column_stack([lon, lat]))
 
 
+def random_walk_line(n: int = 100_000, *, seed: int = 3, step_m: float = 30.0, turn_sd: float = 0.6,
+                     drift_m: float = 8.0) -> shapely.LineString:
+    """A line that meanders like a random walk: steps of ``step_m`` whose heading changes by a normal angle
+    (``turn_sd`` radians) at every vertex, plus an eastward drift of ``drift_m`` per step (it loops, doubles back
+    and passes near itself, as a border along a river or a ridge crest does, but does not stay in one spot).
+    """
+    rng = np.random.default_rng(seed)
+    heading = np.cumsum(rng.normal(0.0, turn_sd, n - 1))
+    x = np.concatenate([[0.0], np.cumsum(step_m * np.cos(heading) + drift_m)])
+    y = np.concatenate([[0.0], np.cumsum(step_m * np.sin(heading))])
+    lon0, lat0 = 102.0, 19.0
+    # metres to degrees near (lon0, lat0): a small line, so a local scale is enough for a test shape
+    lon = lon0 + x / (111_320.0 * np.cos(np.radians(lat0)))
+    lat = lat0 + y / 110_574.0
+    return shapely.LineString(np.column_stack([lon, lat]))
+
+
+def line_from_file(path: Path) -> shapely.LineString | shapely.MultiLineString:
+    gdf = gpd.read_file(path)
+    if gdf.crs is not None and not gdf.crs.equals(4326):
+        gdf = gdf.to_crs(4326)
+    geoms = [g for g in gdf.geometry if g is not None and not g.is_empty]
+    return geoms[0] if len(geoms) == 1 else shapely.MultiLineString(
+        [p for g in geoms for p in (g.geoms if g.geom_type == "MultiLineString" else [g])])
+
+
 def rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
-def bench(name: str, line: shapely.LineString, sizes: list[int], baseline_n: int) -> dict:
-    border = bg.Border(line)
-    t0 = time.perf_counter()
-    border.locate(np.array([[line.coords[0][0], line.coords[0][1]]]))  # builds the index
-    build = time.perf_counter() - t0
-    res = {"line": name, "vertices": border.n_vertices, "length_km": round(border.length_km, 3),
-           "index_build_s": round(build, 3), "runs": []}
-    # baseline on a subsample
-    pts = points_near(border, baseline_n, seed=1)
-    ux, uy = UTM48.transform(*shapely.get_coordinates(line).T)
-    uline = shapely.LineString(np.column_stack([ux, uy]))
-    px, py = UTM48.transform(pts[:, 0], pts[:, 1])
-    upts = shapely.points(px, py)
-    t0 = time.perf_counter()
-    base_m = shapely.line_locate_point(uline, upts)
-    base_rate = baseline_n / (time.perf_counter() - t0)
+def agreement(border: bg.Border, pts: np.ndarray, base_m: np.ndarray, ux: np.ndarray, uy: np.ndarray) -> dict:
+    """Same nearest segment and position within 1 m as the baseline, where its nearest segment is unambiguous."""
+    n = len(pts)
+    upts = shapely.points(*UTM48.transform(pts[:, 0], pts[:, 1]))
     ours = border.locate(pts)
-    # agreement: same nearest segment and position within it, where the nearest segment is unambiguous
     useg = shapely.linestrings(np.repeat(np.column_stack([ux, uy]), 2, axis=0)[1:-1],
                                indices=np.repeat(np.arange(len(ux) - 1), 2))
     tree = shapely.STRtree(useg)
     (pi, si), d = tree.query_nearest(upts, return_distance=True, all_matches=False)
-    base_seg = np.full(baseline_n, -1)
+    base_seg = np.full(n, -1)
     base_seg[pi] = si
     # second-nearest distance: unambiguous if the next segment (not adjacent) is ≥ 1 m farther
     cand_pi, cand_si = tree.query(upts, predicate="dwithin", distance=d[np.argsort(pi)] + 1.0)
-    amb = np.zeros(baseline_n, dtype=bool)
-    for p_, s_ in zip(cand_pi, cand_si, strict=True):
-        if abs(s_ - base_seg[p_]) > 1:
-            amb[p_] = True
+    amb = np.zeros(n, dtype=bool)
+    amb[cand_pi[np.abs(cand_si - base_seg[cand_pi]) > 1]] = True
     # the baseline's position as a fraction of its segment, carried to geodesic chainage on the same segment
     vtx_m = np.concatenate([[0], np.cumsum(np.hypot(np.diff(ux), np.diff(uy)))])
     ulen = np.hypot(np.diff(ux), np.diff(uy))
     bseg = np.clip(base_seg, 0, None)
     frac = (base_m - vtx_m[bseg]) / ulen[bseg]
-    s = border._seg
-    base_chain = s["start"][bseg] + frac * s["len"][bseg]
+    s = border.segments
+    base_chain = s.start[bseg] + frac * s.length[bseg]
     seg = ours["segment"].to_numpy(dtype=int)
     our_chain = ours["chainage_km"].to_numpy() * 1000
     # a point nearest to a vertex is nearest to both segments that share it: either counts as the same segment
-    at_shared_vertex = (np.abs(seg - base_seg) == 1) & (np.abs(our_chain - s["start"][np.maximum(seg, base_seg)]) < 1)
+    at_shared_vertex = (np.abs(seg - base_seg) == 1) & (np.abs(our_chain - s.start[np.maximum(seg, base_seg)]) < 1)
     same_seg = (seg == base_seg) | at_shared_vertex
     clear = ~amb
     agree = clear & same_seg & (np.abs(base_chain - our_chain) < 1.0)
+    return {"unambiguous": int(clear.sum()), "same_segment_and_within_1m": int(agree.sum()),
+            "disagree": int((clear & ~agree).sum()),
+            "max_position_difference_m": round(float(np.abs(base_chain - our_chain)[clear].max()), 4)}
+
+
+def timed(fn, *args, **kw) -> float:
+    t0 = time.perf_counter()
+    fn(*args, **kw)
+    return time.perf_counter() - t0
+
+
+def bench(name: str, line: shapely.LineString, sizes: list[int], baseline_n: int) -> dict:
+    border = bg.Border(line)
+    build = timed(border.locate, np.array([shapely.get_coordinates(line)[0]]))  # builds the index
+    res = {"line": name, "vertices": border.n_vertices, "length_km": round(border.length_km, 3),
+           "index_build_s": round(build, 3), "cores": os.cpu_count(), "runs": []}
+    # baseline on a subsample
+    pts = points_near(border, baseline_n, seed=1)
+    ux, uy = UTM48.transform(*shapely.get_coordinates(line).T)
+    uline = shapely.LineString(np.column_stack([ux, uy]))
+    upts = shapely.points(*UTM48.transform(pts[:, 0], pts[:, 1]))
+    t0 = time.perf_counter()
+    base_m = shapely.line_locate_point(uline, upts)
+    base_rate = baseline_n / (time.perf_counter() - t0)
     res["baseline"] = {"method": "shapely.line_locate_point on UTM 48N (vectorised)", "points": baseline_n,
                        "points_per_s": round(base_rate, 1)}
-    res["agreement"] = {"unambiguous": int(clear.sum()), "same_segment_and_within_1m": int(agree.sum()),
-                        "disagree": int((clear & ~agree).sum()),
-                        "max_position_difference_m": round(float(np.abs(base_chain - our_chain)[clear].max()), 4)}
-    import bien_gioi_geo.referencing as ref
-
-    for n, workers in [(n, w) for n in sizes for w in (1, -1)]:
-        ref._WORKERS = workers
+    res["agreement"] = agreement(border, pts, base_m, ux, uy)
+    vertex_tree = cKDTree(np.column_stack([ux, uy]))
+    for n in sizes:
         pts = points_near(border, n, seed=n)
-        before = rss_mib()
-        t0 = time.perf_counter()
-        loc = border.locate(pts)
-        dt = time.perf_counter() - t0
-        rate = n / dt
-        res["runs"].append({"points": n, "kd_query_threads": "all cores" if workers == -1 else 1,
-                            "seconds": round(dt, 3), "points_per_s": round(rate),
-                            "ratio_vs_baseline": round(rate / base_rate, 1),
-                            "peak_rss_growth_mib": round(rss_mib() - before, 1),
-                            "ambiguous_share": round(float(loc["ambiguous"].mean()), 4)})
+        for workers in (1, -1):
+            before = rss_mib()
+            dt = timed(border.locate, pts, workers=workers)
+            loc = border.locate(pts[:1000], workers=workers)
+            proj = timed(UTM48.transform, pts[:, 0], pts[:, 1])
+            qxy = np.column_stack(UTM48.transform(pts[:, 0], pts[:, 1]))
+            floor = min(timed(vertex_tree.query, qxy, k=1, workers=workers) for _ in range(3))
+            rate = n / dt
+            res["runs"].append({
+                "points": n, "threads": "all cores" if workers == -1 else 1, "seconds": round(dt, 3),
+                "points_per_s": round(rate), "ratio_vs_baseline": round(rate / base_rate, 1),
+                "floor_points_per_s": round(n / floor), "times_floor": round(dt / floor, 2),
+                "times_floor_with_projection": round(dt / (floor + proj), 2),
+                "peak_rss_growth_mib": round(rss_mib() - before, 1),
+                "ambiguous_share_first_1000": round(float(loc["ambiguous"].mean()), 4)})
     return res
 
 
@@ -124,15 +173,23 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--quick", action="store_true", help="100,000 points only")
     ap.add_argument("--reference", type=Path, default=ROOT.parent / "shared" / "reference")
+    ap.add_argument("--line", type=Path, action="append", default=[], help="a held-out line (vector file)")
+    ap.add_argument("--skip-builtin", action="store_true", help="only the --line lines")
+    ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "locate.json")
     args = ap.parse_args(argv)
     sizes = [100_000] if args.quick else [100_000, 1_000_000]
+    lines: list[tuple[str, shapely.LineString, int]] = []
+    if not args.skip_builtin:
+        la = gpd.read_file(args.reference / "borders" / "vn_la_border.geojson").geometry.iloc[0]
+        lines += [("VN-LA (real, OSM)", la, 2_000), ("smooth synthetic 100k vertices", smooth_line(), 300),
+                  ("random-walk 100k vertices (seed 3)", random_walk_line(), 300)]
+    lines += [(f"held-out {p.name}", line_from_file(p), 300) for p in args.line]
     out = []
-    la = gpd.read_file(args.reference / "borders" / "vn_la_border.geojson").geometry.iloc[0]
-    out.append(bench("VN-LA (real, OSM)", la, sizes, baseline_n=2_000))
-    out.append(bench("synthetic 100k vertices", synthetic_line(), sizes, baseline_n=300))
-    print(json.dumps(out, indent=1))
-    (ROOT / "benchmarks" / "results").mkdir(exist_ok=True)
-    (ROOT / "benchmarks" / "results" / "locate.json").write_text(json.dumps(out, indent=1))
+    for name, line, baseline_n in lines:
+        out.append(bench(name, line, sizes, baseline_n))
+        print(json.dumps(out[-1], indent=1), flush=True)
+    args.out.parent.mkdir(exist_ok=True, parents=True)
+    args.out.write_text(json.dumps(out, indent=1))
     return 0
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import json
 import math
+import re
 
 import geopandas as gpd
 import numpy as np
@@ -397,13 +398,13 @@ def test_locate_matches_brute_force_on_real_line(reference):
     d = rng.uniform(0, 300, 300)
     lo, la, _ = WGS84.fwd(shapely.get_x(base.values), shapely.get_y(base.values), az, d)
     loc = b.locate(np.column_stack([lo, la]))
-    s = b._seg
+    s = b.segments
     for i in range(0, 300, 7):
-        az_ap, _, s_ap = GEOD.inv(s["ax"], s["ay"], np.full(len(s["ax"]), lo[i]), np.full(len(s["ax"]), la[i]))
-        th = np.radians(az_ap - s["az"])
+        az_ap, _, s_ap = GEOD.inv(s.ax, s.ay, np.full(len(s.ax), lo[i]), np.full(len(s.ax), la[i]))
+        th = np.radians(az_ap - s.az)
         al = s_ap * np.cos(th)
         cr = s_ap * np.sin(th)
-        dist = np.where(al < 0, s_ap, np.where(al > s["len"], np.hypot(al - s["len"], cr), np.abs(cr)))
+        dist = np.where(al < 0, s_ap, np.where(al > s.length, np.hypot(al - s.length, cr), np.abs(cr)))
         assert loc["distance_m"].iloc[i] == pytest.approx(dist.min(), abs=1e-6)
 
 
@@ -441,3 +442,88 @@ def test_sides_follow_a_polygon_with_sharp_turns(seed):
     inside = shapely.contains(poly, shp)
     assert far.sum() > 2500
     assert (loc["side"].to_numpy()[far] == np.where(inside[far], "IN", "OUT")).all()
+
+
+# ------------------------------------------------------------------------------------------ argument checks
+@pytest.mark.parametrize(("xy", "shown"), [
+    ((105.0, 91.0), "(105.0, 91.0)"),          # latitude beyond the pole
+    ((181.5, 21.0), "(181.5, 21.0)"),          # longitude beyond the antimeridian
+    ((np.nan, 21.0), "(nan, 21.0)"),
+    ((105.0, np.inf), "(105.0, inf)"),
+])
+def test_locate_refuses_coordinates_that_cannot_be_lonlat(l_line, xy, shown):
+    b = bg.Border(l_line)
+    with pytest.raises(bg.ReferencingError, match=r"1 point\(s\) cannot be WGS 84.*row 1: " + re.escape(shown)):
+        b.locate([(105.0, 21.0), xy])
+
+
+def test_locate_names_the_index_labels_of_bad_points(l_line):
+    b = bg.Border(l_line)
+    pts = gpd.GeoSeries([Point(105.0, 21.0), Point(530669.5, 2489054.0), None], index=["a", "b", "c"], crs=4326)
+    with pytest.raises(bg.ReferencingError, match=r"row 'b': \(530669\.5, 2489054\.0\).*give crs="):
+        b.locate(pts)
+    # the same numbers in their own CRS are fine; the missing point stays a NaN row
+    ok = b.locate(pts.iloc[:1].to_crs(9205))
+    assert ok["chainage_km"].iloc[0] == pytest.approx(0.0, abs=1e-6)
+    assert np.isnan(b.locate(pts.iloc[[0, 2]])["chainage_km"].iloc[1])
+
+
+def test_locate_counts_many_bad_points(l_line):
+    b = bg.Border(l_line)
+    bad = np.column_stack([np.full(8, 300.0), np.arange(8.0)])
+    with pytest.raises(bg.ReferencingError, match=r"8 point\(s\).*row 4: \(300\.0, 4\.0\) and 3 more"):
+        b.locate(bad)
+
+
+@pytest.mark.parametrize("tol", [-1.0, np.nan, np.inf, "ten"])
+def test_locate_refuses_bad_ambiguity_tolerance(l_line, tol):
+    b = bg.Border(l_line)
+    with pytest.raises(bg.ReferencingError, match="ambiguity_m must be a .*number of metres"):
+        b.locate([(105.0, 21.0)], ambiguity_m=tol)
+
+
+@pytest.mark.parametrize("workers", [0, -2, 1.5, True])
+def test_locate_refuses_bad_workers(l_line, workers):
+    with pytest.raises(bg.ReferencingError, match="workers must be -1"):
+        bg.Border(l_line).locate([(105.0, 21.0)], workers=workers)
+
+
+def test_locate_with_one_thread_gives_the_same_answer(reference):
+    gdf = gpd.read_file(reference / "borders/phong_tho_border_ESTIMATE.geojson")
+    b = bg.Border(gdf.geometry.iloc[0])
+    rng = np.random.default_rng(3)
+    base = b.point_at(rng.uniform(0, b.length_km, 500))
+    lo, la, _ = WGS84.fwd(shapely.get_x(base.values), shapely.get_y(base.values), rng.uniform(0, 360, 500),
+                          rng.uniform(0, 2000, 500))
+    pd.testing.assert_frame_equal(b.locate(np.column_stack([lo, la]), workers=1),
+                                  b.locate(np.column_stack([lo, la]), workers=-1))
+
+
+def test_left_equal_to_right_is_refused(l_line):
+    with pytest.raises(bg.ReferencingError, match="left and right are the same country \\('VN'\\)"):
+        bg.Border(l_line, left="VN", right="VN")
+    gdf = gpd.GeoDataFrame({"left": ["LA"], "right": ["LA"]}, geometry=[l_line], crs=4326)
+    with pytest.raises(bg.ReferencingError, match="same country"):
+        bg.Border(gdf)
+
+
+def test_cut_and_point_at_clamp_infinite_chainage(l_line):
+    """cut(0, inf) is the whole line and point_at(±inf) an end, as clamping is documented (shapely's substring
+    clamps the same way)."""
+    b = bg.Border(l_line)
+    whole = b.cut(0.0, np.inf)
+    assert whole.equals(b.geometry)
+    assert b.cut(-np.inf, np.inf).equals(whole)
+    assert b.cut(np.inf, 0.0).equals(shapely.reverse(b.geometry))
+    assert b.point_at(np.inf).equals(Point(l_line.coords[-1]))
+    assert b.point_at(-np.inf).equals(Point(l_line.coords[0]))
+    arr = b.cut(np.array([0.0, 1.0]), np.array([np.inf, np.inf]))
+    assert arr.iloc[0].equals(b.geometry)
+    assert shapely.get_coordinates(arr.iloc[1])[-1].tolist() == list(l_line.coords[-1])
+
+
+@pytest.mark.parametrize("call", [lambda b: b.cut(np.nan, 1.0), lambda b: b.cut(0.0, float("nan")),
+                                  lambda b: b.point_at(np.nan)])
+def test_cut_and_point_at_refuse_a_nan_number(l_line, call):
+    with pytest.raises(bg.ReferencingError, match="must be a number, got nan"):
+        call(bg.Border(l_line))

@@ -1,0 +1,206 @@
+"""The spatial index behind :meth:`Border.locate`: a local planar frame, the line cut into short pieces, a k-d tree.
+
+The line is drawn in a local transverse Mercator frame (conformal: nearest stays nearest) and every segment is cut
+into pieces of at most ``h`` metres (the median segment length, between 5 and 100 m; more for very long lines); a
+k-d tree (scipy) holds each piece's middle point and each piece knows its segment and its half-length. For a
+point P, the planar distance ``d`` to the nearest segment among those of its ``k`` nearest middles bounds the
+distance ``d*`` to the line from above, and the nearest point of the line lies on some piece j with
+``|P − mid_j| − half_j ≤ d*``. So when the ``k``-th middle is farther than ``d + max_half + ambiguity_m`` (+1 m of
+slack), the ``k`` pieces contain the nearest segment and every nearly-nearest one. The first query asks for
+``k_first`` middles (enough for a point 200 m from a straight stretch of this line); the points not settled are
+asked again with four times more, and the few still not settled (far from the line) go through an STRtree of the
+segments instead (exact, slower).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pyproj
+import shapely
+
+from ..crs import WGS84
+from .geodesy import Segments
+
+__all__ = ["Candidates", "LocalFrame", "PieceIndex", "build_frame", "build_pieces", "nearest_pieces", "spatial_order",
+           "strtree_candidates"]
+
+LONG_SEGMENT_M = 50_000.0  # segments longer than this are candidates for every point (their TM image bends)
+BRUTE_FORCE_SEGMENTS = 16  # up to this many segments, measuring all of them beats building an index
+PIECE_M = 100.0  # longest piece whose middle point the k-d tree holds (TM metres)
+MIN_PIECE_M = 5.0  # segments are not cut finer than this
+MAX_PIECES = 2_000_000  # the piece length grows for very long lines to keep the index below this size
+TYPICAL_OFFSET_M = 200.0  # the first k-d query asks for enough pieces to settle a point this far from a straight line
+WIDEN = 4  # points not settled by the first query are asked again for this many times more pieces
+
+
+@dataclass(frozen=True, eq=False)
+class LocalFrame:
+    """The local transverse Mercator frame of a line and its segments drawn in it.
+
+    ``tm`` is None when no single frame serves (a few segments, or a continental extent): then every segment is a
+    candidate for every point. ``x0, y0, x1, y1`` are the segments' end points in the frame (m), also as the rows of
+    ``ends`` (``(n, 4)``, one gather per lookup); ``long_idx`` the segments too long for a planar search.
+    """
+
+    tm: pyproj.Transformer | None
+    x0: np.ndarray
+    y0: np.ndarray
+    x1: np.ndarray
+    y1: np.ndarray
+    long_idx: np.ndarray
+
+    @property
+    def ends(self) -> np.ndarray:
+        """``x0, y0, x1, y1`` as one C-contiguous ``(n, 4)`` array (built on first use)."""
+        ends = self.__dict__.get("_ends")
+        if ends is None:
+            ends = np.ascontiguousarray(np.column_stack([self.x0, self.y0, self.x1, self.y1]))
+            object.__setattr__(self, "_ends", ends)
+        return ends
+
+    def project(self, lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Points in the frame (m); NaN where the projection fails."""
+        assert self.tm is not None
+        x, y = self.tm.transform(lon, lat)
+        return np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+
+    @property
+    def strtree(self) -> shapely.STRtree:
+        """An STRtree of the segments in the frame (built on first use, for the exact fallback)."""
+        tree = self.__dict__.get("_strtree")
+        if tree is None:
+            coords = np.empty((len(self.x0) * 2, 2))
+            coords[0::2, 0], coords[0::2, 1] = self.x0, self.y0
+            coords[1::2, 0], coords[1::2, 1] = self.x1, self.y1
+            segs = shapely.linestrings(coords, indices=np.repeat(np.arange(len(self.x0)), 2))
+            tree = shapely.STRtree(segs)
+            object.__setattr__(self, "_strtree", tree)
+        return tree
+
+
+def build_frame(seg: Segments) -> LocalFrame:
+    """The :class:`LocalFrame` of a line, centred on its extent.
+
+    Examples
+    --------
+    >>> from .geodesy import segments_of
+    >>> line = np.column_stack([np.linspace(105, 105.5, 40), np.full(40, 21.0)])
+    >>> f = build_frame(segments_of([line]))
+    >>> round(float(f.x1[-1] - f.x0[0]))    # 0.5° of longitude at 21°N, in TM metres
+    51985
+    """
+    allx = np.concatenate([seg.ax, seg.bx[-1:]])
+    ally = np.concatenate([seg.ay, seg.by[-1:]])
+    empty = np.empty(0)
+    if len(seg) <= BRUTE_FORCE_SEGMENTS or allx.max() - allx.min() > 60 or ally.max() - ally.min() > 60:
+        return LocalFrame(None, empty, empty, empty, empty, np.arange(len(seg)))
+    lon0 = float((allx.min() + allx.max()) / 2)
+    lat0 = float((ally.min() + ally.max()) / 2)
+    tm = pyproj.Transformer.from_crs(
+        WGS84, pyproj.CRS.from_proj4(f"+proj=tmerc +lat_0={lat0} +lon_0={lon0} +k=1 +ellps=WGS84 +units=m"),
+        always_xy=True)
+    ax, ay = tm.transform(seg.ax, seg.ay)
+    bx, by = tm.transform(seg.bx, seg.by)
+    x0, y0, x1, y1 = (np.ascontiguousarray(v, dtype=float) for v in (ax, ay, bx, by))
+    return LocalFrame(tm, x0, y0, x1, y1, np.flatnonzero(seg.length > LONG_SEGMENT_M))
+
+
+@dataclass(frozen=True, eq=False)
+class PieceIndex:
+    """The k-d tree of piece middles: ``segment`` and ``half`` (m) of each piece, ``max_half`` (m), and ``k_first``,
+    the number of middles asked for first.
+    """
+
+    tree: Any
+    segment: np.ndarray
+    half: np.ndarray
+    max_half: float
+    k_first: int
+
+
+def build_pieces(frame: LocalFrame) -> PieceIndex:
+    """Cut every segment into pieces of at most ``PIECE_M`` frame metres and index their middles."""
+    from scipy.spatial import cKDTree
+
+    dx, dy = frame.x1 - frame.x0, frame.y1 - frame.y0
+    tm_len = np.hypot(dx, dy)
+    # pieces of about the typical segment's length: the bound uses the longest half-piece, so uniform pieces
+    # keep it tight (and the tree no larger than about twice the number of segments)
+    h = min(PIECE_M, max(MIN_PIECE_M, float(np.median(tm_len))))
+    h = max(h, float(tm_len.sum()) / MAX_PIECES)
+    count = np.maximum(1, np.ceil(tm_len / h)).astype(np.int64)
+    segment = np.repeat(np.arange(len(tm_len)), count)
+    k = np.arange(len(segment)) - np.repeat(np.cumsum(count) - count, count)  # piece number within its segment
+    t = (k + 0.5) / count[segment]
+    mid = np.column_stack([frame.x0[segment] + t * dx[segment], frame.y0[segment] + t * dy[segment]])
+    half = tm_len[segment] / count[segment] / 2.0
+    # a point d from a straight stretch needs the pieces along a chord of 2·sqrt(2·d·(max_half + slack)); ask for
+    # that many at TYPICAL_OFFSET_M (10 m slack: the default ambiguity), the rest are asked again with more
+    max_half = float(half.max())
+    chord = 2.0 * np.sqrt(2.0 * TYPICAL_OFFSET_M * (max_half + 11.0))
+    k_first = int(np.clip(np.ceil(chord / (2.0 * float(np.median(half)))) + 1, 4, 16))
+    return PieceIndex(cKDTree(mid), segment, half, max_half, k_first)
+
+
+@dataclass(frozen=True, eq=False)
+class Candidates:
+    """The ``k`` nearest piece middles of each point: ``distance`` (m) and ``segment``, both ``(n, k)``, in the
+    caller's order; ``finite`` marks the points the frame could project.
+    """
+
+    distance: np.ndarray
+    segment: np.ndarray
+    finite: np.ndarray
+
+
+def spatial_order(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """An order of the points by 2 km cells: neighbouring queries then walk the same branches of the tree."""
+    with np.errstate(invalid="ignore"):
+        key = np.nan_to_num(np.floor(x / 2000.0)) * 1e7 + np.nan_to_num(np.floor(y / 2000.0))
+    return np.argsort(key, kind="stable")
+
+
+def nearest_pieces(index: PieceIndex, x: np.ndarray, y: np.ndarray, *, k: int, workers: int) -> Candidates:
+    """The ``k`` nearest piece middles of points ``(x, y)`` in the frame (best given in :func:`spatial_order`).
+
+    The candidates are complete for a point whose nearest segment among them is at ``d`` when the ``k``-th middle
+    is farther than ``d + max_half + slack`` (see the module notes); the caller checks that.
+    """
+    k = min(k, len(index.segment))
+    finite = np.isfinite(x) & np.isfinite(y)
+    xy = np.column_stack([np.where(finite, x, 0.0), np.where(finite, y, 0.0)])
+    d, i = index.tree.query(xy, k=k, workers=workers)
+    d, i = d.reshape(len(x), k), i.reshape(len(x), k)
+    if k == len(index.segment):
+        d[:, -1] = np.inf  # every piece was returned: complete
+    return Candidates(distance=d, segment=np.take(index.segment, i), finite=finite)
+
+
+def strtree_candidates(frame: LocalFrame, x: np.ndarray, y: np.ndarray,
+                       slack_m: float) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs (point index, segment index) for the exact fallback: the STRtree's planar-nearest segment and every
+    segment within 0.5 % + ``slack_m`` of it (every segment for points the frame cannot project), plus the long
+    segments whose frame image bends.
+    """
+    n = len(x)
+    finite = np.isfinite(x) & np.isfinite(y)
+    ok = np.flatnonzero(finite)
+    pts = shapely.points(x[ok], y[ok])
+    tree = frame.strtree
+    (q0, _), dist = tree.query_nearest(pts, return_distance=True, all_matches=False)
+    reach = np.empty(len(pts))
+    reach[q0] = dist * 1.005 + slack_m
+    q1, s1 = tree.query(pts, predicate="dwithin", distance=reach)
+    pi, si = ok[q1], s1
+    bad = np.flatnonzero(~finite)
+    nseg = len(frame.x0)
+    if len(bad):  # outside the TM frame's reach: every segment is a candidate (rare, very far points)
+        pi = np.concatenate([pi, np.repeat(bad, nseg)])
+        si = np.concatenate([si, np.tile(np.arange(nseg), len(bad))])
+    if len(frame.long_idx):
+        pi = np.concatenate([pi, np.repeat(np.arange(n), len(frame.long_idx))])
+        si = np.concatenate([si, np.tile(frame.long_idx, n)])
+    return pi, si
