@@ -8,11 +8,13 @@
 from __future__ import annotations
 
 from . import datasets
+from .compare import Comparison, compare
 from .coverage import Coverage, coverage  # binds bg.coverage to the function, not the submodule
 from .crs import parse_dms
 from .dataset import Dataset
 from .errors import BienGioiError, CRSError, InputError, OutputError, ReferencingError
 from .io import read_admin, read_assignments, read_border, read_dataset, read_markers, write_geojson
+from .ledger import timeline
 from .referencing import Border, Calibration
 from .schema import parse_marker_id
 from .validation import validate
@@ -41,6 +43,10 @@ __all__ = [
     "Coverage",
     "validate",
     "coverage_map",
+    "compare",
+    "Comparison",
+    "timeline",
+    "change_map",
     "__version__",
 ]
 
@@ -50,4 +56,8 @@ def __getattr__(name: str):  # lazy: folium is imported only when a map is drawn
         from .maps import coverage_map
 
         return coverage_map
+    if name == "change_map":
+        from .change_map import change_map
+
+        return change_map
     raise AttributeError(f"module 'bien_gioi_geo' has no attribute {name!r}")
