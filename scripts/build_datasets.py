@@ -406,7 +406,6 @@ def _phong_tho_history(border: bg.Border, markers: gpd.GeoDataFrame, current: gp
     rng = np.random.default_rng(SEED + 14)
     ds = bg.Dataset(border, markers, current)
     iv = bg.coverage(ds).intervals  # undated yet: every row
-    n = len(current)
 
     def day_in(year: int, last_month: int = 11) -> dt.date:
         start = dt.date(year, 1, 1).toordinal()
