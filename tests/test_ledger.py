@@ -63,7 +63,7 @@ def _independent_km(rows: list[dict], day: D, total: float) -> float:
 
 @pytest.fixture(scope="module")
 def random_ds(pt: bg.Dataset) -> tuple[bg.Dataset, list[dict]]:
-    rows = _rows(400, pt.border.length_km, 7)
+    rows = _rows(160, pt.border.length_km, 7)
     return bg.Dataset(pt.border, pt.markers, pd.DataFrame(rows)), rows
 
 

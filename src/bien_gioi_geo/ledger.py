@@ -465,13 +465,18 @@ def period_issues(ds: Dataset, ivs: pd.DataFrame, *, as_of: dt.date | None = Non
                     "assignment_ids": [aid]})
     ok = ivs["start_km"].notna().to_numpy() & (t > f)
     sub = ivs[ok]
-    for bid, s, e, who, lo, hi in overlaps_over_time(sub, f[ok], t[ok]):
-        if (e - s) * 1000 < min_overlap_m or not holds(lo, hi):
-            continue
+    found = [r for r in overlaps_over_time(sub, f[ok], t[ok]) if (r[2] - r[1]) * 1000 >= min_overlap_m
+             and holds(r[4], r[5])]
+    geoms: dict[int, Any] = {}
+    for bid in {r[0] for r in found}:  # one vectorised cut per border
+        k = [j for j, r in enumerate(found) if r[0] == bid]
+        cut = ds.borders[bid].cut(np.array([found[j][1] for j in k]), np.array([found[j][2] for j in k]))
+        geoms.update(zip(k, cut.values, strict=True))
+    for j, (bid, s, e, who, lo, hi) in enumerate(found):
         out.append({"rule": "overlap", "severity": "warning", "message":
                     f"{bid}: km {s:.3f}–{e:.3f} ({e - s:.3f} km) is claimed by {', '.join(map(repr, who))} "
                     f"{period_text(lo, hi)}", "assignment_ids": list(who), "border_id": bid, "start_km": s,
-                    "end_km": e, "geometry": ds.borders[bid].cut(s, e), **span(lo, hi)})
+                    "end_km": e, "geometry": geoms[j], **span(lo, hi)})
     m = ds.markers_located
     several = len(ds.borders) > 1
     where: dict[str, tuple[str, float, Any]] = {}
