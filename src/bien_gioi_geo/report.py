@@ -73,7 +73,8 @@ def _headers(df: pd.DataFrame, lang: str) -> pd.DataFrame:
 def write_report(dataset: Dataset, out: str | Path, *, lang: str = "vi", force: bool = False,
                  cov: Coverage | None = None, issues: gpd.GeoDataFrame | None = None,
                  map_options: dict[str, Any] | None = None,
-                 progress: Callable[[str], None] | None = None) -> Report:
+                 progress: Callable[[str], None] | None = None, as_of: Any = None,
+                 compare: tuple[Any, Any] | None = None) -> Report:
     """Validate, compute coverage and write the report folder.
 
     Files: ``map.html`` (the coverage map), ``report.gpkg`` (layers border, markers, assignments, gaps, overlaps,
@@ -82,6 +83,10 @@ def write_report(dataset: Dataset, out: str | Path, *, lang: str = "vi", force: 
     and ``report.xlsx`` with one sheet per table, headers in ``lang``.
 
     ``progress``, if given, is called with the name of each step as it starts (the command line shows them).
+
+    ``as_of`` describes the dataset on that date (default: today for dated data); ``compare=(date1, date2)`` adds
+    the change tables (sheets and layers ``change_*``, ``markers_found``/``markers_lost``, ``timeline``),
+    ``change_map.html`` and ``timeline.png`` (see :mod:`bien_gioi_geo.report_change`).
 
     Raises
     ------
@@ -99,9 +104,9 @@ def write_report(dataset: Dataset, out: str | Path, *, lang: str = "vi", force: 
     if not parent.exists():
         raise OutputError(f"{out}: the folder {parent} does not exist")
     step("coverage")
-    cov = cov if cov is not None else coverage(dataset)
+    cov = cov if cov is not None else coverage(dataset, as_of=as_of)
     step("validation")
-    issues = issues if issues is not None else validate(dataset, cov=cov)
+    issues = issues if issues is not None else validate(dataset, cov=cov, as_of=as_of)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=parent))
     tmp.chmod(0o755)  # mkdtemp makes it private; the report is an ordinary folder
     try:
@@ -110,6 +115,13 @@ def write_report(dataset: Dataset, out: str | Path, *, lang: str = "vi", force: 
         save_map(m, tmp / "map.html")
         step("tables")
         tables = _tables(dataset, cov, issues, lang)
+        change_layers: dict[str, gpd.GeoDataFrame] = {}
+        if compare is not None:
+            from .report_change import change_outputs
+
+            step("change")
+            change_tables, change_layers = change_outputs(dataset, compare, tmp, lang)
+            tables.update({k: _flat(v) for k, v in change_tables.items()})
         for name, df in tables.items():
             df.to_csv(tmp / f"{name}.csv", index=False, encoding="utf-8-sig")
         with pd.ExcelWriter(tmp / "report.xlsx", engine="openpyxl") as xl:
@@ -126,7 +138,7 @@ def write_report(dataset: Dataset, out: str | Path, *, lang: str = "vi", force: 
                                                                     cov.intervals["start_km"],
                                                                     cov.intervals["end_km"], strict=True)],
                 crs="EPSG:4326"),
-            "gaps": cov.gaps, "overlaps": cov.overlaps, "problems": issues,
+            "gaps": cov.gaps, "overlaps": cov.overlaps, "problems": issues, **change_layers,
         }
         for name, gdf in layers.items():
             g = gpd.GeoDataFrame(_flat(gdf.drop(columns="geometry")), geometry=gdf.geometry.values, crs="EPSG:4326")
