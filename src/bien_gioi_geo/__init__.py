@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from . import datasets
+from .change_map import change_map  # binds bg.change_map to the function (folium is imported when drawing)
 from .compare import Comparison, compare
 from .coverage import Coverage, coverage  # binds bg.coverage to the function, not the submodule
 from .crs import parse_dms
@@ -56,8 +57,4 @@ def __getattr__(name: str):  # lazy: folium is imported only when a map is drawn
         from .maps import coverage_map
 
         return coverage_map
-    if name == "change_map":
-        from .change_map import change_map
-
-        return change_map
     raise AttributeError(f"module 'bien_gioi_geo' has no attribute {name!r}")
