@@ -283,8 +283,9 @@ end["as_of"], end["official_covered_km"]"""),
 ch.summary_table("vi")"""),
     ("code", """print("gained", fmt_number(ch.gained["length_km"].sum()), "km; lost", fmt_number(ch.lost["length_km"].sum()),
       "km; change", fmt_number(ch.summary().loc["covered_km", "change"]), "km")
-ch.gained[["start_km", "end_km", "length_km", "official_length_km", "from_marker_near", "to_marker_near",
-           "villages", "communes"]].round(3).head(10)"""),
+big = ch.gained[ch.gained["length_km"] >= 0.001]  # slivers under 1 m (ends a few cm apart) left out of the view
+big[["start_km", "end_km", "length_km", "official_length_km", "from_marker_near", "to_marker_near", "villages",
+     "communes"]].round(3).head(10)"""),
     ("md", "By commune: km looked after on both dates and the change (official km), largest gain first."),
     ("code", """ch.by("commune").sort_values("official_km_change", ascending=False).round(3)"""),
     ("md", """## 3. Who joined, who left, which markers found a carer

@@ -257,7 +257,7 @@ def change_map(change: Comparison, *, lang: str = "vi", tiles: str | None = "Ope
     m = folium.Map(tiles=None, control_scale=True)
     if tiles is not None:
         folium.TileLayer(tiles, name=tiles).add_to(m)
-    fig = m.get_root()
+    fig: Any = m.get_root()
     if self_contained:
         from .maps import _leaflet_assets
 

@@ -78,14 +78,23 @@ class Comparison:
         return pd.DataFrame(rows).set_index("figure")
 
     def summary_table(self, lang: str = "vi") -> pd.DataFrame:
-        """:meth:`summary` with readable figure names and headers naming the dates (``lang`` ``"vi"``/``"en"``)."""
+        """:meth:`summary` for readers: figure names, headers naming the dates, numbers as text in the format of
+        ``lang`` (``"vi"``: ``97,229``; ``"en"``: ``97.229``).
+        """
+        from .change_map import fmt_number
         from .labels import label
 
         s = self.summary()
         d0, d1 = (_date_text(d, lang) for d in self.dates)
+
+        def fmt(k: str, v: Any) -> str:
+            if v is None or (isinstance(v, float) and np.isnan(v)):
+                return "—"
+            return fmt_number(v, lang, 3 if k.endswith("_km") else 2 if k == "percent" else 0)
+
         return pd.DataFrame({label("figure", lang): [label(k, lang) for k in s.index],
-                             d0: s["before"].tolist(), d1: s["after"].tolist(),
-                             label("change", lang): s["change"].tolist()})
+                             **{col: [fmt(k, v) for k, v in zip(s.index, s[key], strict=True)]
+                                for col, key in ((d0, "before"), (d1, "after"), (label("change", lang), "change"))}})
 
     def _changed(self, gain: bool) -> gpd.GeoDataFrame:
         new, old = (self.after, self.before) if gain else (self.before, self.after)

@@ -22,11 +22,12 @@ from __future__ import annotations
 import copy
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from .dataset import Dataset
 from .errors import InputError
@@ -294,17 +295,17 @@ def timeline(dataset: Dataset, dates: Iterable[Any] | None = None, *, freq: str 
 
 
 # ----------------------------------------------------------------------------------------------- over time
-def active_periods(f: Sequence[int], t: Sequence[int], min_active: int = 2) -> list[tuple[int, int, tuple[int, ...]]]:
+def active_periods(starts: ArrayLike, ends: ArrayLike, min_active: int = 2) -> list[tuple[int, int, tuple[int, ...]]]:
     """Elementary periods ``(lo, hi, rows)`` in which at least ``min_active`` of the given periods are valid
     (``rows`` are positions in the input). Consecutive periods with the same rows are merged.
 
     Examples
     --------
     >>> active_periods([0, 5, 10], [10, 20, 30])
-    [(5, 20, (0, 1)), (10, 20, (1, 2))]
+    [(5, 10, (0, 1)), (10, 20, (1, 2))]
     """
-    f = np.asarray(f, dtype=np.int64)
-    t = np.asarray(t, dtype=np.int64)
+    f = np.asarray(starts, dtype=np.int64)
+    t = np.asarray(ends, dtype=np.int64)
     bounds = np.unique(np.concatenate([f, t]))
     out: list[tuple[int, int, tuple[int, ...]]] = []
     for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
@@ -341,11 +342,11 @@ def overlaps_over_time(ivs: pd.DataFrame, f: np.ndarray, t: np.ndarray,
     recs: list[tuple[str, float, float, tuple[str, ...], int, int]] = []
     aids = ivs["assignment_id"].tolist()
     for bid, sel in ivs.groupby("border_id", sort=False):
-        pos = list(range(len(sel)))
+        pos: list[Hashable] = list(range(len(sel)))
         fs, ts = sel["_f"].to_numpy(), sel["_t"].to_numpy()
         ids_here = [aids[k] for k in ivs.index.get_indexer(sel.index)]
         for s, e, claim in iv.overlaps(sel["start_km"].to_numpy(), sel["end_km"].to_numpy(), pos):
-            rows = list(claim)
+            rows = [int(k) for k in claim]  # type: ignore[call-overload]
             for lo, hi, act in active_periods(fs[rows], ts[rows]):
                 who = tuple(dict.fromkeys(ids_here[rows[k]] for k in act))
                 if len(who) < 2:
@@ -379,7 +380,7 @@ def carers_over_time(ds: Dataset, f: np.ndarray, t: np.ndarray) -> list[tuple[st
         for k in keys:
             by_key.setdefault(k, []).append(i)
     aids = ds.assignments["assignment_id"].tolist()
-    out = []
+    out: list[tuple[str, tuple[str, ...], int, int]] = []
     for key, rows in by_key.items():
         if len({aids[i] for i in rows}) < 2:
             continue
