@@ -47,3 +47,39 @@ def test_timeline_chart_png(tmp_path):
     assert labels == [f"31/12/{y}" for y in range(2019, 2025)]
     assert fig.axes[0].get_ylabel() == "Chiều dài tự quản (km)"
     assert fig.axes[0].texts[-1].get_text() == fmt_number(tl["official_covered_km"].iloc[-1]) == "97,229"
+
+
+@pytest.mark.browser
+def test_change_map_in_a_real_browser(change, tmp_path):
+    """Offline, no script error, the legend shows both dates, tooltips show the hostile names as text."""
+    from test_maps import _chromium
+
+    chromium = _chromium()
+    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+    path = bg.maps.save_map(change_map(change, tiles=None), tmp_path / "change.html")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        page = browser.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.route("**/*", lambda r: r.abort() if r.request.url.startswith("http") else r.continue_())
+        page.goto(path.as_uri())
+        page.wait_for_function("document.querySelector('.bg-change-legend') !== null")
+        assert "31/12/2020 → 31/12/2021" in page.inner_text(".bg-change-legend")
+        texts = page.evaluate("""() => {
+            const out = [];
+            for (const k of Object.keys(window)) {
+              const v = window[k];
+              if (v && v instanceof L.Map) {
+                v.eachLayer(l => { if (l.getTooltip && l.getTooltip()) { l.openTooltip(l.getLatLng ? l.getLatLng()
+                  : l.getCenter()); const el = l.getTooltip().getElement(); if (el) { out.push(el.textContent); } } });
+              }
+            }
+            return out;
+        }""")
+        browser.close()
+    assert errors == []
+    joined = "\n".join(texts)
+    assert "{{7*7}}" in joined and "</script><b>x" in joined

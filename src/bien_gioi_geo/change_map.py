@@ -14,7 +14,6 @@ Numbers
 
 from __future__ import annotations
 
-import json
 from itertools import count
 from pathlib import Path
 from typing import Any
@@ -71,17 +70,6 @@ def fmt_number(x: float, lang: str = "vi", decimals: int = 3) -> str:
 
 def _date(d: Any, lang: str) -> str:
     return "—" if d is None else d.strftime("%d/%m/%Y") if lang == "vi" else d.isoformat()
-
-
-def _safe_json(obj: Any) -> str:
-    """JSON that cannot end its ``<script>`` element or start HTML: ``<``, ``>``, ``&`` and line separators
-    escaped.
-    """
-    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
-    for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("\u2028", "\\u2028"),
-                    ("\u2029", "\\u2029")):
-        text = text.replace(ch, esc)
-    return text
 
 
 def _latlng(geom: Any) -> list[Any]:
@@ -169,10 +157,10 @@ def change_map(change: Comparison, *, lang: str = "vi", tiles: str | None = "Ope
     """
     try:
         import folium
-        from branca.element import Element, MacroElement
-        from jinja2 import Template
+        from branca.element import Element
     except ImportError as exc:  # pragma: no cover - folium is a core dependency
         raise ImportError("the change map needs folium: pip install folium") from exc
+    from .maps import _js_json, _leaflet_assets, _macro  # JSON safe in <script>; constant code in the map script
 
     class _Raw(Element):  # rendered as it is: its text is never compiled as a template
         def __init__(self, text: str) -> None:
@@ -181,14 +169,6 @@ def change_map(change: Comparison, *, lang: str = "vi", tiles: str | None = "Ope
 
         def render(self, **kwargs: Any) -> str:
             return self.text
-
-    class _Code(MacroElement):
-        _template = Template("{% macro script(this, kwargs) %}{{ this.code }}{% endmacro %}")
-
-        def __init__(self, code: str) -> None:
-            super().__init__()
-            self._name = "BienGioiChange"
-            self.code = code
 
     before, after = change.before, change.after
     ds = after.dataset
@@ -259,8 +239,6 @@ def change_map(change: Comparison, *, lang: str = "vi", tiles: str | None = "Ope
         folium.TileLayer(tiles, name=tiles).add_to(m)
     fig: Any = m.get_root()
     if self_contained:
-        from .maps import _leaflet_assets
-
         js, css = _leaflet_assets()
         m.default_js = []
         m.default_css = []
@@ -268,8 +246,8 @@ def change_map(change: Comparison, *, lang: str = "vi", tiles: str | None = "Ope
         fig.header.add_child(_Raw(f"<script>{js}</script>"), name="leaflet_js_inline")
     data_id = f"bg-change-data-{next(_ids)}"
     fig.html.add_child(_Raw(f'<script type="application/json" id="{data_id}">'
-                            f'{_safe_json({"layers": layers, "legend": legend})}</script>'), name=data_id)
-    m.add_child(_Code(_CODE % {"map": m.get_name(), "id": data_id}))
+                            f'{_js_json({"layers": layers, "legend": legend})}</script>'), name=data_id)
+    m.add_child(_macro(_CODE % {"map": m.get_name(), "id": data_id}))  # constant code: no data is compiled
     return m
 
 
