@@ -83,3 +83,13 @@ def test_change_map_in_a_real_browser(change, tmp_path):
     assert errors == []
     joined = "\n".join(texts)
     assert "{{7*7}}" in joined and "</script><b>x" in joined
+
+
+def test_coverage_map_as_of_states_its_date():
+    ds = bg.datasets.load("phong_tho")
+    m = bg.coverage_map(ds, as_of="31/12/2019", tiles=None, show_markers=False, issues=pd.DataFrame())
+    html = m.get_root().render()
+    assert "Tính đến ngày 31/12/2019" in html
+    valid = set(bg.coverage(ds, as_of="2019-12-31").dataset.assignments["assignment_id"])
+    absent = set(ds.assignments["assignment_id"]) - valid
+    assert absent and not any(f'"{x}"' in html for x in absent)  # only the rows valid on that date are drawn
