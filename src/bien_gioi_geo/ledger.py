@@ -124,11 +124,12 @@ def valid_at(assignments: pd.DataFrame, as_of: dt.date | None) -> np.ndarray:
     return (f <= d) & (d < t)
 
 
-def at(ds: Dataset, as_of: dt.date | None) -> Dataset:
+def at(ds: Dataset, as_of: dt.date | None, *, mask: np.ndarray | None = None) -> Dataset:
     """The dataset as it stood on ``as_of``: the same border and (already located) markers, only the assignment
-    rows valid on that date, with their original index. ``ds`` itself when every row is valid.
+    rows valid on that date (or the rows of ``mask``), with their original index. ``ds`` itself when every row is
+    valid.
     """
-    mask = valid_at(ds.assignments, as_of)
+    mask = valid_at(ds.assignments, as_of) if mask is None else mask
     if mask.all():
         return ds
     view = copy.copy(ds)  # shares the located markers (a cached property) and the borders
@@ -281,7 +282,7 @@ def timeline(dataset: Dataset, dates: Iterable[Any] | None = None, *, freq: str 
             pl += 1
             if run.active[i]:
                 run.toggle(i, -1)
-        cov = Coverage(at(dataset, d), ivs[run.active], as_of=d)  # lengths by the very code of coverage()
+        cov = Coverage(at(dataset, d, mask=run.active.copy()), ivs[run.active], as_of=d)  # lengths by the very code of coverage()
         off = cov.official_covered_km
         sm = len(run.carers)
         rows[d] = {"covered_km": round(cov.covered_km, 3),
