@@ -282,7 +282,8 @@ def timeline(dataset: Dataset, dates: Iterable[Any] | None = None, *, freq: str 
             pl += 1
             if run.active[i]:
                 run.toggle(i, -1)
-        cov = Coverage(at(dataset, d, mask=run.active.copy()), ivs[run.active], as_of=d)  # lengths by the very code of coverage()
+        # lengths by the very code of coverage(), on the rows the sweep holds valid
+        cov = Coverage(at(dataset, d, mask=run.active.copy()), ivs[run.active], as_of=d)
         off = cov.official_covered_km
         sm = len(run.carers)
         rows[d] = {"covered_km": round(cov.covered_km, 3),
