@@ -255,3 +255,11 @@ def test_compare_phong_tho_is_consistent(pt):
     by = c.by("commune")
     assert by["km_after"].sum() == pytest.approx(bg.coverage(pt, as_of="2024-12-31").by("commune")["covered_km"]
                                                  .sum(), abs=1e-9)
+
+
+@pytest.mark.parametrize(("last", "want"), [("2024-12-31", ["2023-12-31", "2024-12-31"]),
+                                            ("2024-06-01", ["2023-12-31", "2024-12-31"]),
+                                            ("2025-01-01", ["2023-12-31", "2024-12-31", "2025-12-31"])])
+def test_default_dates_are_the_year_ends_the_history_covers(pt, last, want):
+    ds = _ds(pt, [("A", 1, 2, "2023-03-01", last)])
+    assert [d.isoformat() for d in ledger.default_dates(ds)] == want

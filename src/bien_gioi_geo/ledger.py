@@ -157,8 +157,8 @@ def default_dates(ds: Dataset, freq: str = "YE") -> list[dt.date]:
     if not cps:
         return [today()]
     first, last = pd.Timestamp(cps[0]), pd.Timestamp(cps[-1])
-    end = last + pd.tseries.frequencies.to_offset(freq)  # the period end at or after the last change
-    return [x.date() for x in pd.date_range(first, end, freq=freq) if x <= end]
+    end = pd.tseries.frequencies.to_offset(freq).rollforward(last)  # the period end at or after the last change
+    return [x.date() for x in pd.date_range(first, end, freq=freq)]
 
 
 # ----------------------------------------------------------------------------------------------- the sweep
