@@ -363,7 +363,7 @@ def build_phong_tho(reference: Path, out: Path) -> None:
             row["start_km"], row["end_km"] = a_km, b_km
         rows.append(row)
         geoms.append(geom)
-    assignments = gpd.GeoDataFrame(rows, geometry=geoms, crs="EPSG:4326")
+    assignments = _phong_tho_history(border, markers, gpd.GeoDataFrame(rows, geometry=geoms, crs="EPSG:4326"))
 
     out.mkdir(parents=True, exist_ok=True)
     write_geojson(gpd.GeoDataFrame({"border_id": ["VN-CN Phong Thổ"], "name": ["Phong Thổ – Kim Bình (VN–CN)"],
@@ -383,6 +383,83 @@ def build_phong_tho(reference: Path, out: Path) -> None:
         "official_length_km": 97.229, "left": "CN", "right": "VN",
         "illustrative": ILLUSTRATIVE, "line_source": ODBL, "seed": SEED,
     }, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+HISTORY_START, HISTORY_END = "2019-01-01", "2024-12-31"
+
+
+def _phong_tho_history(border: bg.Border, markers: gpd.GeoDataFrame, current: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """An ILLUSTRATIVE history 2019–2024 for the Phong Thổ assignments (issue #14): the rows built above are the
+    state from their ``valid_from`` on (all registered by 30 Nov 2024, none ended, so the state on 31 Dec 2024 and
+    today is the review's); earlier rows are appended after them.
+
+    * 55 villages registered in 2019, 14 in each year 2020–2024 (``valid_from`` a day of that year);
+    * 20 of the 2019 groups first looked after a shorter stretch (by chainage, the middle of today's) with fewer
+      households and half of today's markers; that first version ends on the day the current one starts
+      (2021–2024), same ``assignment_id`` — a history, not a duplicate;
+    * 12 villages registered after 2019 took over from groups that left (ids ``PT-Lxx``): one group (8 cases) or
+      two groups that merged (4 cases) held the stretch from a day of 2019 until a day up to 180 days before the
+      new registration (the stretch had no carer in between).
+    """
+    import datetime as dt
+
+    rng = np.random.default_rng(SEED + 14)
+    ds = bg.Dataset(border, markers, current)
+    iv = bg.coverage(ds).intervals  # undated yet: every row
+
+    def day_in(year: int, last_month: int = 11) -> dt.date:
+        start = dt.date(year, 1, 1).toordinal()
+        end = dt.date(year, last_month, 30).toordinal()
+        return dt.date.fromordinal(int(rng.integers(start, end + 1)))
+
+    years = np.array([2019] * 55 + [y for y in range(2020, 2025) for _ in range(14)])
+    rng.shuffle(years)
+    current = current.copy()
+    current["valid_from"] = [day_in(int(y)).isoformat() for y in years]
+    current["valid_to"] = None
+    old = np.flatnonzero(years == 2019)
+    late = np.flatnonzero(years > 2019)
+    versions = rng.choice(old, 20, replace=False)
+    takeovers = rng.choice(late, 12, replace=False)
+    extra, extra_geom = [], []
+    keep = ["group_type", "village", "commune", "commune_code", "district", "province"]
+
+    def base(k: int, aid: str, households: int, mk: list[str]) -> dict:
+        r = current.iloc[k]
+        coll = r["group_type"] == "collective"
+        return {"assignment_id": aid, **{c: r[c] for c in keep}, "households": households,
+                "people": households * int(rng.integers(3, 6)), "collectives": 1 if coll else 0,
+                "individuals": 0 if coll else households, "from_marker": None, "to_marker": None,
+                "markers": mk, "illustrative": True}
+
+    for k in sorted(versions.tolist()):
+        s, e = float(iv["start_km"].iloc[k]), float(iv["end_km"].iloc[k])
+        since = dt.date.fromisoformat(current["valid_from"].iloc[k])
+        change = day_in(int(rng.integers(2021, 2025)))
+        current.iloc[k, current.columns.get_loc("valid_from")] = change.isoformat()
+        mk = list(current["markers"].iloc[k])
+        row = base(k, current["assignment_id"].iloc[k], max(1, int(current["households"].iloc[k]) * 2 // 3),
+                   mk[: len(mk) // 2])
+        row.update(start_km=round(s + 0.25 * (e - s), 4), end_km=round(e - 0.15 * (e - s), 4),
+                   valid_from=since.isoformat(), valid_to=change.isoformat())
+        extra.append(row)
+        extra_geom.append(None)
+    for j, k in enumerate(sorted(takeovers.tolist())):
+        s, e = float(iv["start_km"].iloc[k]), float(iv["end_km"].iloc[k])
+        new = dt.date.fromisoformat(current["valid_from"].iloc[k])
+        left = dt.date.fromordinal(new.toordinal() - int(rng.integers(0, 181)))
+        since = day_in(2019, 6)
+        mk = list(current["markers"].iloc[k])
+        pieces = [(s, e)] if j % 3 else [(s, (s + e) / 2), ((s + e) / 2, e)]  # every third: two groups merged
+        for p, (a_km, b_km) in enumerate(pieces):
+            row = base(k, f"PT-L{j + 1:02d}{'ab'[p] if len(pieces) > 1 else ''}",
+                       int(rng.integers(6, 30)), mk[p::len(pieces)])
+            row.update(start_km=round(a_km, 4), end_km=round(b_km, 4), valid_from=since.isoformat(),
+                       valid_to=max(left, since + dt.timedelta(days=30)).isoformat())
+            extra.append(row)
+            extra_geom.append(None)
+    hist = gpd.GeoDataFrame(extra, geometry=extra_geom, crs="EPSG:4326")
+    return gpd.GeoDataFrame(pd.concat([current, hist], ignore_index=True), crs="EPSG:4326")
 
 
 def _props(doc: dict) -> dict:
@@ -438,6 +515,8 @@ def build_phong_tho_problems(reference: Path, clean: Path, out: Path) -> list[di
     def plant(rule: str, what: str, **ids) -> None:
         planted.append({"rule": rule, "what": what, **ids})
 
+    a = a[a["valid_to"].isna()].copy()  # today's rows, undated: the planted problems need no history
+    a["valid_from"] = None
     a = a.drop(columns=["source_row", "stretch_by", "stretch_forms"], errors="ignore")
     a["declared_km"] = np.nan
     chain_rows = [k for k in range(len(a)) if pd.notna(a.loc[k, "start_km"])]
@@ -722,6 +801,13 @@ def check(out: Path, reference: Path) -> list[str]:
             "markers_by_kind": {"auxiliary": 4, "double": 20, "single": 15, "triple": 12},
             "markers_by_emplaced_by": {"CN": 24, "VN": 27}}
     fails += [f"phong_tho summary {k} = {s[k]!r}, expected {v!r}" for k, v in want.items() if s[k] != v]
+    s = bg.coverage(ds, as_of=HISTORY_END).summary()
+    fails += [f"phong_tho summary on {HISTORY_END} {k} = {s[k]!r}, expected {v!r}" for k, v in want.items()
+              if s[k] != v]
+    time_rules = {"overlap", "marker_assigned_twice", "bad_period", "period_overlap", "duplicate_id"}
+    issues = bg.validate(ds)
+    bad = issues[issues["rule"].isin(time_rules)]
+    fails += [f"phong_tho history: {r}" for r in bad["message"]]
 
     vn = bg.read_dataset(out / "vietnam")
     near("VN-CN part 1 (km)", vn.borders["VN-CN"].part_ranges_km[0][1], meas["VN-CN bridged (geo-maps 10m)"]["geod_km"])

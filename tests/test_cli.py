@@ -94,3 +94,23 @@ def test_convert_dms_csv_to_geopackage(tmp_path):
     assert g.geometry.iloc[0].y == pytest.approx(22 + 31 / 60 + 45.2 / 3600, abs=1e-9)
     r = run("module", "convert", str(src), str(dst))
     assert r.returncode == 3 and "exists" in r.stderr  # not clobbered without --force
+
+
+def test_report_as_of_and_compare(tmp_path):
+    out = tmp_path / "rep"
+    r = run("module", "report", "--out", str(out), "--as-of", "31/12/2019", "--compare", "2019-12-31",
+            "31/12/2024")
+    assert r.returncode == 0, r.stderr
+    assert {"change_map.html", "timeline.png", "change_summary.csv"} <= {p.name for p in out.iterdir()}
+    xl = pd.read_excel(out / "report.xlsx", sheet_name=None)
+    assert {"change_summary", "change_by_commune", "change_gained", "change_lost", "markers_found",
+            "timeline"} <= set(xl)
+    summary = xl["summary"].set_index(xl["summary"].columns[0]).iloc[:, 0]
+    assert summary["Tính đến ngày"] == "2019-12-31"
+    ch = xl["change_summary"]
+    assert list(ch.columns[1:3]) == ["31/12/2019", "31/12/2024"]
+    layers = {name for name, _ in pyogrio.list_layers(out / "report.gpkg")}
+    assert {"change_gained", "change_lost"} <= layers
+    gained = gpd.read_file(out / "report.gpkg", layer="change_gained")
+    change_km = float(ch.iloc[0, 3].replace(".", "").replace(",", "."))  # Vietnamese text: 52,522
+    assert gained["length_km"].sum() == pytest.approx(change_km, abs=1e-3)  # covered_km change

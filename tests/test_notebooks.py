@@ -12,9 +12,10 @@ from conftest import ROOT
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
-def test_there_are_four_notebooks():
+def test_there_are_five_notebooks():
     assert [p.name for p in NOTEBOOKS] == ["01_quick_start.ipynb", "02_validating_assignments.ipynb",
-                                           "03_survey_to_map.ipynb", "04_dien_bien_two_borders.ipynb"]
+                                           "03_survey_to_map.ipynb", "04_dien_bien_two_borders.ipynb",
+                                           "05_five_year_review.ipynb"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])

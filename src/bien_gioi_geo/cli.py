@@ -114,7 +114,7 @@ def cmd_report(args: argparse.Namespace) -> int:
     ds = _load(args.path, args)
     try:
         rep = write_report(ds, args.out, lang=args.lang, force=args.force, progress=progress,
-                           inputs=_inputs(args.path))
+                           inputs=_inputs(args.path), as_of=args.as_of, compare=args.compare)
     finally:
         progress.close()
     for note in rep.notes:
@@ -242,6 +242,10 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--out", required=True, help="output folder (must not exist unless --force)")
     sp.add_argument("--force", action="store_true",
                     help="replace an existing output folder, only if it is empty or an earlier report")
+    sp.add_argument("--as-of", default=None, metavar="DATE", help="describe the data on DATE (2024-12-31 or "
+                    "31/12/2024; default: today)")
+    sp.add_argument("--compare", nargs=2, default=None, metavar=("DATE1", "DATE2"),
+                    help="add the change between two dates: tables, change_map.html, timeline.png")
     sp.set_defaults(func=cmd_report)
     sp = add("validate", "print the problems table of a dataset")
     sp.add_argument("path")

@@ -17,6 +17,7 @@ the union — and both are reported by :func:`bien_gioi_geo.validate`, never sil
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from functools import cached_property
 from typing import Any
@@ -170,9 +171,11 @@ def _locate_lines(ds: Dataset, df: pd.DataFrame, lines: list[tuple[Any, str | No
 class Coverage:
     """The result of :func:`coverage`. Lengths are km; ``*_km`` measured (geodesic), ``official_*`` calibrated."""
 
-    def __init__(self, ds: Dataset, intervals: pd.DataFrame) -> None:
+    def __init__(self, ds: Dataset, intervals: pd.DataFrame, *, as_of: dt.date | None = None) -> None:
         self.dataset = ds
         self.intervals = intervals
+        #: The date this coverage describes (None for a dataset without dates); see :mod:`bien_gioi_geo.ledger`.
+        self.as_of = as_of
 
     # ------------------------------------------------------------------ lengths
     def _union_by_border(self, mask: np.ndarray | None = None) -> dict[str, tuple[np.ndarray, np.ndarray]]:
@@ -410,6 +413,7 @@ class Coverage:
         official_total = self.official_total_km
         off_cov = self.official_covered_km
         return {
+            "as_of": None if self.as_of is None else self.as_of.isoformat(),
             "covered_km": round(self.covered_km, 3),
             "total_km": round(self.total_km, 3),
             "official_km": None if official_total is None else round(official_total, 3),
@@ -465,7 +469,9 @@ class Coverage:
         s = self.summary()
         off = f" (official {s['official_covered_km']:.3f} of {s['official_km']:.3f} km)" \
             if s["official_km"] is not None and s["official_covered_km"] is not None else ""
-        return (f"<Coverage: {s['covered_km']:.3f} of {s['total_km']:.3f} km measured ({s['percent']:.1f} %){off}; "
+        when = f" as of {s['as_of']}" if s["as_of"] else ""
+        return (f"<Coverage{when}: {s['covered_km']:.3f} of {s['total_km']:.3f} km measured "
+                f"({s['percent']:.1f} %){off}; "
                 f"{s['gaps']} gap(s), {s['overlaps']} overlap(s); markers {s['markers_self_managed']} of "
                 f"{s['markers_total']} self-managed>")
 
@@ -473,7 +479,7 @@ class Coverage:
         return self.summary_table().to_html(index=False)
 
 
-def coverage(dataset: Dataset, *, chainage: str = "measured") -> Coverage:
+def coverage(dataset: Dataset, *, chainage: str = "measured", as_of: Any = None) -> Coverage:
     """Compute coverage of the border by the dataset's assignments.
 
     Parameters
@@ -483,6 +489,9 @@ def coverage(dataset: Dataset, *, chainage: str = "measured") -> Coverage:
     chainage
         How ``start_km``/``end_km`` columns are read: ``"measured"`` (geodesic km along the drawn line, default)
         or ``"official"`` (calibrated km; needs ``official_length_km`` or a calibrated border).
+    as_of
+        The date to describe (``"2024-12-31"``, ``"31/12/2024"``, a date): only the rows valid on it count. Default:
+        today for a dataset with ``valid_from``/``valid_to`` dates (see :mod:`bien_gioi_geo.ledger`).
 
     Returns
     -------
@@ -491,4 +500,8 @@ def coverage(dataset: Dataset, *, chainage: str = "measured") -> Coverage:
     """
     if not isinstance(dataset, Dataset):
         raise InputError(f"coverage expects a bien_gioi_geo.Dataset, got {type(dataset).__name__}")
-    return Coverage(dataset, resolve_intervals(dataset, chainage=chainage))
+    from .ledger import at, resolve_as_of
+
+    when = resolve_as_of(dataset, as_of)
+    ds = at(dataset, when)
+    return Coverage(ds, resolve_intervals(ds, chainage=chainage), as_of=when)

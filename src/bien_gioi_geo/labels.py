@@ -6,6 +6,8 @@ __all__ = ["label", "LABELS"]
 
 LABELS: dict[str, tuple[str, str]] = {  # key: (vi, en)
     "figure": ("Chỉ tiêu", "Figure"),
+    "as_of": ("Tính đến ngày", "As of"),
+    "change": ("Thay đổi", "Change"),
     "value": ("Giá trị", "Value"),
     "covered_km": ("Chiều dài tự quản (km, đo trắc địa)", "Self-managed length (km, geodesic)"),
     "total_km": ("Tổng chiều dài đường biên (km, đo trắc địa)", "Border length (km, geodesic)"),

@@ -152,7 +152,7 @@ def _raw(html: str) -> Any:
 def coverage_map(dataset: Dataset, coverage_result: Coverage | None = None, *, lang: str = "vi",
                  color_by: str = "commune", issues: pd.DataFrame | None = None, m: Any = None,
                  tiles: str | None = "OpenStreetMap", self_contained: bool = True,
-                 show_markers: bool = True) -> Any:
+                 show_markers: bool = True, as_of: Any = None) -> Any:
     """Draw the border, the self-managed stretches, gaps, overlaps, problems and markers on a folium map.
 
     Parameters
@@ -176,6 +176,8 @@ def coverage_map(dataset: Dataset, coverage_result: Coverage | None = None, *, l
         Inline Leaflet so the page works without internet (see the module notes).
     show_markers
         Draw the marker posts.
+    as_of
+        The date to draw (rows valid then; default today for dated data); the legend states it.
 
     Returns
     -------
@@ -187,13 +189,13 @@ def coverage_map(dataset: Dataset, coverage_result: Coverage | None = None, *, l
     except ImportError as exc:  # pragma: no cover - folium is a dependency
         raise ImportError("coverage_map needs folium: pip install folium") from exc
     check_option("lang", lang, ("vi", "en"))
-    cov = coverage_result if coverage_result is not None else coverage(dataset)
+    cov = coverage_result if coverage_result is not None else coverage(dataset, as_of=as_of)
     a = dataset.assignments
     check_option("color_by", color_by, [c for c in a.columns if c != "geometry"])
     if issues is None:
         from .validation import validate
 
-        issues = validate(dataset, cov=cov)
+        issues = validate(dataset, cov=cov, as_of=as_of)
     L = lambda k: label(k, lang)  # noqa: E731
 
     # ---------------------------------------------------------------- map and assets
@@ -364,6 +366,8 @@ def coverage_map(dataset: Dataset, coverage_result: Coverage | None = None, *, l
     head = (f"{L('legend_title')} — {s['covered_km']:.3f} / {s['total_km']:.3f} km ({s['percent']:.1f} %)"
             + (f"; {s['official_covered_km']:.3f} / {s['official_km']:.3f} km {official_word}"
                if s["official_km"] is not None and s["official_covered_km"] is not None else ""))
+    if cov.as_of is not None:  # the date the map describes
+        head += f" — {L('as_of')} {cov.as_of.strftime('%d/%m/%Y') if lang == 'vi' else cov.as_of.isoformat()}"
     measure = "Đo khoảng cách" if lang == "vi" else "Measure"
     clear = "bấm lên bản đồ" if lang == "vi" else "click on the map"
     m.add_child(_macro(f"bgGeo.legend({mapname}, {_js_json(head)}, {_js_json(legend)});"

@@ -154,7 +154,8 @@ def write_report(dataset: Dataset, out: str | Path, *, lang: str = "vi", force: 
                  cov: Coverage | None = None, issues: gpd.GeoDataFrame | None = None,
                  map_options: dict[str, Any] | None = None,
                  progress: Callable[[str], None] | None = None,
-                 inputs: Iterable[str | os.PathLike[str]] = ()) -> Report:
+                 inputs: Iterable[str | os.PathLike[str]] = (), as_of: Any = None,
+                 compare: tuple[Any, Any] | None = None) -> Report:
     """Validate, compute coverage and write the report folder.
 
     Files: ``map.html`` (the coverage map), ``report.gpkg`` (layers border, markers, assignments, gaps, overlaps,
@@ -169,6 +170,10 @@ def write_report(dataset: Dataset, out: str | Path, *, lang: str = "vi", force: 
 
     ``progress``, if given, is called with the name of each step as it starts (the command line shows them).
     ``inputs`` are the files or folders the dataset was read from: ``out`` may not hold them or lie inside them.
+
+    ``as_of`` describes the dataset on that date (default: today for dated data); ``compare=(date1, date2)`` adds
+    the change tables (sheets and layers ``change_*``, ``markers_found``/``markers_lost``, ``timeline``),
+    ``change_map.html`` and ``timeline.png`` (see :mod:`bien_gioi_geo.report_change`).
 
     Raises
     ------
@@ -185,9 +190,9 @@ def write_report(dataset: Dataset, out: str | Path, *, lang: str = "vi", force: 
     out = Path(out)
     check_folder_target(out, force=force, inputs=inputs)  # fail before the long computation
     step("coverage")
-    cov = cov if cov is not None else coverage(dataset)
+    cov = cov if cov is not None else coverage(dataset, as_of=as_of)
     step("validation")
-    issues = issues if issues is not None else validate(dataset, cov=cov)
+    issues = issues if issues is not None else validate(dataset, cov=cov, as_of=as_of)
     notes = _missing(dataset, lang)
     with report_folder(out, force=force, inputs=inputs) as tmp:
         step("map")
@@ -195,6 +200,13 @@ def write_report(dataset: Dataset, out: str | Path, *, lang: str = "vi", force: 
         save_map(m, tmp / "map.html")
         step("tables")
         tables = _tables(dataset, cov, issues, lang)
+        change_layers: dict[str, gpd.GeoDataFrame] = {}
+        if compare is not None:
+            from .report_change import change_outputs
+
+            step("change")
+            change_tables, change_layers = change_outputs(dataset, compare, tmp, lang)
+            tables.update({k: _flat(v) for k, v in change_tables.items()})
         for name, df in tables.items():
             write_csv(df, tmp / f"{name}.csv")
         write_xlsx({name: _headers(df, lang) for name, df in tables.items()}, tmp / "report.xlsx")
@@ -209,7 +221,7 @@ def write_report(dataset: Dataset, out: str | Path, *, lang: str = "vi", force: 
                                                                     cov.intervals["start_km"],
                                                                     cov.intervals["end_km"], strict=True)],
                 crs="EPSG:4326"),
-            "gaps": cov.gaps, "overlaps": cov.overlaps, "problems": issues,
+            "gaps": cov.gaps, "overlaps": cov.overlaps, "problems": issues, **change_layers,
         }
         for name, gdf in layers.items():
             attrs = _gpkg_safe(_flat(gdf.drop(columns="geometry")), name, notes)

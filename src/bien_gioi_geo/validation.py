@@ -10,6 +10,11 @@ Rules (ids as in the table)
     ``marker_post_mismatch``, ``marker_order``, ``duplicate_id``, ``suspect_datum``, ``swapped_coordinates``,
     ``name_variant``, ``bad_counts``, ``length_mismatch``, and ``read_error`` for rows a lenient reader could not
     read (see :func:`bien_gioi_geo.read_dataset` with ``errors="collect"``).
+Over time (rows with ``valid_from``/``valid_to``, see :mod:`bien_gioi_geo.ledger`)
+    ``overlap`` and ``marker_assigned_twice`` are found only among rows valid at the same moment, at every moment
+    the set of valid rows changes, and give the period (``valid_from``/``valid_to`` of the issue) in which they
+    hold; ``bad_period`` and ``period_overlap`` check the periods themselves; ``gap`` and ``marker_unassigned``
+    describe the state on ``as_of`` (default today).
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from .coverage import Coverage, coverage
+from .coverage import Coverage, coverage, resolve_intervals
 from .crs import VN2000, WGS84, to_wgs84
 from .dataset import Dataset
 from .schema import POSTS_BY_KIND, parse_marker_id
@@ -31,7 +36,7 @@ from .text import name_key
 __all__ = ["validate", "RULES", "ISSUE_COLUMNS"]
 
 ISSUE_COLUMNS = ["rule", "severity", "message", "assignment_ids", "marker_ids", "border_id", "start_km", "end_km",
-                 "geometry"]
+                 "valid_from", "valid_to", "geometry"]
 
 RULES = {
     "gap": "a stretch of border nobody looks after",
@@ -53,6 +58,8 @@ RULES = {
     "bad_counts": "negative counts, or more households than people",
     "length_mismatch": "an assignment's declared length differs from its measured length",
     "read_error": "a row a reader could not read (lenient mode)",
+    "bad_period": "an assignment whose valid_to is not after its valid_from",
+    "period_overlap": "two versions (rows) of one assignment valid at the same time",
 }
 
 
@@ -62,12 +69,13 @@ class _Issues:
 
     def add(self, rule: str, severity: str, message: str, *, assignment_ids: list[str] | None = None,
             marker_ids: list[str] | None = None, border_id: str | None = None, start_km: float = np.nan,
-            end_km: float = np.nan, geometry: Any = None) -> None:
+            end_km: float = np.nan, geometry: Any = None, valid_from: str | None = None,
+            valid_to: str | None = None) -> None:
         assert rule in RULES, rule
         self.rows.append({"rule": rule, "severity": severity, "message": message,
                           "assignment_ids": list(assignment_ids or []), "marker_ids": list(marker_ids or []),
                           "border_id": border_id, "start_km": float(start_km), "end_km": float(end_km),
-                          "geometry": geometry})
+                          "valid_from": valid_from, "valid_to": valid_to, "geometry": geometry})
 
     def frame(self) -> gpd.GeoDataFrame:
         return gpd.GeoDataFrame(self.rows, columns=ISSUE_COLUMNS, geometry="geometry", crs=WGS84)
@@ -76,7 +84,8 @@ class _Issues:
 def validate(dataset: Dataset, *, cov: Coverage | None = None, marker_tolerance_m: float = 300.0,
              assignment_tolerance_m: float = 200.0, post_spread_m: float = 1000.0,
              length_tolerance_m: float = 100.0, datum_shift_min_m: float = 100.0, min_gap_m: float = 1.0,
-             min_overlap_m: float = 1.0, read_problems: pd.DataFrame | None = None) -> gpd.GeoDataFrame:
+             min_overlap_m: float = 1.0, read_problems: pd.DataFrame | None = None,
+             as_of: Any = None) -> gpd.GeoDataFrame:
     """Check a dataset and return every problem as one issues table.
 
     Parameters
@@ -101,18 +110,32 @@ def validate(dataset: Dataset, *, cov: Coverage | None = None, marker_tolerance_
         Gaps and overlaps shorter than this are not reported (default 1 m).
     read_problems
         The problems table of a lenient reader; its rows become ``read_error`` (or ``swapped_coordinates``) rows.
+    as_of
+        Check the dataset as it stood on this date (rows valid then). Default for a dataset with dates: every
+        moment for overlaps and double carers, today for gaps and markers without a carer.
 
     Returns
     -------
     geopandas.GeoDataFrame
         Columns ``rule``, ``severity``, ``message``, ``assignment_ids``, ``marker_ids``, ``border_id``,
-        ``start_km``, ``end_km``, ``geometry`` (EPSG:4326); sorted by severity then rule.
+        ``start_km``, ``end_km``, ``valid_from``/``valid_to`` (the period a problem holds in, dated data only),
+        ``geometry`` (EPSG:4326); sorted by severity then rule.
     """
+    from .ledger import at, is_dated, period_issues, resolve_as_of
+
     ds = dataset
-    cov = cov if cov is not None else coverage(ds)
+    dated = is_dated(ds)
+    when = resolve_as_of(ds, as_of)
+    cov = cov if cov is not None else coverage(ds, as_of=when)
     out = _Issues()
-    a = ds.assignments
     iv = cov.intervals
+    if dated:  # per-row rules on every version (or the rows valid on as_of); time-aware rules from the ledger
+        every = resolve_intervals(ds)
+        for r in period_issues(ds, every, as_of=None if as_of is None else when, min_overlap_m=min_overlap_m):
+            out.add(**r)
+        ds = ds if as_of is None else at(ds, when)
+        iv = every.loc[ds.assignments.index]
+    a = ds.assignments
     m = cov.markers
     known = set(m["marker_id"]) | set(m["number"])
 
@@ -132,8 +155,9 @@ def validate(dataset: Dataset, *, cov: Coverage | None = None, marker_tolerance_
             ends = f" (between markers near {near0} and {near1})"
         out.add("gap", "warning", f"{bid}: km {s0:.3f}–{s1:.3f} ({length:.3f} km) has no self-management group"
                 f"{ends}", border_id=bid, start_km=s0, end_km=s1, geometry=geom)
-    for bid, s0, s1, length, who, geom in lists(cov.overlaps, ["border_id", "start_km", "end_km", "length_km",
-                                                               "assignment_ids"]):
+    overlaps = cov.overlaps.iloc[:0] if dated else cov.overlaps  # dated: over time, from the ledger (above)
+    for bid, s0, s1, length, who, geom in lists(overlaps, ["border_id", "start_km", "end_km", "length_km",
+                                                           "assignment_ids"]):
         if length * 1000 < min_overlap_m:
             continue
         out.add("overlap", "warning", f"{bid}: km {s0:.3f}–{s1:.3f} ({length:.3f} km) is claimed by "
@@ -221,7 +245,7 @@ def validate(dataset: Dataset, *, cov: Coverage | None = None, marker_tolerance_
                 bad.append(f"households ({r['households']}) > people ({r['people']})")
             out.add("bad_counts", "error", f"assignment {aid!r}: {'; '.join(bad)}", assignment_ids=[aid],
                     border_id=bid, geometry=geom)
-    dup = a["assignment_id"][a["assignment_id"].duplicated(keep=False)]
+    dup = a["assignment_id"][a["assignment_id"].duplicated(keep=False) & (not dated)]
     for aid in dict.fromkeys(dup):
         out.add("duplicate_id", "error", f"assignment_id {aid!r} is used by {int((a['assignment_id'] == aid).sum())} "
                 "rows", assignment_ids=[aid])
@@ -240,7 +264,7 @@ def validate(dataset: Dataset, *, cov: Coverage | None = None, marker_tolerance_
                 marker_ids=[mid], border_id=bid, geometry=rows.geometry.iloc[0])
     if not m.empty:
         _markers(ds, cov, out, marker_tolerance_m=marker_tolerance_m, post_spread_m=post_spread_m,
-                 datum_shift_min_m=datum_shift_min_m)
+                 datum_shift_min_m=datum_shift_min_m, twice=not dated)
     if read_problems is None:
         read_problems = ds.meta.get("read_problems") if isinstance(ds.meta.get("read_problems"),
                                                                    pd.DataFrame) else None
@@ -280,7 +304,7 @@ def _names(a: pd.DataFrame, out: _Issues) -> None:
 
 
 def _markers(ds: Dataset, cov: Coverage, out: _Issues, *, marker_tolerance_m: float, post_spread_m: float,
-             datum_shift_min_m: float) -> None:
+             datum_shift_min_m: float, twice: bool = True) -> None:
     m = cov.markers
     mn = cov.marker_numbers
     # off the line, with datum and swap diagnosis
@@ -326,7 +350,7 @@ def _markers(ds: Dataset, cov: Coverage, out: _Issues, *, marker_tolerance_m: fl
         if r.n_carers == 0:
             out.add("marker_unassigned", "warning", f"marker {number!r} ({r.kind}) has no self-management group",
                     marker_ids=[r.number], **common)
-        elif r.n_carers > 1:
+        elif r.n_carers > 1 and twice:
             out.add("marker_assigned_twice", "warning", f"marker {number!r} is looked after by "
                     f"{', '.join(map(repr, r.carers))}", marker_ids=[r.number], assignment_ids=r.carers, **common)
         want = POSTS_BY_KIND.get(r.kind)

@@ -1,0 +1,498 @@
+"""The dated ledger of assignments: validity periods, the state on a date, change points, and the timeline sweep.
+
+Rules
+    Every assignment row may carry ``valid_from``/``valid_to`` (dates). The period is half-open,
+    ``[valid_from, valid_to)``: a row is valid on ``valid_from`` and no longer on ``valid_to``. An empty start means
+    "always", an empty end "still valid". A row whose end is not after its start is valid on no date (rule
+    ``bad_period``). The same ``assignment_id`` in several rows with disjoint periods is the history of one group's
+    stretch (versions), not a duplicate.
+As of a date
+    :func:`bien_gioi_geo.coverage` and :func:`bien_gioi_geo.validate` take ``as_of=``; without it a dataset that
+    has dates is taken as of **today** (:func:`today`, a clock tests can replace), and every result states the
+    date it describes. A dataset without any date describes no particular date (``as_of`` is ``None``).
+Timeline
+    :func:`timeline` resolves every row's stretch once and sweeps the change points in date order, keeping running
+    totals (counts, villages, communes, carers of each marker) as rows enter and leave; covered length at each date
+    is the union of the rows then valid, computed by the same code as :class:`~bien_gioi_geo.Coverage`, so each
+    row of the timeline equals ``coverage(ds, as_of=date).summary()``.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import ArrayLike
+
+from .dataset import Dataset
+from .errors import InputError
+from .schema import COUNT_COLUMNS
+from .text import name_key
+
+__all__ = ["today", "parse_date", "periods", "is_dated", "resolve_as_of", "valid_at", "at", "change_points",
+           "timeline", "TIMELINE_COLUMNS"]
+
+#: Day numbers standing for "always" (no start) and "still valid" (no end).
+NO_START = np.iinfo(np.int64).min // 4
+NO_END = np.iinfo(np.int64).max // 4
+
+#: The clock :func:`today` reads; tests replace it (``monkeypatch.setattr(ledger, "_clock", lambda: date)``).
+_clock: Callable[[], dt.date] = dt.date.today
+
+#: The summary figures a timeline holds, in the order of :meth:`Coverage.summary`.
+TIMELINE_COLUMNS = ["covered_km", "official_covered_km", "percent", "markers_self_managed", "markers_unassigned",
+                    "assignments", *COUNT_COLUMNS, "line_households", "line_people", "marker_households",
+                    "marker_people", "villages", "communes"]
+
+_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%dT%H:%M:%S")
+
+
+def today() -> dt.date:
+    """Today's date, from the replaceable clock ``ledger._clock``."""
+    return _clock()
+
+
+def parse_date(value: Any, *, field: str = "as_of") -> dt.date:
+    """Read a date: a :class:`datetime.date`/``datetime``/``pandas.Timestamp``/``numpy.datetime64``, ISO text
+    (``2024-12-31``) or Vietnamese day-first text (``31/12/2024``).
+
+    Examples
+    --------
+    >>> parse_date("31/12/2024"), parse_date("2024-12-31")
+    (datetime.date(2024, 12, 31), datetime.date(2024, 12, 31))
+    """
+    if isinstance(value, np.datetime64) and not np.isnat(value):
+        value = pd.Timestamp(value)
+    if isinstance(value, dt.datetime) and value is not pd.NaT:
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        s = value.strip()
+        for fmt in _FORMATS:
+            try:
+                return dt.datetime.strptime(s, fmt).date()
+            except ValueError:
+                continue
+    raise InputError(f"{field}: expected a date such as '2024-12-31' or '31/12/2024', got {value!r}")
+
+
+def _day(value: Any, missing: int, field: str) -> int:
+    if value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
+        return missing
+    return parse_date(value, field=field).toordinal()
+
+
+def periods(assignments: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Start and end day numbers (proleptic ordinals) of each row's period; :data:`NO_START`/:data:`NO_END`
+    where the date is empty.
+    """
+    n = len(assignments)
+
+    def col(name: str, missing: int) -> np.ndarray:
+        if name not in assignments:
+            return np.full(n, missing, dtype=np.int64)
+        return np.array([_day(v, missing, name) for v in assignments[name].astype(object).tolist()], dtype=np.int64)
+
+    return col("valid_from", NO_START), col("valid_to", NO_END)
+
+
+def is_dated(ds: Dataset) -> bool:
+    """Whether any assignment row carries a ``valid_from`` or ``valid_to`` date."""
+    a = ds.assignments
+    return any(c in a and a[c].notna().any() for c in ("valid_from", "valid_to"))
+
+
+def resolve_as_of(ds: Dataset, as_of: Any) -> dt.date | None:
+    """The date a result describes: ``as_of`` read as a date; else today for a dataset with dates; else None."""
+    if as_of is not None:
+        return parse_date(as_of)
+    return today() if is_dated(ds) else None
+
+
+def valid_at(assignments: pd.DataFrame, as_of: dt.date | None) -> np.ndarray:
+    """Boolean mask of the rows valid on ``as_of`` (every row when ``as_of`` is None)."""
+    if as_of is None:
+        return np.ones(len(assignments), dtype=bool)
+    f, t = periods(assignments)
+    d = as_of.toordinal()
+    return (f <= d) & (d < t)
+
+
+def at(ds: Dataset, as_of: dt.date | None, *, mask: np.ndarray | None = None) -> Dataset:
+    """The dataset as it stood on ``as_of``: the same border and (already located) markers, only the assignment
+    rows valid on that date (or the rows of ``mask``), with their original index. ``ds`` itself when every row is
+    valid.
+    """
+    mask = valid_at(ds.assignments, as_of) if mask is None else mask
+    if mask.all():
+        return ds
+    view = copy.copy(ds)  # shares the located markers (a cached property) and the borders
+    view.assignments = ds.assignments[mask]
+    return view
+
+
+def change_points(ds: Dataset) -> list[dt.date]:
+    """Every date on which the set of valid rows changes (a row starts or ends), sorted."""
+    f, t = periods(ds.assignments)
+    days = np.unique(np.concatenate([f[f != NO_START], t[t != NO_END]]))
+    return [dt.date.fromordinal(int(d)) for d in days]
+
+
+def day_text(d: int) -> str | None:
+    """ISO text of a day number, None for the open ends."""
+    return None if d in (NO_START, NO_END) else dt.date.fromordinal(int(d)).isoformat()
+
+
+def default_dates(ds: Dataset, freq: str = "YE") -> list[dt.date]:
+    """The period ends (``freq``, default year ends) from the first to the last change point of the data, or today
+    for a dataset without dates.
+    """
+    cps = change_points(ds)
+    if not cps:
+        return [today()]
+    first, last = pd.Timestamp(cps[0]), pd.Timestamp(cps[-1])
+    end = pd.tseries.frequencies.to_offset(freq).rollforward(last)  # the period end at or after the last change
+    return [x.date() for x in pd.date_range(first, end, freq=freq)]
+
+
+# ----------------------------------------------------------------------------------------------- the sweep
+def marker_keys_of_rows(ds: Dataset) -> list[list[str]]:
+    """For each assignment row, the keys of the markers it looks after, as :attr:`Coverage.markers` matches them:
+    a listed id names the post with that id and every post of the marker with that number, on the row's border
+    when it names one.
+    """
+    m = ds.markers_located
+    several = len(ds.borders) > 1
+    index: dict[str, list[tuple[str, str]]] = {}
+    for mid, number, bid in zip(m["marker_id"].tolist(), m["number"].tolist(), m["border_id"].tolist(), strict=True):
+        key = f"{bid}:{number}" if several else number
+        for x in dict.fromkeys((mid, number)):
+            index.setdefault(x, []).append((bid, key))
+    a = ds.assignments
+    bids = a["border_id"].astype(object).tolist() if "border_id" in a else [None] * len(a)
+    out = []
+    for lst, bid in zip(a["markers"].tolist(), bids, strict=True):
+        bid = bid if isinstance(bid, str) else None
+        keys = {k for x in lst for b, k in index.get(x, []) if bid is None or b == bid}
+        out.append(sorted(keys))
+    return out
+
+
+class _Running:
+    """Running totals over the valid rows, updated as rows enter and leave."""
+
+    def __init__(self, ds: Dataset) -> None:
+        a = ds.assignments
+        n = len(a)
+        self.active = np.zeros(n, dtype=bool)
+        self.counts = {c: (a[c].fillna(0).to_numpy(dtype=np.int64) if c in a else np.zeros(n, dtype=np.int64))
+                       for c in COUNT_COLUMNS}
+        self.line = (a["stretch_by"] != "none").to_numpy() if n else np.zeros(0, dtype=bool)
+        self.mk = (a["markers"].map(len).to_numpy() > 0) if n else np.zeros(0, dtype=bool)
+        communes = a["commune"].tolist() if "commune" in a else [None] * n
+        villages = a["village"].tolist() if "village" in a else [None] * n
+        self.village_key = [(name_key(c), name_key(v)) if isinstance(v, str) else None
+                            for c, v in zip(communes, villages, strict=True)]
+        self.commune_key = [name_key(c) if isinstance(c, str) else None for c in communes]
+        self.marker_keys = marker_keys_of_rows(ds)
+        self.all_markers = len(ds.markers_located.groupby(
+            [ds.markers_located["border_id"], ds.markers_located["number"]] if len(ds.borders) > 1
+            else [ds.markers_located["number"]]).size()) if len(ds.markers_located) else 0
+        self.sums = dict.fromkeys([*COUNT_COLUMNS, "line_households", "line_people", "marker_households",
+                                   "marker_people", "assignments"], 0)
+        self.villages: Counter[Any] = Counter()
+        self.communes: Counter[Any] = Counter()
+        self.carers: Counter[str] = Counter()
+
+    def toggle(self, i: int, sign: int) -> None:
+        self.active[i] = sign > 0
+        s = self.sums
+        s["assignments"] += sign
+        for c in COUNT_COLUMNS:
+            s[c] += sign * int(self.counts[c][i])
+        if self.line[i]:
+            s["line_households"] += sign * int(self.counts["households"][i])
+            s["line_people"] += sign * int(self.counts["people"][i])
+        if self.mk[i]:
+            s["marker_households"] += sign * int(self.counts["households"][i])
+            s["marker_people"] += sign * int(self.counts["people"][i])
+        for counter, key in ((self.villages, self.village_key[i]), (self.communes, self.commune_key[i])):
+            if key is not None:
+                counter[key] += sign
+                if counter[key] == 0:
+                    del counter[key]
+        for k in self.marker_keys[i]:
+            self.carers[k] += sign
+            if self.carers[k] == 0:
+                del self.carers[k]
+
+
+def timeline(dataset: Dataset, dates: Iterable[Any] | None = None, *, freq: str = "YE",
+             chainage: str = "measured") -> pd.DataFrame:
+    """The summary figures at each of several dates, in one sweep over the change points.
+
+    Parameters
+    ----------
+    dataset
+        The dataset (rows with ``valid_from``/``valid_to``).
+    dates
+        The dates (anything :func:`parse_date` reads). Default: each period end of ``freq`` from the first to the
+        last change point of the data (with ``"YE"``, every 31 December the history covers).
+    freq
+        A pandas offset alias for the default dates (``"YE"`` year ends, ``"QE"`` quarter ends, ``"ME"``…).
+    chainage
+        As in :func:`bien_gioi_geo.coverage`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per date (index ``as_of``, a DatetimeIndex, in the order given), columns
+        :data:`TIMELINE_COLUMNS`: covered length (km measured and official), percent, markers self-managed and
+        without a carer, assignments, the counts, villages, communes — each equal to
+        ``coverage(dataset, as_of=date).summary()[column]``. Ready for ``.plot()``.
+    """
+    from .coverage import Coverage, resolve_intervals
+
+    if not isinstance(dataset, Dataset):
+        raise InputError(f"timeline expects a bien_gioi_geo.Dataset, got {type(dataset).__name__}")
+    wanted = default_dates(dataset, freq) if dates is None else [parse_date(d, field="dates") for d in dates]
+    a = dataset.assignments
+    ivs = resolve_intervals(dataset, chainage=chainage)  # every row, once
+    f, t = periods(a)
+    enter = np.argsort(f, kind="stable")
+    leave = np.argsort(t, kind="stable")
+    run = _Running(dataset)
+    pe = pl = 0
+    rows: dict[dt.date, dict[str, Any]] = {}
+    for d in sorted(set(wanted)):
+        day = d.toordinal()
+        while pe < len(enter) and f[enter[pe]] <= day:  # rows that have started by d
+            i = int(enter[pe])
+            pe += 1
+            if t[i] > day and f[i] < t[i]:
+                run.toggle(i, +1)
+        while pl < len(leave) and t[leave[pl]] <= day:  # rows that have ended by d
+            i = int(leave[pl])
+            pl += 1
+            if run.active[i]:
+                run.toggle(i, -1)
+        # lengths by the very code of coverage(), on the rows the sweep holds valid
+        cov = Coverage(at(dataset, d, mask=run.active.copy()), ivs[run.active], as_of=d)
+        off = cov.official_covered_km
+        sm = len(run.carers)
+        rows[d] = {"covered_km": round(cov.covered_km, 3),
+                   "official_covered_km": None if off is None else round(off, 3),
+                   "percent": round(cov.percent, 2), "markers_self_managed": sm,
+                   "markers_unassigned": run.all_markers - sm, **run.sums,
+                   "villages": len(run.villages), "communes": len(run.communes)}
+    out = pd.DataFrame([rows[d] for d in wanted], columns=TIMELINE_COLUMNS,
+                       index=pd.DatetimeIndex([pd.Timestamp(d) for d in wanted], name="as_of"))
+    return out
+
+
+# ----------------------------------------------------------------------------------------------- over time
+def active_periods(starts: ArrayLike, ends: ArrayLike, min_active: int = 2) -> list[tuple[int, int, tuple[int, ...]]]:
+    """Elementary periods ``(lo, hi, rows)`` in which at least ``min_active`` of the given periods are valid
+    (``rows`` are positions in the input). Consecutive periods with the same rows are merged.
+
+    Examples
+    --------
+    >>> active_periods([0, 5, 10], [10, 20, 30])
+    [(5, 10, (0, 1)), (10, 20, (1, 2))]
+    """
+    f = np.asarray(starts, dtype=np.int64)
+    t = np.asarray(ends, dtype=np.int64)
+    bounds = np.unique(np.concatenate([f, t]))
+    out: list[tuple[int, int, tuple[int, ...]]] = []
+    for lo, hi in zip(bounds[:-1].tolist(), bounds[1:].tolist(), strict=True):
+        rows = tuple(np.flatnonzero((f <= lo) & (t >= hi) & (f < t)).tolist())
+        if len(rows) < min_active:
+            continue
+        if out and out[-1][1] == lo and out[-1][2] == rows:
+            out[-1] = (out[-1][0], hi, rows)
+        else:
+            out.append((lo, hi, rows))
+    return out
+
+
+def period_text(lo: int, hi: int) -> str:
+    """``"2021-03-01 – 2022-07-01 (end excluded)"``, with "always"/"still valid" for open ends."""
+    a = day_text(lo) or "the start of the records"
+    b = day_text(hi)
+    return f"from {a} until {b} (end excluded)" if b else f"from {a} on (still valid)"
+
+
+def overlaps_over_time(ivs: pd.DataFrame, f: np.ndarray, t: np.ndarray,
+                       ) -> list[tuple[str, float, float, tuple[str, ...], int, int]]:
+    """Stretches claimed by two or more rows **valid at the same moment**, each with the period in which they
+    overlap: ``(border_id, start_km, end_km, assignment_ids, lo, hi)`` (day numbers, ``hi`` excluded).
+
+    Candidates come from one chainage sweep over every row regardless of date (rows that never overlap in space
+    are never compared); each candidate piece is then swept over the dates of its own claimants only. Adjacent
+    pieces with the same claimants in the same period are merged, then contiguous periods with the same stretch
+    and claimants.
+    """
+    from . import intervals as iv
+
+    ivs = ivs.assign(_f=f, _t=t)
+    recs: list[tuple[str, float, float, tuple[str, ...], int, int]] = []
+    aids = ivs["assignment_id"].tolist()
+    for bid, sel in ivs.groupby("border_id", sort=False):
+        pos: list[Hashable] = list(range(len(sel)))
+        fs, ts = sel["_f"].to_numpy(), sel["_t"].to_numpy()
+        ids_here = [aids[k] for k in ivs.index.get_indexer(sel.index)]
+        for s, e, claim in iv.overlaps(sel["start_km"].to_numpy(), sel["end_km"].to_numpy(), pos):
+            rows = [int(k) for k in claim]  # type: ignore[call-overload]
+            for lo, hi, act in active_periods(fs[rows], ts[rows]):
+                who = tuple(dict.fromkeys(ids_here[rows[k]] for k in act))
+                if len(who) < 2:
+                    continue  # versions of one assignment: period_overlap says so
+                recs.append((str(bid), s, e, who, lo, hi))
+    recs.sort(key=lambda r: (r[0], r[3], r[4], r[5], r[1]))
+    merged: list[tuple[str, float, float, tuple[str, ...], int, int]] = []
+    for r in recs:  # along the line
+        p = merged[-1] if merged else None
+        if p and (p[0], p[3], p[4], p[5]) == (r[0], r[3], r[4], r[5]) and p[2] == r[1]:
+            merged[-1] = (p[0], p[1], r[2], p[3], p[4], p[5])
+        else:
+            merged.append(r)
+    merged.sort(key=lambda r: (r[0], r[1], r[2], r[3], r[4]))
+    out: list[tuple[str, float, float, tuple[str, ...], int, int]] = []
+    for r in merged:  # over time
+        p = out[-1] if out else None
+        if p and p[:4] == r[:4] and p[5] == r[4]:
+            out[-1] = (*p[:5], r[5])
+        else:
+            out.append(r)
+    return out
+
+
+def carers_over_time(ds: Dataset, f: np.ndarray, t: np.ndarray) -> list[tuple[str, tuple[str, ...], int, int]]:
+    """Markers looked after by two or more assignments at the same moment: ``(marker_key, assignment_ids, lo,
+    hi)``.
+    """
+    by_key: dict[str, list[int]] = {}
+    for i, keys in enumerate(marker_keys_of_rows(ds)):
+        for k in keys:
+            by_key.setdefault(k, []).append(i)
+    aids = ds.assignments["assignment_id"].tolist()
+    out: list[tuple[str, tuple[str, ...], int, int]] = []
+    for key, rows in by_key.items():
+        if len({aids[i] for i in rows}) < 2:
+            continue
+        last: tuple[str, tuple[str, ...], int, int] | None = None
+        for lo, hi, act in active_periods(f[rows], t[rows]):
+            who = tuple(dict.fromkeys(aids[rows[k]] for k in act))
+            if len(who) < 2:
+                continue
+            if last is not None and last[1] == who and last[3] == lo:
+                last = (key, who, last[2], hi)
+                out[-1] = last
+            else:
+                last = (key, who, lo, hi)
+                out.append(last)
+    return out
+
+
+def version_problems(assignments: pd.DataFrame, f: np.ndarray, t: np.ndarray,
+                     ) -> tuple[list[tuple[Any, int, int]], list[tuple[str, Any, Any, int, int]], list[str]]:
+    """Rows whose period ends before it starts (``bad_period``: ``(index, from, to)``), versions of one
+    assignment valid at the same time (``period_overlap``: ``(assignment_id, index1, index2, lo, hi)``), and ids
+    used by several rows none of which carries a date (plain ``duplicate_id``).
+    """
+    idx = assignments.index.tolist()
+    bad = [(idx[i], int(f[i]), int(t[i])) for i in np.flatnonzero(t <= f).tolist()]
+    groups: dict[str, list[int]] = {}
+    for i, aid in enumerate(assignments["assignment_id"].tolist()):
+        groups.setdefault(aid, []).append(i)
+    both, dup = [], []
+    for aid, rows in groups.items():
+        if len(rows) < 2:
+            continue
+        if all(f[i] == NO_START and t[i] == NO_END for i in rows):
+            dup.append(aid)
+            continue
+        rows = sorted(rows, key=lambda i: (f[i], t[i]))
+        for k, i in enumerate(rows):
+            for j in rows[k + 1:]:
+                if f[j] >= t[i]:
+                    break
+                lo, hi = max(f[i], f[j]), min(t[i], t[j])
+                if lo < hi and f[i] < t[i] and f[j] < t[j]:
+                    both.append((aid, idx[i], idx[j], int(lo), int(hi)))
+    return bad, both, dup
+
+
+def period_issues(ds: Dataset, ivs: pd.DataFrame, *, as_of: dt.date | None = None,
+                  min_overlap_m: float = 1.0) -> list[dict[str, Any]]:
+    """The period-aware rows of the issues table (keyword arguments of one issue each): ``bad_period``,
+    ``period_overlap``, ``duplicate_id`` (undated rows only), and ``overlap`` / ``marker_assigned_twice`` among
+    rows valid at the same moment, each with the period (``valid_from``/``valid_to``) in which it holds. With
+    ``as_of``, only the problems that hold on that date (``bad_period`` always).
+
+    ``ivs`` are the resolved intervals of every row of ``ds`` (:func:`~bien_gioi_geo.coverage.resolve_intervals`).
+    """
+    a = ds.assignments
+    f, t = periods(a)
+    day = None if as_of is None else as_of.toordinal()
+    out: list[dict[str, Any]] = []
+
+    def holds(lo: int, hi: int) -> bool:
+        return day is None or lo <= day < hi
+
+    def span(lo: int, hi: int) -> dict[str, Any]:
+        return {"valid_from": day_text(lo), "valid_to": day_text(hi)}
+
+    bad, both, dup = version_problems(a, f, t)
+    for i, lo, hi in bad:
+        out.append({"rule": "bad_period", "severity": "error", "message":
+                    f"assignment {a.loc[i, 'assignment_id']!r}: valid_to {day_text(hi)} is not after valid_from "
+                    f"{day_text(lo)}; the row is valid on no date (periods are [valid_from, valid_to))",
+                    "assignment_ids": [a.loc[i, "assignment_id"]]})
+    for aid, i, j, lo, hi in both:
+        if holds(lo, hi):
+            out.append({"rule": "period_overlap", "severity": "error", "message":
+                        f"assignment {aid!r} has two versions valid at the same time, {period_text(lo, hi)}: "
+                        f"({day_text(f[a.index.get_loc(i)]) or '…'} – {day_text(t[a.index.get_loc(i)]) or '…'}) and "
+                        f"({day_text(f[a.index.get_loc(j)]) or '…'} – {day_text(t[a.index.get_loc(j)]) or '…'}); "
+                        "end the older version where the newer one starts", "assignment_ids": [aid], **span(lo, hi)})
+    for aid in dup:
+        out.append({"rule": "duplicate_id", "severity": "error", "message":
+                    f"assignment_id {aid!r} is used by {int((a['assignment_id'] == aid).sum())} rows",
+                    "assignment_ids": [aid]})
+    ok = ivs["start_km"].notna().to_numpy() & (t > f)
+    sub = ivs[ok]
+    found = [r for r in overlaps_over_time(sub, f[ok], t[ok]) if (r[2] - r[1]) * 1000 >= min_overlap_m
+             and holds(r[4], r[5])]
+    geoms: dict[int, Any] = {}
+    for bid in {r[0] for r in found}:  # one vectorised cut per border
+        k = [j for j, r in enumerate(found) if r[0] == bid]
+        cut = ds.borders[bid].cut(np.array([found[j][1] for j in k]), np.array([found[j][2] for j in k]))
+        geoms.update(zip(k, cut.values, strict=True))
+    for j, (bid, s, e, who, lo, hi) in enumerate(found):
+        out.append({"rule": "overlap", "severity": "warning", "message":
+                    f"{bid}: km {s:.3f}–{e:.3f} ({e - s:.3f} km) is claimed by {', '.join(map(repr, who))} "
+                    f"{period_text(lo, hi)}", "assignment_ids": list(who), "border_id": bid, "start_km": s,
+                    "end_km": e, "geometry": geoms[j], **span(lo, hi)})
+    m = ds.markers_located
+    several = len(ds.borders) > 1
+    where: dict[str, tuple[str, float, Any]] = {}
+    for number, bid, km, geom in zip(m["number"].tolist(), m["border_id"].tolist(), m["chainage_km"].tolist(),
+                                     m.geometry.tolist(), strict=True):
+        where.setdefault(f"{bid}:{number}" if several else number, (bid, km, geom))
+    for key, who, lo, hi in carers_over_time(ds, f, t):
+        if not holds(lo, hi):
+            continue
+        bid, km, geom = where[key]
+        number = key.split(":", 1)[1] if several else key
+        out.append({"rule": "marker_assigned_twice", "severity": "warning", "message":
+                    f"marker {key!r} is looked after by {', '.join(map(repr, who))} {period_text(lo, hi)}",
+                    "marker_ids": [number], "assignment_ids": list(who), "border_id": bid, "start_km": km,
+                    "end_km": km, "geometry": geom, **span(lo, hi)})
+    return out

@@ -1,0 +1,95 @@
+"""The change map (no text from data compiled as a template) and the timeline chart."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+import pytest
+
+import bien_gioi_geo as bg
+from bien_gioi_geo.change_map import change_map, fmt_number, timeline_chart
+
+
+@pytest.fixture(scope="module")
+def change() -> bg.Comparison:
+    pt = bg.datasets.load("phong_tho")
+    a = pd.DataFrame([
+        {"assignment_id": "A", "village": "{{7*7}}", "commune": "{% if true %}x{% endif %}", "start_km": 1.0,
+         "end_km": 5.0, "valid_from": "2019-01-01", "valid_to": "2021-01-01", "markers": ["62"]},
+        {"assignment_id": "B", "village": "</script><b>x", "start_km": 3.0, "end_km": 9.0,
+         "valid_from": "2021-01-01", "valid_to": None, "markers": ["66"]}])
+    return bg.compare(bg.Dataset(pt.border, pt.markers, a), "2020-12-31", "2021-12-31")
+
+
+def test_village_names_are_shown_verbatim_never_compiled(change):
+    html = change_map(change, tiles=None).get_root().render()
+    assert "{{7*7}}" in html and "{% if true %}x{% endif %}" in html
+    assert not re.search(r"\b49\b", html.split("bg-change-data")[1].split("</script>")[0])
+    assert "</script><b>x" not in html and "\\u003c/script\\u003e\\u003cb\\u003ex" in html
+
+
+def test_legend_states_both_dates_and_lengths(change):
+    html = change_map(change, tiles=None).get_root().render()
+    assert "31/12/2020 → 31/12/2021" in html
+    # gained 5–9 (4 km), lost 1–3 (2 km): by hand from the two rows
+    assert f"Đoạn mới được tự quản: {fmt_number(4.0)} km" in html and "Đoạn không còn được tự quản: 2,000 km" in html
+    en = change_map(change, tiles=None, lang="en").get_root().render()
+    assert "2020-12-31 → 2021-12-31" in en and "Stretches lost: 2.000 km" in en
+
+
+def test_timeline_chart_png(tmp_path):
+    pytest.importorskip("matplotlib")
+    tl = bg.timeline(bg.datasets.load("phong_tho"))
+    fig = timeline_chart(tl, tmp_path / "t.png")
+    assert (tmp_path / "t.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    labels = [t.get_text() for t in fig.axes[0].get_xticklabels()]
+    assert labels == [f"31/12/{y}" for y in range(2019, 2025)]
+    assert fig.axes[0].get_ylabel() == "Chiều dài tự quản (km)"
+    assert fig.axes[0].texts[-1].get_text() == fmt_number(tl["official_covered_km"].iloc[-1]) == "97,229"
+
+
+@pytest.mark.browser
+def test_change_map_in_a_real_browser(change, tmp_path):
+    """Offline, no script error, the legend shows both dates, tooltips show the hostile names as text."""
+    from test_maps import _chromium
+
+    chromium = _chromium()
+    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+    path = bg.maps.save_map(change_map(change, tiles=None), tmp_path / "change.html")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        page = browser.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.route("**/*", lambda r: r.abort() if r.request.url.startswith("http") else r.continue_())
+        page.goto(path.as_uri())
+        page.wait_for_function("document.querySelector('.bg-change-legend') !== null")
+        assert "31/12/2020 → 31/12/2021" in page.inner_text(".bg-change-legend")
+        texts = page.evaluate("""() => {
+            const out = [];
+            for (const k of Object.keys(window)) {
+              const v = window[k];
+              if (v && v instanceof L.Map) {
+                v.eachLayer(l => { if (l.getTooltip && l.getTooltip()) { l.openTooltip(l.getLatLng ? l.getLatLng()
+                  : l.getCenter()); const el = l.getTooltip().getElement(); if (el) { out.push(el.textContent); } } });
+              }
+            }
+            return out;
+        }""")
+        browser.close()
+    assert errors == []
+    joined = "\n".join(texts)
+    assert "{{7*7}}" in joined and "</script><b>x" in joined
+
+
+def test_coverage_map_as_of_states_its_date():
+    ds = bg.datasets.load("phong_tho")
+    m = bg.coverage_map(ds, as_of="31/12/2019", tiles=None, show_markers=False, issues=pd.DataFrame())
+    html = m.get_root().render()
+    assert "Tính đến ngày 31/12/2019" in html
+    valid = set(bg.coverage(ds, as_of="2019-12-31").dataset.assignments["assignment_id"])
+    absent = set(ds.assignments["assignment_id"]) - valid
+    assert absent and not any(f'"{x}"' in html for x in absent)  # only the rows valid on that date are drawn
