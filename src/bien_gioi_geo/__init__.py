@@ -13,6 +13,7 @@ from .crs import parse_dms
 from .dataset import Dataset
 from .errors import BienGioiError, CRSError, InputError, OutputError, ReferencingError
 from .io import read_admin, read_assignments, read_border, read_dataset, read_markers, write_geojson
+from .patrols import Patrols, patrols, read_tracks  # binds bg.patrols to the function, not the subpackage
 from .referencing import Border, Calibration
 from .schema import parse_marker_id
 from .validation import validate
@@ -42,6 +43,9 @@ __all__ = [
     "validate",
     "coverage_map",
     "admin",
+    "read_tracks",
+    "patrols",
+    "Patrols",
     "__version__",
 ]
 
