@@ -133,9 +133,10 @@ def _gpx(p: Path) -> tuple[pd.DataFrame, str, _Problems]:
         raise
     except Exception as exc:  # GDAL raises several types for broken XML
         raise InputError(f"{p.name}: cannot read the GPX file: {exc}") from None
-    names = tracks["name"].astype(object).tolist() if "name" in tracks else []
+    names = [v if isinstance(v, str) and v.strip() else None for v in tracks["name"].astype(object)] \
+        if "name" in tracks else []
     fid = pts["track_fid"].to_numpy(dtype=np.int64)
-    label = np.array([(names[f] if f < len(names) and names[f] not in (None, "") else f"{p.stem}#{f + 1}")
+    label = np.array([(names[f] if f < len(names) and names[f] is not None else f"{p.stem}#{f + 1}")
                       for f in range(int(fid.max()) + 1 if len(fid) else 0)] + [""], dtype=object)
     geoms = pts.geometry.to_numpy()
     table = pd.DataFrame({"track_id": label[fid] if len(fid) else np.empty(0, dtype=object),

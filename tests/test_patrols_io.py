@@ -1,0 +1,105 @@
+"""read_tracks (GPX, CSV, Excel, GeoParquet) and bg.patrols on a dask LocalCluster."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+import bien_gioi_geo as bg
+from bien_gioi_geo.patrols.synthetic import walk
+
+GPX = """<?xml version="1.0" encoding="UTF-8"?>
+<gpx version="1.1" creator="test" xmlns="http://www.topografix.com/GPX/1/1">
+<trk><name>Tổ 1</name><trkseg>
+<trkpt lat="22.5" lon="103.3"><time>2024-05-01T00:00:00Z</time></trkpt>
+<trkpt lat="22.5001" lon="103.3001"><time>2024-05-01T00:00:10Z</time></trkpt>
+</trkseg></trk>
+<trk><trkseg><trkpt lat="22.6" lon="103.4"><time>2024-05-01T01:00:00Z</time></trkpt></trkseg></trk>
+</gpx>
+"""
+
+
+def test_gpx_is_utc_and_names_tracks(tmp_path):
+    f = tmp_path / "a.gpx"
+    f.write_text(GPX, encoding="utf-8")
+    fx = bg.read_tracks(f)
+    assert fx["track_id"].tolist() == ["Tổ 1", "Tổ 1", "a#2"]
+    assert fx["time"].iloc[1] == pd.Timestamp("2024-05-01T00:00:10Z")
+    assert fx.geometry.x.iloc[2] == pytest.approx(103.4)
+
+
+def test_csv_naive_times_are_vietnam_time_and_bad_rows_are_reported(tmp_path):
+    f = tmp_path / "t.csv"
+    f.write_text("thiet_bi,thoi_gian,lat,lon,don_vi\n"
+                 "A,2024-05-01 07:00:00,22°30'00\"N,103°18'00\"E,Đồn 1\n"
+                 "A,2024-05-01T00:00:10Z,22.5001,103.3001,Đồn 1\n"
+                 "A,,22.5002,103.3002,Đồn 1\n"
+                 "A,2024-05-01 07:00:00,22.5003,103.3003,Đồn 1\n"
+                 ",2024-05-01 07:00:20,22.5004,103.3004,Đồn 1\n"
+                 "A,hôm qua,22.5005,103.3005,Đồn 1\n"
+                 "A,2024-05-01 07:00:30,95.0,103.3,Đồn 1\n", encoding="utf-8")
+    fx, probs = bg.read_tracks(f, errors="collect")
+    assert fx["time"].tolist() == [pd.Timestamp("2024-05-01T00:00:00Z"), pd.Timestamp("2024-05-01T00:00:10Z")]
+    assert fx.geometry.y.iloc[0] == pytest.approx(22.5)
+    assert fx["don_vi"].tolist() == ["Đồn 1", "Đồn 1"]
+    assert sorted(probs["row"].tolist()) == [3, 4, 5, 6, 7]  # nothing dropped silently
+    assert probs.set_index("row").loc[4, "message"].startswith("duplicate fix")
+    with pytest.raises(bg.InputError, match=r"t.csv: 5 bad row\(s\)"):
+        bg.read_tracks(f)
+
+
+def test_excel_and_vn2000(tmp_path):
+    import openpyxl
+    from pyproj import Transformer
+
+    x, y = Transformer.from_crs("EPSG:4326", "EPSG:9205", always_xy=True).transform(103.3, 22.5)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["track", "time", "x", "y"])
+    ws.append(["B", "2024-05-01 07:00:00+07:00", x, y])
+    wb.save(tmp_path / "t.xlsx")
+    fx = bg.read_tracks(tmp_path / "t.xlsx", crs="EPSG:9205")
+    assert fx.geometry.x.iloc[0] == pytest.approx(103.3, abs=1e-7)
+    assert fx["time"].iloc[0] == pd.Timestamp("2024-05-01T00:00:00Z")
+
+
+@pytest.fixture(scope="module")
+def cn():
+    return bg.datasets.load("vietnam").borders["VN-CN"]
+
+
+@pytest.fixture(scope="module")
+def fixes(cn):
+    # a 1 km gap at 3 km/h is 20 minutes without a fix: longer than max_gap_s (15 min)
+    ws = [walk(cn, 700.0 + 3 * k, [("walk", 700.8 + 3 * k), ("gap", 701.8 + 3 * k), ("walk", 702.2 + 3 * k)],
+               track_id=f"T{k}", seed=k) for k in range(6)]
+    fx = pd.concat([w[0] for w in ws], ignore_index=True)
+    fx["unit"] = ["Đồn " + t[-1] for t in fx["track_id"]]
+    return fx
+
+
+def test_geoparquet_streamed_equals_in_memory(cn, fixes, tmp_path):
+    import geopandas as gpd
+
+    gdf = gpd.GeoDataFrame(fixes.drop(columns=["lon", "lat"]), geometry=gpd.points_from_xy(fixes.lon, fixes.lat),
+                           crs="EPSG:4326")
+    gdf.to_parquet(tmp_path / "f.parquet")
+    read = bg.read_tracks(tmp_path / "f.parquet")
+    assert len(read) == len(fixes)
+    mem = bg.patrols(cn, read).visits.drop(columns="geometry")
+    streamed = bg.patrols(cn, tmp_path / "f.parquet", chunk_fixes=250).visits.drop(columns="geometry")
+    pd.testing.assert_frame_equal(mem, streamed)
+    assert len(mem) == 12  # the gap splits each walk in two
+
+
+def test_dask_local_cluster_same_visits(cn, fixes):
+    dd = pytest.importorskip("dask.dataframe")
+    distributed = pytest.importorskip("distributed")
+    mem = bg.patrols(cn, fixes).visits.drop(columns=["geometry", "first_row", "last_row"])
+    ddf = dd.from_pandas(fixes.sort_values("time"), npartitions=3)  # tracks spread over partitions
+    with distributed.LocalCluster(n_workers=2, processes=False, threads_per_worker=1,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster):
+        on_dask = bg.patrols(cn, ddf)
+    got = on_dask.visits.drop(columns=["geometry", "first_row", "last_row"])
+    pd.testing.assert_frame_equal(mem, got, check_dtype=False)
+    assert on_dask.n_fixes == len(fixes)
