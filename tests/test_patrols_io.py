@@ -103,3 +103,57 @@ def test_dask_local_cluster_same_visits(cn, fixes):
     got = on_dask.visits.drop(columns=["geometry", "first_row", "last_row"])
     pd.testing.assert_frame_equal(mem, got, check_dtype=False)
     assert on_dask.n_fixes == len(fixes)
+
+
+SAMPLE = bg.datasets._root() / "phong_tho_patrols" / "tracks.csv"
+
+
+def test_map_shows_data_text_verbatim_never_as_template(tmp_path):
+    from bien_gioi_geo.maps import save_map
+    from bien_gioi_geo.patrols.map import patrol_map
+
+    ds = bg.datasets.load("phong_tho")
+    fx = bg.read_tracks(SAMPLE)
+    fx.loc[fx["track_id"] == "TT-01", "unit"] = "{{7*7}}"
+    fx.loc[fx["track_id"] == "TT-02", "unit"] = "{% if %}</script><b>x</b>"
+    fx["track_id"] = fx["track_id"].replace({"TT-03": "{{ 6*7 }}"})
+    p = bg.patrols(ds, fx)
+    m = patrol_map(p, fixes=fx, as_of="2024-07-01")
+    html = save_map(m, tmp_path / "m.html").read_text(encoding="utf-8")
+    assert "{{7*7}}" in html and "{% if %}" in html and "{{ 6*7 }}" in html
+    assert "</script><b>x" not in html  # and nothing closes the script element
+    assert "\\u003c/script\\u003e\\u003cb\\u003ex" in html
+    assert "Số ngày từ lần tuần tra gần nhất (tính đến 01/07/2024)" in html
+    assert "Chưa tuần tra" in html and "≤ 7 ngày" in html and "\\u003e 90 ngày" in html
+
+
+def test_cli_writes_tables_and_map(tmp_path):
+    from bien_gioi_geo.cli import main
+
+    out = tmp_path / "tt"
+    code = main(["patrols", str(SAMPLE), "phong_tho", "--out", str(out), "--as-of", "2024-07-01", "--quiet"])
+    assert code == 0
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["assignments.csv", "by_track.csv", "last_visit.csv", "overdue.csv", "patrols.xlsx",
+                     "patrols_map.html", "problems.csv", "visits.csv"]
+    visits = pd.read_csv(out / "visits.csv", encoding="utf-8-sig")
+    assert visits["start_time"].str.endswith("+0700").all()  # local time for the reader
+    assert code == 0 and main(["patrols", str(SAMPLE), "--out", str(out), "--quiet"]) == 2  # exists: refused
+    import openpyxl
+
+    wb = openpyxl.load_workbook(out / "patrols.xlsx")
+    assert wb["visits"]["B1"].value == "Chuyến/thiết bị"
+
+
+def test_excel_output_keeps_formula_like_text_as_text(tmp_path):
+    from bien_gioi_geo.patrols.cli import write_patrols
+
+    ds = bg.datasets.load("phong_tho")
+    fx = bg.read_tracks(SAMPLE)
+    fx["unit"] = "=HYPERLINK(\"http://x\")"
+    write_patrols(ds, fx, tmp_path / "o", as_of="2024-07-01")
+    import openpyxl
+
+    ws = openpyxl.load_workbook(tmp_path / "o" / "patrols.xlsx")["visits"]
+    cells = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("=")]
+    assert cells and all(c.data_type == "s" for c in cells)
