@@ -100,7 +100,7 @@ def _track_lines(fixes: pd.DataFrame, max_gap_s: float, tolerance_deg: float) ->
                 continue
             line = shapely.simplify(shapely.linestrings(g["x"].to_numpy()[sel], g["y"].to_numpy()[sel]),
                                     tolerance_deg)
-            info = {"track": str(tid), "coords": _latlng(line)}
+            info: dict[str, Any] = {"track": str(tid), "coords": _latlng(line)}
             for c in extra:
                 v = g[c].iloc[0]
                 info[c] = None if pd.isna(v) else str(v)
@@ -182,8 +182,9 @@ def _element(js: str) -> Any:
             self._name = "PatrolLayer"
             self.code = code
 
-        def render(self, **kwargs: Any) -> None:
-            self.get_root().script.add_child(_Verbatim(self.code), name=self.get_name())
+        def render(self, **kwargs: Any) -> None:  # type: ignore[override]  # renders into the figure
+            root: Any = self.get_root()
+            root.script.add_child(_Verbatim(self.code), name=self.get_name())
 
     return _PatrolLayer(js)
 
