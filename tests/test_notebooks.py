@@ -13,8 +13,9 @@ NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
 def test_there_are_four_notebooks():
-    assert [p.name for p in NOTEBOOKS if not p.name.startswith("06_")] == ["01_quick_start.ipynb", "02_validating_assignments.ipynb",
-                                           "03_survey_to_map.ipynb", "04_dien_bien_two_borders.ipynb"]
+    assert [p.name for p in NOTEBOOKS if not p.name.startswith("06_")] == [
+        "01_quick_start.ipynb", "02_validating_assignments.ipynb", "03_survey_to_map.ipynb",
+        "04_dien_bien_two_borders.ipynb"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])

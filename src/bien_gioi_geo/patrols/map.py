@@ -70,10 +70,10 @@ def _legend_labels(lang: str) -> list[str]:
 
 
 def _latlng(geom: Any) -> list[Any]:
-    if geom is None or geom.is_empty:
-        return []
-    parts = list(geom.geoms) if geom.geom_type.startswith("Multi") else [geom]
-    return [[[round(y, 6), round(x, 6)] for x, y in shapely.get_coordinates(p)] for p in parts]
+    """Leaflet [lat, lng] lists, one per part (lines only; the shared helper of the coverage map)."""
+    from ..maps import _latlng as latlng
+
+    return [] if geom is None or geom.is_empty else latlng(geom)
 
 
 def _track_lines(fixes: pd.DataFrame, max_gap_s: float, tolerance_deg: float) -> list[dict[str, Any]]:

@@ -224,12 +224,6 @@ def match_arrays(track: np.ndarray, time_s: np.ndarray, loc: pd.DataFrame, opts:
             "last": last[keep], "n_fixes": n_fixes[keep], "visit": visit_of, "chainage_km": ch}
 
 
-def _border_check(border: Any) -> Border:
-    if not isinstance(border, Border):
-        raise InputError(f"expected a Border or a Dataset, got {type(border).__name__}")
-    return border
-
-
 def utc_ns(times: pd.Series) -> np.ndarray:
     """Times as int64 nanoseconds since the epoch (UTC)."""
     t = pd.to_datetime(times, utc=True).dt.tz_localize(None)

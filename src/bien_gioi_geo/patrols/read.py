@@ -105,8 +105,6 @@ def read_tracks(path: str | os.PathLike[str], *, crs: object = None, layer: str 
         lon[pts], lat[pts] = shapely.get_x(geoms[pts]), shapely.get_y(geoms[pts])
         table["_lon"], table["_lat"] = lon, lat
         unit, probs = raw.unit, raw.problems
-        had_geom = pts
-        table["_geom_bad"] = ~had_geom
     else:
         raise InputError(f"{p.name}: unknown file type {suf!r}; expected .gpx, .csv, .xlsx, .geojson or .parquet")
     fixes = _finish(table, probs, unit=unit, default_track=p.stem, track_column=track_column,
@@ -143,7 +141,6 @@ def _gpx(p: Path) -> tuple[pd.DataFrame, str, _Problems]:
                           "time": pts["time"].to_numpy() if "time" in pts else None})
     table["row"] = np.arange(1, len(table) + 1)
     table["_lon"], table["_lat"] = shapely.get_x(geoms), shapely.get_y(geoms)
-    table["_geom_bad"] = False
     return table, "track point", _Problems(p.name, "track point")
 
 
@@ -170,7 +167,6 @@ def _parquet(p: Path, *, crs: object) -> tuple[pd.DataFrame, str, _Problems]:
     if not as_crs(src).equals(WGS84):
         x, y = to_wgs84(x, y, src)
     table["_lon"], table["_lat"] = x, y
-    table["_geom_bad"] = ~pts
     return table, "row", _Problems(p.name, "row")
 
 

@@ -132,12 +132,19 @@ def match_parquet(path: Path, borders: dict[str, Any], opts: MatchOptions, attri
 def _match_partition(part: pd.DataFrame, borders: dict[str, Any], opts: MatchOptions,
                      attrs: list[str]) -> pd.DataFrame:
     part = part.reset_index() if part.index.name == "track_id" else part
-    return match_frame(fixes_table(part), borders, opts, attrs)
+    visits = match_frame(fixes_table(part), borders, opts, attrs)
+    if "row" not in part:  # a partition's own positions mean nothing to the caller
+        visits["first_row"] = visits["last_row"] = -1
+    return visits
 
 
 def match_dask(ddf: Any, borders: dict[str, Any], opts: MatchOptions,
                attributes: list[str] | None) -> tuple[pd.DataFrame, int]:
-    """Visits of a dask(-geo)pandas frame of fixes, matched partition by partition on the workers."""
+    """Visits of a dask(-geo)pandas frame of fixes, matched partition by partition on the workers.
+
+    ``first_row``/``last_row`` come from the frame's ``row`` column; without one they are -1 (a partition does
+    not know its rows' places in the whole).
+    """
     try:
         import dask
     except ImportError:  # pragma: no cover - depends on the environment
