@@ -31,9 +31,22 @@ def _border():
     return bg.datasets.load("vietnam").borders["VN-CN"]
 
 
+def _geo_metadata(gdf) -> bytes:
+    """The GeoParquet ``geo`` metadata geopandas writes for this frame (read back from a one-row file)."""
+    import io
+
+    import pyarrow.parquet as pq
+
+    buf = io.BytesIO()
+    gdf.head(1).to_parquet(buf)
+    buf.seek(0)
+    return pq.read_schema(buf).metadata[b"geo"]
+
+
 def generate(path: Path, n: int, seed: int = 0) -> None:
     import geopandas as gpd
     import pandas as pd
+    import pyarrow as pa
     import pyarrow.parquet as pq
     import shapely
 
@@ -61,10 +74,8 @@ def generate(path: Path, n: int, seed: int = 0) -> None:
         gdf = gpd.GeoDataFrame({"track_id": ids, "time": pd.to_datetime(times).tz_localize("UTC"),
                                 "unit": np.repeat(rng.integers(0, 40, k), PER_TRACK).astype(str)},
                                geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs="EPSG:4326")
-        table = gdf.to_arrow(geometry_encoding="WKB")
-        import pyarrow as pa
-
-        table = pa.table(table)
+        table = pa.table(gdf.to_arrow(geometry_encoding="WKB"))
+        table = table.replace_schema_metadata({**(table.schema.metadata or {}), b"geo": _geo_metadata(gdf)})
         if writer is None:
             writer = pq.ParquetWriter(path, table.schema)
         writer.write_table(table, row_group_size=250_000)
@@ -139,9 +150,9 @@ def main() -> None:
         print(f"generated {path} in {time.perf_counter() - t:.0f} s")
     kinds = [f"dask{w}" for w in args.dask.split(",") if w] if args.dask else ["local"]
     for kind in kinds:
-        out = subprocess.run([sys.executable, __file__, "--n", str(args.n), "--child", kind], check=True,
+        out = subprocess.run([sys.executable, __file__, "--n", str(args.n), "--child", kind],
                              capture_output=True, text=True)
-        print(kind, out.stdout.strip())
+        print(kind, out.stdout.strip() if out.returncode == 0 else "FAILED\n" + out.stderr[-3000:])
 
 
 if __name__ == "__main__":
