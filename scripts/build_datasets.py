@@ -848,6 +848,45 @@ def check(out: Path, reference: Path) -> list[str]:
     return fails
 
 
+def build_phong_tho_patrols(clean: Path, out: Path) -> None:
+    """ILLUSTRATIVE GPS tracks on the phong_tho line: synthetic walks (bien_gioi_geo.patrols.synthetic), seeded."""
+    from bien_gioi_geo.patrols.synthetic import walk
+
+    border = bg.read_dataset(clean).border
+    units = ["Đồn Biên phòng Ma Ly Chải", "Đồn Biên phòng Vàng Ma Chải", "Tổ tự quản Bản 01 (Pa Vây Sử)",
+             "Tổ tự quản Bản 05 (Sì Lở Lầu)"]
+    rng = np.random.default_rng(2024)
+    frames = []
+    for k in range(12):
+        start = float(rng.uniform(1.0, 88.0))
+        length = float(rng.uniform(1.0, 4.0))
+        legs = [("walk", start + length / 2), ("pause", 20), ("walk", start + length)]
+        if k % 4 == 1:
+            legs.insert(1, ("out", 250.0))  # a detour out of the corridor
+        if k % 4 == 2:
+            legs.append(("gap", start + length + 1.2))  # the receiver lost its fix for ~25 minutes
+            legs.append(("walk", start + length + 1.8))
+        day = pd.Timestamp("2024-01-03T00:30:00Z") + pd.Timedelta(days=int(k * 15 + rng.integers(0, 10)))
+        fx, _ = walk(border, start, legs, track_id=f"TT-{k + 1:02d}", start_time=day, interval_s=30.0,
+                     noise_m=8.0, seed=k)
+        fx["unit"] = units[k % len(units)]
+        frames.append(fx)
+    fx = pd.concat(frames, ignore_index=True)
+    out.mkdir(parents=True, exist_ok=True)
+    table = pd.DataFrame({"track_id": fx["track_id"],
+                          "time": fx["time"].dt.tz_convert("Asia/Ho_Chi_Minh").dt.strftime("%Y-%m-%dT%H:%M:%S+07:00"),
+                          "lon": fx["lon"].round(6).map(lambda v: f"{v:.6f}"),
+                          "lat": fx["lat"].round(6).map(lambda v: f"{v:.6f}"), "unit": fx["unit"]})
+    table.to_csv(out / "tracks.csv", index=False, lineterminator="\n")
+    (out / "README.md").write_text(
+        "# phong_tho_patrols — ILLUSTRATIVE GPS tracks (not real patrols)\n\n"
+        "12 synthetic patrols walked along the phong_tho line (walks with pauses, a detour out of the corridor, "
+        "lost fixes), made by `scripts/build_datasets.py` with `bien_gioi_geo.patrols.synthetic.walk` (seeded "
+        "random stretches, 8 m GPS noise, a fix every 30 s). Unit names are illustrative. Times are Viet Nam "
+        "time (+07:00). Licence: the line is ODbL 1.0 (© OpenStreetMap contributors); the tracks are generated, "
+        "CC0.\n", encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--reference", type=Path, default=ROOT.parent / "shared" / "reference")
@@ -859,12 +898,13 @@ def main(argv: list[str] | None = None) -> int:
         build_phong_tho_problems(args.reference, root / "phong_tho", root / "phong_tho_problems")
         build_vietnam(args.reference, root / "vietnam")
         build_dien_bien(args.reference, root / "dien_bien")
+        build_phong_tho_patrols(root / "phong_tho", root / "phong_tho_patrols")
 
     if args.check:
         with tempfile.TemporaryDirectory() as tmp:
             build_all(Path(tmp))
             fails = []
-            for name in ("phong_tho", "phong_tho_problems", "vietnam", "dien_bien"):
+            for name in ("phong_tho", "phong_tho_problems", "vietnam", "dien_bien", "phong_tho_patrols"):
                 cmp = filecmp.dircmp(Path(tmp) / name, args.out / name)
                 diff = cmp.diff_files + cmp.left_only + cmp.right_only
                 fails += [f"{name}: differs from the committed file: {d}" for d in diff]

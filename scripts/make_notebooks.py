@@ -316,11 +316,46 @@ lost (red) a carer. The legend states both dates."""),
 ]
 
 
+PATROLS = [
+    ("md", """# 6. Patrols — which stretches were walked, when, and which are overdue
+
+**Question.** Groups and Border Guard stations patrol the line and bring back GPS tracks (phones, handheld
+receivers). Which stretches of the Phong Thổ line were actually walked, how long ago, and which have not been
+walked within the required 30 days — near which markers?
+
+> The bundled `phong_tho_patrols` tracks are **ILLUSTRATIVE**: synthetic walks along the real line, made by
+> `scripts/build_datasets.py` (see `data/README.md`). Times in the file are Viet Nam time (+07:00)."""),
+    ("code", """import bien_gioi_geo as bg
+
+ds = bg.datasets.load("phong_tho")
+fixes, problems = bg.read_tracks(bg.datasets._root() / "phong_tho_patrols" / "tracks.csv", errors="collect")
+len(fixes), len(problems)"""),
+    ("md", """Match the fixes to the line. A visit is a run of fixes within 100 m of the line; a detour out of that
+corridor, 15 minutes without a fix, or an advance faster than 6 km/h along the line ends it (the defaults suit
+people on foot in the mountains; see `bien_gioi_geo.patrols.match`)."""),
+    ("code", """p = bg.patrols(ds, fixes)
+p.visits[["track_id", "unit", "start_km", "end_km", "length_km", "start_time", "end_time", "n_fixes"]].round(3)"""),
+    ("md", "Km walked at least once in the first half of 2024 (a union: a stretch walked twice counts once):"),
+    ("code", """round(p.covered_km("2024-01-01", "2024-07-01"), 3)"""),
+    ("md", "Per unit:"),
+    ("code", """p.by("unit").round(3)"""),
+    ("md", "Stretches not walked in the 30 days before 1 July 2024, with the nearest markers:"),
+    ("code", """p.overdue(every="30D", as_of="2024-07-01")[["start_km", "end_km", "length_km", "from_marker_near",
+                                              "to_marker_near", "last_visit", "days_since"]].round(3)"""),
+    ("md", "Registered (assignments) against actually patrolled:"),
+    ("code", """a = p.assignments()
+a[a["n_visits"] > 0].round(3).head(10)"""),
+    ("code", """from bien_gioi_geo.patrols.map import patrol_map
+
+patrol_map(p, fixes=fixes, as_of="2024-07-01")"""),
+]
+
+
 def main() -> int:
     OUT.mkdir(exist_ok=True)
     for name, cells in (("01_quick_start.ipynb", QUICK_START), ("02_validating_assignments.ipynb", VALIDATING),
                         ("03_survey_to_map.ipynb", SURVEY), ("04_dien_bien_two_borders.ipynb", DIEN_BIEN),
-                        ("05_five_year_review.ipynb", FIVE_YEAR)):
+                        ("05_five_year_review.ipynb", FIVE_YEAR), ("06_patrols.ipynb", PATROLS)):
         nbformat.write(nb(cells), OUT / name)
         print("wrote", OUT / name)
     return 0

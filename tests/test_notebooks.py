@@ -12,10 +12,10 @@ from conftest import ROOT
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
 
 
-def test_there_are_five_notebooks():
+def test_there_are_six_notebooks():
     assert [p.name for p in NOTEBOOKS] == ["01_quick_start.ipynb", "02_validating_assignments.ipynb",
                                            "03_survey_to_map.ipynb", "04_dien_bien_two_borders.ipynb",
-                                           "05_five_year_review.ipynb"]
+                                           "05_five_year_review.ipynb", "06_patrols.ipynb"]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
@@ -36,3 +36,8 @@ def test_notebook_runs(path, tmp_path):
     client.execute()  # raises CellExecutionError, naming the cell, when a cell fails
     errors = [o for c in book.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"]
     assert errors == []
+
+
+# ---- patrols (issue 16): notebook 06 is listed, and runs with the others above
+def test_patrols_notebook_is_there():
+    assert "06_patrols.ipynb" in [p.name for p in NOTEBOOKS]

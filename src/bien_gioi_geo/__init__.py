@@ -16,6 +16,7 @@ from .dataset import Dataset
 from .errors import BienGioiError, CRSError, InputError, OptionError, OutputError, ReferencingError
 from .io import read_admin, read_assignments, read_border, read_dataset, read_markers, write_geojson
 from .ledger import timeline
+from .patrols import Patrols, patrols, read_tracks  # binds bg.patrols to the function, not the subpackage
 from .referencing import Border, Calibration
 from .schema import parse_marker_id
 from .validation import validate
@@ -50,6 +51,9 @@ __all__ = [
     "Comparison",
     "timeline",
     "change_map",
+    "read_tracks",
+    "patrols",
+    "Patrols",
     "__version__",
 ]
 

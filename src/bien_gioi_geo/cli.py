@@ -267,6 +267,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("--kind", choices=["markers", "assignments", "border"], default="markers")
     sp.add_argument("--force", action="store_true")
     sp.set_defaults(func=cmd_convert)
+    from .patrols.cli import add_parser as add_patrols  # the patrols command lives with its module
+
+    add_patrols(sub, common)
     return p
 
 
