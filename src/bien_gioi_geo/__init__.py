@@ -41,6 +41,8 @@ __all__ = [
     "Coverage",
     "validate",
     "coverage_map",
+    "print_map",
+    "word_report",
     "__version__",
 ]
 
@@ -50,4 +52,8 @@ def __getattr__(name: str):  # lazy: folium is imported only when a map is drawn
         from .maps import coverage_map
 
         return coverage_map
+    if name in ("print_map", "word_report"):  # issue #17: matplotlib / python-docx load only when used
+        from . import printing
+
+        return getattr(printing, name)
     raise AttributeError(f"module 'bien_gioi_geo' has no attribute {name!r}")
