@@ -66,7 +66,7 @@ def _ensure_matplotlib() -> Any:
 def round_scale(min_denominator: float) -> int:
     """The smallest round scale denominator (1, 2, 2.5 or 5 × 10ⁿ) at least ``min_denominator``.
 
-    >>> round_scale(83_000), round_scale(100_000), round_scale(180_001)
+    >>> round_scale(83_000), round_scale(100_000), round_scale(200_001)
     (100000, 100000, 250000)
     """
     if not min_denominator > 0:
@@ -168,25 +168,26 @@ def _edge_ticks(ax: Any, tr_inv: pyproj.Transformer, lang: str) -> None:
     step = next((s for s in (1, 2, 5, 10, 15, 30, 60, 120, 300) if span_min / s <= 6), 600)
     e, w_, n, s = (text(k, lang) for k in ("east", "west", "northern", "southern"))
 
-    def ticks(values: np.ndarray, along: np.ndarray) -> tuple[list[float], list[str], list[float]]:
+    def ticks(values: np.ndarray, along: np.ndarray) -> tuple[list[float], list[float]]:
+        """Positions along an edge of the round degree/minute values met on it, and those values."""
         lo, hi = np.nanmin(values), np.nanmax(values)
         first = math.ceil(lo * 60 / step) * step
         marks = np.arange(first, hi * 60 + 1e-9, step) / 60
         order = np.argsort(values)
         pos = np.interp(marks, values[order], along[order])
-        return pos.tolist(), [], marks.tolist()
+        return pos.tolist(), marks.tolist()
 
     for where in ("bottom", "top"):
         yy = y0 if where == "bottom" else y1
         lon, _ = tr_inv.transform(xs, np.full_like(xs, yy))
-        pos, _, marks = ticks(np.asarray(lon), xs)
+        pos, marks = ticks(np.asarray(lon), xs)
         labels = [_dms(v, step, e, w_) for v in marks]
         axis = ax.xaxis if where == "bottom" else ax.secondary_xaxis("top").xaxis
         axis.set_ticks(pos, labels)
     for where in ("left", "right"):
         xx = x0 if where == "left" else x1
         _, lat = tr_inv.transform(np.full_like(ys, xx), ys)
-        pos, _, marks = ticks(np.asarray(lat), ys)
+        pos, marks = ticks(np.asarray(lat), ys)
         labels = [_dms(v, step, n, s) for v in marks]
         axis = ax.yaxis if where == "left" else ax.secondary_yaxis("right").yaxis
         axis.set_ticks(pos, labels)
@@ -277,7 +278,7 @@ def print_map(dataset: Dataset, coverage_: Coverage | None = None, *, paper: str
     half_w, half_h = frame_w_m * denom * k / 2, frame_h_m * denom * k / 2
 
     fig = Figure(figsize=(pw * MM, ph * MM), dpi=PNG_DPI)
-    FigureCanvasAgg(fig)  # text is measured by the Agg renderer, the one that writes the PNG
+    canvas = FigureCanvasAgg(fig)  # text is measured by the Agg renderer, the one that writes the PNG
 
     with _rc():
         ax = fig.add_axes((lay.map[0] / pw, lay.map[1] / ph, lay.map[2] / pw, lay.map[3] / ph))
@@ -389,33 +390,38 @@ def print_map(dataset: Dataset, coverage_: Coverage | None = None, *, paper: str
         bar_len = bar_km * 1000 * k
         bx, by = x0 + (x1 - x0) * 0.04, y0 + (y1 - y0) * 0.05
         seg = 4
-        scale_box = Rectangle((bx - (x1 - x0) * 0.015, by - (y1 - y0) * 0.035), bar_len + (x1 - x0) * 0.05,
-                        (y1 - y0) * 0.115, facecolor="white", edgecolor="0.3", lw=0.4, alpha=0.9, zorder=8)
-        ax.add_patch(scale_box)
+        bar_parts: list[Any] = []  # the bar's patches and texts, framed by one white box
         for i in range(seg):
-            ax.add_patch(Rectangle((bx + i * bar_len / seg, by), bar_len / seg, (y1 - y0) * 0.008,
-                                   facecolor="black" if i % 2 == 0 else "white", edgecolor="black", lw=0.5,
-                                   zorder=9))
+            bar_parts.append(ax.add_patch(Rectangle((bx + i * bar_len / seg, by), bar_len / seg,
+                                                    (y1 - y0) * 0.008, facecolor="black" if i % 2 == 0 else "white",
+                                                    edgecolor="black", lw=0.5, zorder=9)))
         for i in (0, seg // 2, seg):
             v = bar_km * i / seg
-            ax.text(bx + i * bar_len / seg, by + (y1 - y0) * 0.013, format_number(v, decimals=0 if v == int(v)
-                    else 1, lang=lang) + (" km" if i == seg else ""), ha="center", va="bottom", fontsize=6.5,
-                    zorder=9)
-        ax.text(bx + bar_len / 2, by - (y1 - y0) * 0.006,
-                text("scale", lang, scale=format_scale(denom, lang=lang)) + " · "
-                + text("scale_paper", lang, paper=paper), ha="center", va="top", fontsize=7, weight="bold",
-                zorder=9, gid="scale")
+            tick = format_number(v, decimals=0 if v == int(v) else 1, lang=lang) + (" km" if i == seg else "")
+            bar_parts.append(ax.text(bx + i * bar_len / seg, by + (y1 - y0) * 0.013, tick, ha="center",
+                                     va="bottom", fontsize=6.5, zorder=9))
+        bar_parts.append(ax.text(bx, by - (y1 - y0) * 0.008,
+                                 text("scale", lang, scale=format_scale(denom, lang=lang)) + " · "
+                                 + text("scale_paper", lang, paper=paper), ha="left", va="top", fontsize=7,
+                                 weight="bold", zorder=9, gid="scale"))
+        renderer = canvas.get_renderer()
+        from matplotlib.transforms import Bbox
+
+        around = Bbox.union([p.get_window_extent(renderer) for p in bar_parts]).padded(8)
+        (sx0, sy0), (sx1, sy1) = ax.transData.inverted().transform(around.get_points())
+        scale_box = ax.add_patch(Rectangle((sx0, sy0), sx1 - sx0, sy1 - sy0, facecolor="white", edgecolor="0.3",
+                                           lw=0.4, alpha=0.9, zorder=8))
         # north arrow: along the true meridian through the arrow's foot, 1 km northwards on the ground
         nx, ny = x1 - (x1 - x0) * 0.05, y1 - (y1 - y0) * 0.15
         nlon, nlat = inv.transform(nx, ny)
         tx, ty = fwd.transform(*geod.fwd(nlon, nlat, 0.0, 1000.0)[:2])
         d = np.array([tx - nx, ty - ny])
         d = d / np.hypot(*d) * (y1 - y0) * 0.07
-        north_arrow = ax.annotate("", xy=(nx + d[0], ny + d[1]), xytext=(nx, ny),
-                    arrowprops={"arrowstyle": "-|>,head_length=0.8,head_width=0.4", "color": "black", "lw": 1.4},
-                    zorder=9)
-        north_text = ax.text(nx + d[0] * 1.18, ny + d[1] * 1.18, text("north", lang), ha="center", va="bottom", fontsize=10,
-                weight="bold", zorder=9, gid="north")
+        north_arrow = ax.annotate("", xy=(nx + d[0], ny + d[1]), xytext=(nx, ny), zorder=9,
+                                  arrowprops={"arrowstyle": "-|>,head_length=0.8,head_width=0.4", "color": "black",
+                                              "lw": 1.4})
+        north_text = ax.text(nx + d[0] * 1.18, ny + d[1] * 1.18, text("north", lang), ha="center", va="bottom",
+                             fontsize=10, weight="bold", zorder=9, gid="north")
 
         _edge_ticks(ax, inv, lang)
 
@@ -425,7 +431,7 @@ def print_map(dataset: Dataset, coverage_: Coverage | None = None, *, paper: str
         pan = fig.add_axes((px / pw, py / ph, pwid / pw, phei / ph))
         pan.set_axis_off()
         pan.set_gid("panel")
-        pan.add_patch(Rectangle((0, 0), 1, 1, transform=pan.transAxes, fill=False, lw=0.8, ec="black"))
+        pan.add_patch(Rectangle((0, 0), 1, 1, transform=pan.transAxes, fill=False, lw=0.8, ec="black", clip_on=False))
         names_b = "; ".join(_nfc(n) for n in borders)
         made = made_on or _dt.date.today()
         as_of = as_of if as_of is not None else dataset.meta.get("as_of")
@@ -443,9 +449,9 @@ def print_map(dataset: Dataset, coverage_: Coverage | None = None, *, paper: str
                            official=format_km(off, lang=lang)) if off is not None
                       else text("lengths_measured", lang, measured=format_km(s["total_km"], lang=lang)),
                       6.5, "normal", "lengths"))
-        renderer = fig.canvas.get_renderer()
         cursor = top - 4 / ph
-        wrap_w = (pwid - 7) * PT_PER_MM
+        portrait = orientation == "portrait"  # title block and sources on the left half, legend on the right
+        wrap_w = ((pwid / 2 if portrait else pwid) - 7) * PT_PER_MM
         for content, size, weight, gid in lines:
             t = _fitted_text(fig, renderer, left + 4 / pw, cursor, content, wrap_w, fontsize=size, weight=weight,
                              va="top", ha="left", gid=gid, linespacing=1.25)
@@ -465,8 +471,9 @@ def print_map(dataset: Dataset, coverage_: Coverage | None = None, *, paper: str
             else text("leg_labels_all", lang)
         handles.append((Line2D([], [], ls="none", marker="$12$", ms=9, color="black"), heading_labels, False))
 
+        anchor = (0.5, 0.97) if portrait else (0.03, (title_bottom * ph - py) / phei - 0.005)
         leg = pan.legend([h for h, _, _ in handles], [t for _, t, _ in handles], loc="upper left",
-                         bbox_to_anchor=(0.03, (title_bottom * ph - py) / phei - 0.005), frameon=False,
+                         bbox_to_anchor=anchor, frameon=False, ncol=2 if portrait else 1, columnspacing=1.0,
                          fontsize=6.8, title=text("legend", lang), title_fontproperties={"weight": "bold",
                                                                                            "size": 8},
                          alignment="left", handlelength=2.6, labelspacing=0.45, borderaxespad=0.0)
@@ -478,7 +485,8 @@ def print_map(dataset: Dataset, coverage_: Coverage | None = None, *, paper: str
 
         epsg = mcrs.to_epsg()
         utm = mcrs.utm_zone
-        src = [text("projection", lang, name=text("utm", lang, zone=utm) if utm else _nfc(mcrs.name), epsg=f"EPSG:{epsg}" if epsg else mcrs.to_string())]
+        crs_name = text("utm", lang, zone=utm) if utm else _nfc(mcrs.name)
+        src = [text("projection", lang, name=crs_name, epsg=f"EPSG:{epsg}" if epsg else mcrs.to_string())]
         line_source = str(dataset.meta.get("line_source") or "")
         if "openstreetmap" in line_source.lower():
             src.append(text("src_osm", lang))
