@@ -23,7 +23,7 @@ docx = pytest.importorskip("docx")
 pypdf = pytest.importorskip("pypdf")
 
 from bien_gioi_geo.printing import placement  # noqa: E402
-from bien_gioi_geo.printing.print_map import FONT, PAPER_MM, print_map, save  # noqa: E402
+from bien_gioi_geo.printing.paper_map import FONT, PAPER_MM, print_map, save  # noqa: E402
 
 MM_PT = 72 / 25.4
 
@@ -338,3 +338,14 @@ def test_sections_hook_runs_after_the_summary(ds, cov, report_dir, tmp_path):
                                       sections=[compare])))
     body = [p.text for p in _body(d)]
     assert body[1] == "So với kỳ trước: vi 2024-12-31"
+
+
+def test_public_names_and_lazy_imports():
+    import subprocess
+    import sys
+
+    code = ("import sys, bien_gioi_geo as bg; assert 'matplotlib' not in sys.modules and 'docx' not in sys.modules; "
+            "assert callable(bg.print_map) and callable(bg.word_report) and callable(bg.printing.save); "
+            "print(bg.print_map.__module__, bg.word_report.__module__)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["bien_gioi_geo.printing.paper_map", "bien_gioi_geo.printing.docx_report"]

@@ -52,8 +52,9 @@ def __getattr__(name: str):  # lazy: folium is imported only when a map is drawn
         from .maps import coverage_map
 
         return coverage_map
-    if name in ("print_map", "word_report"):  # issue #17: matplotlib / python-docx load only when used
-        from . import printing
+    if name in ("print_map", "word_report", "printing"):  # issue #17: matplotlib / python-docx load when used
+        import importlib
 
-        return getattr(printing, name)
+        printing = importlib.import_module(".printing", __name__)
+        return printing if name == "printing" else getattr(printing, name)
     raise AttributeError(f"module 'bien_gioi_geo' has no attribute {name!r}")

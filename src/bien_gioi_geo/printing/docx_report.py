@@ -245,7 +245,7 @@ def word_report(dataset: Dataset, coverage_: Coverage | None = None, issues: pd.
     from docx.shared import Mm
 
     from ..io import atomic_path
-    from .print_map import _where
+    from .paper_map import _where
 
     check_lang(lang)
     if not isinstance(dataset, Dataset):
@@ -278,7 +278,7 @@ def word_report(dataset: Dataset, coverage_: Coverage | None = None, issues: pd.
         with tempfile.TemporaryDirectory() as tmp:
             png = Path(map_png) if map_png is not None else None
             if png is None:
-                from .print_map import print_map, save
+                from .paper_map import print_map, save
 
                 fig = print_map(dataset, cov, lang=lang, as_of=as_of, prepared_by=prepared_by,
                                 **(print_options or {}))

@@ -23,7 +23,7 @@ def write_paper(dataset: Dataset, cov: Coverage, issues: pd.DataFrame, folder: s
     (``paper``, ``orientation``, ``basemap``…).
     """
     from .docx_report import word_report
-    from .print_map import print_map, save
+    from .paper_map import print_map, save
 
     folder = Path(folder)
     fig = print_map(dataset, cov, lang=lang, as_of=as_of, prepared_by=prepared_by, **(print_options or {}))
