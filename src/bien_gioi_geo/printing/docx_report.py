@@ -113,61 +113,41 @@ def _other_sides(cov: Coverage) -> list[str]:
 def _join(items: list[str], lang: str) -> str:
     if len(items) <= 1:
         return "".join(items)
-    return ", ".join(items[:-1]) + (" và " if lang == "vi" else " and ") + items[-1]
+    return ", ".join(items[:-1]) + text("and", lang) + items[-1]
 
 
 def summary_sentence(cov: Coverage, *, lang: str = "vi", place: str | None = None) -> str:
     """The seeds' summary paragraph, generated from ``cov.summary()`` with the reader's number format.
 
     Lengths are the official (calibrated) km where the border has an official length, else the geodesic km of
-    the drawn line, and the sentence says which.
+    the drawn line, and the sentence says which. The wording is in :mod:`.strings` (``sum_*``).
     """
     check_lang(lang)
     s = cov.summary()
     f_km, f_n = (lambda v: format_km(v, lang=lang)), (lambda v: format_count(v, lang=lang))
     official = s["official_km"] is not None and s["official_covered_km"] is not None
-    length = s["official_km"] if official else s["total_km"]
-    covered = s["official_covered_km"] if official else s["covered_km"]
     neighbours = _join([label(c, lang) for c in _other_sides(cov)], lang)
     kinds = [(k, s["markers_by_kind"][k]) for k in KIND_ORDER if s["markers_by_kind"].get(k)]
     kinds += [(k, v) for k, v in s["markers_by_kind"].items() if k not in KIND_ORDER and v]
     sides = sorted(s["markers_by_emplaced_by"].items(), key=lambda kv: (kv[0] != "VN", kv[0]))
-    place = place or ("Khu vực" if lang == "vi" else "The area")
-    if lang == "vi":
-        head = f"{place} có đường biên giới" + (f" tiếp giáp với {neighbours}" if neighbours else "")
-        head += f" dài {f_km(length)} km"
-        if official:
-            head += f" (đo trắc địa theo đường vẽ: {f_km(s['total_km'])} km)"
-        out = head + f", với {f_n(s['markers_total'])} cột mốc"
-        if kinds:
-            out += ", trong đó " + ", ".join(f"{f_n(v)} {label(k, lang)}" for k, v in kinds)
-        if sides:
-            out += "; " + ", ".join(f"{label(c, lang)} cắm {f_n(v)} mốc" for c, v in sides)
-        out += (f". Đến nay, đã có {f_n(s['collectives'])} tập thể và {f_n(s['individuals'])} cá nhân tham gia tự "
-                f"quản {f_km(covered)} km đường biên, {f_n(s['markers_self_managed'])} mốc quốc giới, với "
-                f"{f_n(s['households'])} hộ/{f_n(s['people'])} khẩu của {f_n(s['villages'])} bản thuộc "
-                f"{f_n(s['communes'])} xã")
-        if s["gaps"]:
-            out += (f"; còn {f_n(s['gaps'])} đoạn dài {f_km(s['gap_km'])} km (đo trắc địa) chưa có tổ tự quản")
-        if s["markers_unassigned"]:
-            out += f"; {f_n(s['markers_unassigned'])} mốc chưa có người tự quản"
-        return out + "."
-    head = f"{place} has a border" + (f" with {neighbours}" if neighbours else "") + f" {f_km(length)} km long"
+    out = text("sum_head", lang, place=place or text("sum_place", lang),
+               neighbours=text("sum_neighbours", lang, names=neighbours) if neighbours else "",
+               length=f_km(s["official_km"] if official else s["total_km"]))
     if official:
-        head += f" (geodesic length of the drawn line: {f_km(s['total_km'])} km)"
-    out = head + f", with {f_n(s['markers_total'])} markers"
+        out += text("sum_measured", lang, measured=f_km(s["total_km"]))
+    out += text("sum_markers", lang, n=f_n(s["markers_total"]))
     if kinds:
-        out += ": " + ", ".join(f"{f_n(v)} {label(k, lang)}" for k, v in kinds)
+        out += text("sum_kinds", lang) + ", ".join(f"{f_n(v)} {label(k, lang)}" for k, v in kinds)
     if sides:
-        out += "; " + ", ".join(f"{label(c, lang)} emplaced {f_n(v)}" for c, v in sides)
-    out += (f". To date, {f_n(s['collectives'])} collectives and {f_n(s['individuals'])} individuals take part in "
-            f"self-managing {f_km(covered)} km of the border line and {f_n(s['markers_self_managed'])} markers, with "
-            f"{f_n(s['households'])} households ({f_n(s['people'])} people) of {f_n(s['villages'])} villages in "
-            f"{f_n(s['communes'])} communes")
+        out += "; " + ", ".join(text("sum_side", lang, side=label(c, lang), n=f_n(v)) for c, v in sides)
+    out += text("sum_self", lang, collectives=f_n(s["collectives"]), individuals=f_n(s["individuals"]),
+                km=f_km(s["official_covered_km"] if official else s["covered_km"]),
+                markers=f_n(s["markers_self_managed"]), households=f_n(s["households"]), people=f_n(s["people"]),
+                villages=f_n(s["villages"]), communes=f_n(s["communes"]))
     if s["gaps"]:
-        out += f"; {f_n(s['gaps'])} stretches, {f_km(s['gap_km'])} km (geodesic), have no group yet"
+        out += text("sum_gaps", lang, n=f_n(s["gaps"]), km=f_km(s["gap_km"]))
     if s["markers_unassigned"]:
-        out += f"; {f_n(s['markers_unassigned'])} markers have no carer"
+        out += text("sum_unassigned", lang, n=f_n(s["markers_unassigned"]))
     return out + "."
 
 
