@@ -54,6 +54,8 @@ __all__ = [
     "read_tracks",
     "patrols",
     "Patrols",
+    "print_map",
+    "word_report",
     "__version__",
 ]
 
@@ -71,4 +73,9 @@ def __getattr__(name: str):  # lazy: folium is imported only when a map is drawn
         import importlib
 
         return importlib.import_module(f".{name}", __name__)
+    if name in ("print_map", "word_report", "printing"):  # issue #17: matplotlib / python-docx load when used
+        import importlib
+
+        printing = importlib.import_module(".printing", __name__)
+        return printing if name == "printing" else getattr(printing, name)
     raise AttributeError(f"module 'bien_gioi_geo' has no attribute {name!r}")

@@ -158,7 +158,8 @@ def write_report(dataset: Dataset, out: str | Path, *, lang: str = "vi", force: 
                  compare: tuple[Any, Any] | None = None) -> Report:
     """Validate, compute coverage and write the report folder.
 
-    Files: ``map.html`` (the coverage map), ``report.gpkg`` (layers border, markers, assignments, gaps, overlaps,
+    Files: ``map.html`` (the coverage map), ``map.pdf`` and ``map.png`` (the printable map, 300 dpi),
+    ``report.docx`` (the Word report), ``report.gpkg`` (layers border, markers, assignments, gaps, overlaps,
     problems), ``summary.csv``, ``by_commune.csv``, ``by_village.csv``, ``assignments.csv``, ``gaps.csv``,
     ``overlaps.csv``, ``markers.csv``, ``problems.csv`` (UTF-8 with BOM, so Excel shows Vietnamese correctly),
     ``report.xlsx`` with one sheet per table, headers in ``lang``, and the marker file
@@ -198,6 +199,12 @@ def write_report(dataset: Dataset, out: str | Path, *, lang: str = "vi", force: 
         step("map")
         m = coverage_map(dataset, cov, lang=lang, issues=issues, **(map_options or {}))
         save_map(m, tmp / "map.html")
+        # --- printable map and Word report (issue #17, bien_gioi_geo.printing) ---
+        step("printable map and Word report")
+        from .printing.outputs import write_paper
+
+        write_paper(dataset, cov, issues, tmp, lang=lang)
+        # --- end printable map and Word report ---
         step("tables")
         tables = _tables(dataset, cov, issues, lang)
         change_layers: dict[str, gpd.GeoDataFrame] = {}

@@ -1,0 +1,33 @@
+"""The paper files of a report folder: ``map.pdf``, ``map.png`` (300 dpi) and ``report.docx``."""
+
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..coverage import Coverage
+from ..dataset import Dataset
+
+__all__ = ["write_paper"]
+
+
+def write_paper(dataset: Dataset, cov: Coverage, issues: pd.DataFrame, folder: str | Path, *, lang: str = "vi",
+                as_of: _dt.date | str | None = None, prepared_by: str | None = None,
+                print_options: dict[str, Any] | None = None) -> list[Path]:
+    """Write ``map.pdf``, ``map.png`` and ``report.docx`` into ``folder``; return their paths.
+
+    The map is drawn once and the Word report embeds its PNG. ``print_options`` go to :func:`print_map`
+    (``paper``, ``orientation``, ``basemap``…).
+    """
+    from .docx_report import word_report
+    from .paper_map import print_map, save
+
+    folder = Path(folder)
+    fig = print_map(dataset, cov, lang=lang, as_of=as_of, prepared_by=prepared_by, **(print_options or {}))
+    pdf, png = save(fig, pdf=folder / "map.pdf", png=folder / "map.png")
+    docx = word_report(dataset, cov, issues, path=folder / "report.docx", lang=lang, as_of=as_of,
+                       prepared_by=prepared_by, map_png=png)
+    return [pdf, png, docx]
