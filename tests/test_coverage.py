@@ -202,7 +202,7 @@ def test_suspect_datum(toy):
     ds2 = bg.Dataset(b, pd.concat([m, shifted], ignore_index=True), ds.assignments)
     issues = bg.validate(ds2, marker_tolerance_m=100)
     row = issues[issues["rule"] == "suspect_datum"]
-    assert list(row["marker_ids"].iloc[0]) == ["4"] and "EPSG:4756" in row["message"].iloc[0]
+    assert list(row["marker_ids"].iloc[0]) == ["4"] and "EPSG:4756" in row["hint"].iloc[0]
 
 
 def shapely_point(x, y):
@@ -222,6 +222,6 @@ def test_messy_frames_are_validated_not_refused(toy):
         bg.Dataset(b, m, ds.assignments)
     messy = bg.Dataset(b, m, ds.assignments, errors="collect")
     assert len(messy.markers) == 3
-    issues = bg.validate(messy)
+    issues = bg.validate(messy, lang="en")
     row = issues[issues["rule"] == "swapped_coordinates"]
     assert len(row) == 1 and "row/feature 4" in row["message"].iloc[0] and "marker_id '3'" in row["message"].iloc[0]

@@ -171,9 +171,9 @@ def test_versions_are_history_not_duplicates_or_overlaps(pt):
 def test_overlap_inside_a_common_period_is_reported_with_it(pt):
     ds = _ds(pt, [("A", 0, 10, "2019-01-01", "2023-01-01"), ("B", 5, 15, "2020-06-01", "2025-01-01"),
                   ("C", 8, 9, "2030-01-01", None)])
-    ov = bg.validate(ds, as_of="2021-01-01").query("rule == 'overlap'")
+    ov = bg.validate(ds, as_of="2021-01-01", lang="en").query("rule == 'overlap'")
     assert len(ov) == 1 and (ov.iloc[0]["valid_from"], ov.iloc[0]["valid_to"]) == ("2020-06-01", "2023-01-01")
-    assert "from 2020-06-01 until 2023-01-01" in ov.iloc[0]["message"]
+    assert "from 1 Jun 2020 until 1 Jan 2023" in ov.iloc[0]["message"]
     assert bg.validate(ds, as_of="2024-01-01").query("rule == 'overlap'").empty
     # without as_of: every moment — the 2030 overlap of C with B? No: B ended in 2025; C overlaps nobody
     assert len(bg.validate(ds).query("rule == 'overlap'")) == 1
@@ -182,9 +182,9 @@ def test_overlap_inside_a_common_period_is_reported_with_it(pt):
 def test_bad_period_and_period_overlap(pt):
     ds = _ds(pt, [("A", 0, 1, "2022-01-01", "2021-01-01"), ("B", 2, 3, "2019-01-01", "2022-01-01"),
                   ("B", 2, 4, "2021-06-01", None)])
-    issues = bg.validate(ds)
+    issues = bg.validate(ds, lang="en")
     bad = issues[issues["rule"] == "bad_period"]
-    assert list(bad["assignment_ids"]) == [["A"]] and "2021-01-01 is not after valid_from 2022-01-01" in \
+    assert list(bad["assignment_ids"]) == [["A"]] and "1 Jan 2021 is not after valid_from 1 Jan 2022" in \
         bad.iloc[0]["message"]
     po = issues[issues["rule"] == "period_overlap"]
     assert len(po) == 1 and (po.iloc[0]["valid_from"], po.iloc[0]["valid_to"]) == ("2021-06-01", "2022-01-01")

@@ -114,7 +114,8 @@ def cmd_report(args: argparse.Namespace) -> int:
     ds = _load(args.path, args)
     try:
         rep = write_report(ds, args.out, lang=args.lang, force=args.force, progress=progress,
-                           inputs=_inputs(args.path), as_of=args.as_of, compare=args.compare)
+                           inputs=_inputs(args.path), as_of=args.as_of, compare=args.compare,
+                           admin=args.admin)
     finally:
         progress.close()
     for note in rep.notes:
@@ -131,9 +132,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
     import bien_gioi_geo as bg
 
     ds = _load(args.path, args)
-    issues = bg.validate(ds)
+    issues = bg.validate(ds, lang=args.lang)
     if not args.quiet:
-        _print_table(issues[["rule", "severity", "message", "start_km", "end_km"]], args.format)
+        from .labels import translate_values
+
+        shown = issues[["rule", "severity", "message", "start_km", "end_km"]]
+        _print_table(translate_values(shown, args.lang) if args.format == "table" else shown, args.format)
     return EXIT_DATA_ERRORS if (issues["severity"] == "error").any() else EXIT_CLEAN
 
 
@@ -244,6 +248,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="replace an existing output folder, only if it is empty or an earlier report")
     sp.add_argument("--as-of", default=None, metavar="DATE", help="describe the data on DATE (2024-12-31 or "
                     "31/12/2024; default: today)")
+    sp.add_argument("--admin", choices=["auto", "recorded", "current"], default="auto",
+                    help="administrative units of a dataset with current units (bg.admin.to_current): auto = "
+                         "rows before 1 July 2025 under the units of their time (default), or one set for all")
     sp.add_argument("--compare", nargs=2, default=None, metavar=("DATE1", "DATE2"),
                     help="add the change between two dates: tables, change_map.html, timeline.png")
     sp.set_defaults(func=cmd_report)

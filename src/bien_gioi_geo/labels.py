@@ -1,8 +1,18 @@
-"""Readable labels in Vietnamese (default for maps and reports) and English."""
+"""Readable labels in Vietnamese (default for maps and reports) and English: column headers, figures of the
+summary and categorical values (marker kinds, sides, severities), all reader-facing words in one table.
+
+:func:`summary_rows` writes a coverage summary for a reader (labels and figures in the language, numbers through
+:mod:`bien_gioi_geo.formatting`).
+"""
 
 from __future__ import annotations
 
-__all__ = ["label", "LABELS"]
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
+
+__all__ = ["label", "LABELS", "CATEGORICAL", "summary_rows", "translate_values"]
 
 LABELS: dict[str, tuple[str, str]] = {  # key: (vi, en)
     "figure": ("Chỉ tiêu", "Figure"),
@@ -12,6 +22,7 @@ LABELS: dict[str, tuple[str, str]] = {  # key: (vi, en)
     "covered_km": ("Chiều dài tự quản (km, đo trắc địa)", "Self-managed length (km, geodesic)"),
     "total_km": ("Tổng chiều dài đường biên (km, đo trắc địa)", "Border length (km, geodesic)"),
     "official_km": ("Chiều dài chính thức (km)", "Official length (km)"),
+    "official_chainage_km": ("Lý trình chính thức (km)", "Official chainage (km)"),
     "official_covered_km": ("Chiều dài tự quản theo lý trình chính thức (km)", "Self-managed length, official (km)"),
     "percent": ("Tỷ lệ tự quản (%)", "Share self-managed (%)"),
     "gaps": ("Số đoạn chưa có tổ tự quản", "Gaps (stretches nobody looks after)"),
@@ -99,7 +110,22 @@ LABELS: dict[str, tuple[str, str]] = {  # key: (vi, en)
     "province_current": ("Tỉnh hiện nay (từ 01/7/2025)", "Current province (since 1 July 2025)"),
     "commune_report": ("Xã/phường (theo thời kỳ hiệu lực)", "Commune (units of the row's time)"),
     "admin_status": ("Kết quả đối chiếu đơn vị hành chính", "Administrative unit match"),
+    "admin_units": ("Đơn vị hành chính", "Administrative units"),
+    "error": ("lỗi", "error"),
+    "warning": ("cảnh báo", "warning"),
+    "hint": ("Gợi ý xử lý", "Hint"),
+    "valid_from": ("Có hiệu lực từ", "Valid from"),
+    "valid_to": ("Hết hiệu lực từ", "Valid until"),
+    "group": ("Nhóm", "Group"),
+    "triggered_by": ("Khi nào báo", "Triggered by"),
+    "min_length_m": ("Chiều dài tối thiểu được tính (m)", "Minimum length counted (m)"),
+    "left": ("trái", "left"),
+    "right": ("phải", "right"),
+    "on_line": ("trên đường biên", "on the line"),
 }
+
+#: Columns whose values are words a reader sees translated (``single`` → ``mốc đơn``, ``VN`` → ``Việt Nam``).
+CATEGORICAL = ("kind", "emplaced_by", "severity", "side")
 
 
 def label(key: str, lang: str = "vi") -> str:
@@ -110,3 +136,47 @@ def label(key: str, lang: str = "vi") -> str:
     if pair is None:
         return key
     return pair[0] if lang == "vi" else pair[1]
+
+
+def translate_values(df: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
+    """A copy of ``df`` with the values of its :data:`CATEGORICAL` columns written in ``lang``."""
+    out = df.copy()
+    for c in CATEGORICAL:
+        if c in out.columns:
+            out[c] = out[c].map(lambda v: label(v, lang) if isinstance(v, str) else v)
+    return out
+
+
+def _figure(key: str, value: Any, lang: str) -> Any:
+    from .formatting import format_count, format_date, format_km, format_percent
+
+    if value is None:
+        return "–"
+    if isinstance(value, Mapping):
+        return ", ".join(f"{label(str(k), lang)} {_figure('n', v, lang)}" for k, v in value.items())
+    if key == "as_of":
+        return format_date(value, lang=lang)
+    if key == "percent":
+        return format_percent(value, decimals=1, lang=lang)
+    if key.endswith("_km"):
+        return format_km(value, lang=lang)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return format_count(value, lang=lang)
+    return value
+
+
+def summary_rows(summary: Mapping[str, Any], *, lang: str = "vi") -> pd.DataFrame:
+    """A summary (:meth:`Coverage.summary <bien_gioi_geo.coverage.Coverage.summary>`) as a two-column table of
+    text: labels and figures in ``lang`` (``97,229`` km, ``16.010`` households in Vietnamese).
+
+    >>> t = summary_rows({"covered_km": 97.22949, "households": 16010, "markers_by_kind": {"double": 2}})
+    >>> t["Giá trị"].tolist()
+    ['97,229', '16.010', 'mốc đôi 2']
+    >>> summary_rows({"households": 16010}, lang="en").values.tolist()
+    [['Households', '16,010']]
+    """
+    from .formatting import check_lang
+
+    check_lang(lang)
+    return pd.DataFrame([{label("figure", lang): label(k, lang), label("value", lang): _figure(k, v, lang)}
+                         for k, v in summary.items()])

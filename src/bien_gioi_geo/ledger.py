@@ -286,9 +286,8 @@ def timeline(dataset: Dataset, dates: Iterable[Any] | None = None, *, freq: str 
         cov = Coverage(at(dataset, d, mask=run.active.copy()), ivs[run.active], as_of=d)
         off = cov.official_covered_km
         sm = len(run.carers)
-        rows[d] = {"covered_km": round(cov.covered_km, 3),
-                   "official_covered_km": None if off is None else round(off, 3),
-                   "percent": round(cov.percent, 2), "markers_self_managed": sm,
+        rows[d] = {"covered_km": cov.covered_km, "official_covered_km": off,  # unrounded, as summary()
+                   "percent": cov.percent, "markers_self_managed": sm,
                    "markers_unassigned": run.all_markers - sm, **run.sums,
                    "villages": len(run.villages), "communes": len(run.communes)}
     out = pd.DataFrame([rows[d] for d in wanted], columns=TIMELINE_COLUMNS,
@@ -427,72 +426,3 @@ def version_problems(assignments: pd.DataFrame, f: np.ndarray, t: np.ndarray,
                 if lo < hi and f[i] < t[i] and f[j] < t[j]:
                     both.append((aid, idx[i], idx[j], int(lo), int(hi)))
     return bad, both, dup
-
-
-def period_issues(ds: Dataset, ivs: pd.DataFrame, *, as_of: dt.date | None = None,
-                  min_overlap_m: float = 1.0) -> list[dict[str, Any]]:
-    """The period-aware rows of the issues table (keyword arguments of one issue each): ``bad_period``,
-    ``period_overlap``, ``duplicate_id`` (undated rows only), and ``overlap`` / ``marker_assigned_twice`` among
-    rows valid at the same moment, each with the period (``valid_from``/``valid_to``) in which it holds. With
-    ``as_of``, only the problems that hold on that date (``bad_period`` always).
-
-    ``ivs`` are the resolved intervals of every row of ``ds`` (:func:`~bien_gioi_geo.coverage.resolve_intervals`).
-    """
-    a = ds.assignments
-    f, t = periods(a)
-    day = None if as_of is None else as_of.toordinal()
-    out: list[dict[str, Any]] = []
-
-    def holds(lo: int, hi: int) -> bool:
-        return day is None or lo <= day < hi
-
-    def span(lo: int, hi: int) -> dict[str, Any]:
-        return {"valid_from": day_text(lo), "valid_to": day_text(hi)}
-
-    bad, both, dup = version_problems(a, f, t)
-    for i, lo, hi in bad:
-        out.append({"rule": "bad_period", "severity": "error", "message":
-                    f"assignment {a.loc[i, 'assignment_id']!r}: valid_to {day_text(hi)} is not after valid_from "
-                    f"{day_text(lo)}; the row is valid on no date (periods are [valid_from, valid_to))",
-                    "assignment_ids": [a.loc[i, "assignment_id"]]})
-    for aid, i, j, lo, hi in both:
-        if holds(lo, hi):
-            out.append({"rule": "period_overlap", "severity": "error", "message":
-                        f"assignment {aid!r} has two versions valid at the same time, {period_text(lo, hi)}: "
-                        f"({day_text(f[a.index.get_loc(i)]) or '…'} – {day_text(t[a.index.get_loc(i)]) or '…'}) and "
-                        f"({day_text(f[a.index.get_loc(j)]) or '…'} – {day_text(t[a.index.get_loc(j)]) or '…'}); "
-                        "end the older version where the newer one starts", "assignment_ids": [aid], **span(lo, hi)})
-    for aid in dup:
-        out.append({"rule": "duplicate_id", "severity": "error", "message":
-                    f"assignment_id {aid!r} is used by {int((a['assignment_id'] == aid).sum())} rows",
-                    "assignment_ids": [aid]})
-    ok = ivs["start_km"].notna().to_numpy() & (t > f)
-    sub = ivs[ok]
-    found = [r for r in overlaps_over_time(sub, f[ok], t[ok]) if (r[2] - r[1]) * 1000 >= min_overlap_m
-             and holds(r[4], r[5])]
-    geoms: dict[int, Any] = {}
-    for bid in {r[0] for r in found}:  # one vectorised cut per border
-        k = [j for j, r in enumerate(found) if r[0] == bid]
-        cut = ds.borders[bid].cut(np.array([found[j][1] for j in k]), np.array([found[j][2] for j in k]))
-        geoms.update(zip(k, cut.values, strict=True))
-    for j, (bid, s, e, who, lo, hi) in enumerate(found):
-        out.append({"rule": "overlap", "severity": "warning", "message":
-                    f"{bid}: km {s:.3f}–{e:.3f} ({e - s:.3f} km) is claimed by {', '.join(map(repr, who))} "
-                    f"{period_text(lo, hi)}", "assignment_ids": list(who), "border_id": bid, "start_km": s,
-                    "end_km": e, "geometry": geoms[j], **span(lo, hi)})
-    m = ds.markers_located
-    several = len(ds.borders) > 1
-    where: dict[str, tuple[str, float, Any]] = {}
-    for number, bid, km, geom in zip(m["number"].tolist(), m["border_id"].tolist(), m["chainage_km"].tolist(),
-                                     m.geometry.tolist(), strict=True):
-        where.setdefault(f"{bid}:{number}" if several else number, (bid, km, geom))
-    for key, who, lo, hi in carers_over_time(ds, f, t):
-        if not holds(lo, hi):
-            continue
-        bid, km, geom = where[key]
-        number = key.split(":", 1)[1] if several else key
-        out.append({"rule": "marker_assigned_twice", "severity": "warning", "message":
-                    f"marker {key!r} is looked after by {', '.join(map(repr, who))} {period_text(lo, hi)}",
-                    "marker_ids": [number], "assignment_ids": list(who), "border_id": bid, "start_km": km,
-                    "end_km": km, "geometry": geom, **span(lo, hi)})
-    return out

@@ -21,7 +21,7 @@ import pandas as pd
 from .coverage import Coverage, coverage
 from .dataset import Dataset
 from .errors import check_option
-from .labels import label
+from .labels import label, summary_rows, translate_values
 from .outputs import (
     MARKER,
     cells,
@@ -69,10 +69,13 @@ def _tables(ds: Dataset, cov: Coverage, issues: gpd.GeoDataFrame, lang: str) -> 
     def nogeom(df: pd.DataFrame) -> pd.DataFrame:
         return _flat(df.drop(columns=[c for c in ("geometry",) if c in df.columns]))
 
-    summary = cov.summary_table(lang)
+    summary = _summary_sheet(cov, lang)
 
     def by(column: str) -> pd.DataFrame:
-        if column not in ds.assignments or ds.assignments.empty:  # nothing to group: an empty table, still there
+        a = cov.dataset.assignments
+        if f"{column}_report" in a:  # went through bg.admin: the units chosen by coverage(admin=...)
+            column = f"{column}_report"
+        if column not in a or a.empty:  # nothing to group: an empty table, still there
             return pd.DataFrame(columns=[column, "assignments", "covered_km"])
         return cov.by(column).reset_index()
 
@@ -80,13 +83,51 @@ def _tables(ds: Dataset, cov: Coverage, issues: gpd.GeoDataFrame, lang: str) -> 
     given = ds.assignments.drop(columns=["assignment_id", "geometry", "stretch_by"], errors="ignore")
     given = given.rename(columns={"start_km": "start_km_given", "end_km": "end_km_given"})
     assign = cov.intervals.join(given.drop(columns=[c for c in given if c in cov.intervals]))
-    return {"summary": summary, "by_commune": by_commune, "by_village": by_village,
-            "assignments": nogeom(assign), "gaps": nogeom(cov.gaps), "overlaps": nogeom(cov.overlaps),
-            "markers": nogeom(cov.markers), "problems": nogeom(issues)}
+    markers = nogeom(cov.markers).rename(columns={"official_km": "official_chainage_km"})  # a chainage, not a length
+    tables = {"summary": summary, "by_commune": by_commune, "by_village": by_village,
+              "assignments": nogeom(assign), "gaps": nogeom(cov.gaps), "overlaps": nogeom(cov.overlaps),
+              "markers": markers, "problems": nogeom(issues)}
+    return {name: translate_values(df, lang) for name, df in tables.items()}
+
+
+def units_title(cov: Coverage, lang: str) -> str | None:
+    """Which set of administrative units the coverage's rows are reported under, as a caption in ``lang``
+    (``None`` when the dataset did not go through :func:`bien_gioi_geo.admin.to_current`).
+    """
+    from .admin.report import UNIT_SET_LABELS
+
+    units = cov.dataset.meta.get("admin_units")
+    pair = UNIT_SET_LABELS.get(units) if isinstance(units, str) else None
+    return None if pair is None else pair[0 if lang == "vi" else 1]
+
+
+def _summary_sheet(cov: Coverage, lang: str) -> pd.DataFrame:
+    """The summary for a spreadsheet: labels in ``lang``; figures as numbers (km to the metre) so the
+    spreadsheet shows them in its user's format, the rest (dates, counts by kind) as text (see
+    :meth:`Coverage.summary_table <bien_gioi_geo.coverage.Coverage.summary_table>` for the text form).
+    """
+    text = cov.summary_table(lang)
+    s = cov.summary()
+    units = units_title(cov, lang)
+    if units:
+        s = {**s, "admin_units": units}
+        text = summary_rows(s, lang=lang)
+    values = [round(v, 3) if isinstance(v, float) else v if isinstance(v, int) and not isinstance(v, bool) else t
+              for v, t in zip(s.values(), text.iloc[:, 1], strict=True)]
+    return pd.DataFrame({text.columns[0]: text.iloc[:, 0], text.columns[1]: pd.Series(values, dtype=object)})
 
 
 def _headers(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     return df.rename(columns={c: label(str(c), lang) for c in df.columns})
+
+
+def _round_km(df: pd.DataFrame) -> pd.DataFrame:
+    """Lengths and chainages (float columns named with ``km``) rounded to the metre (3 decimals)."""
+    out = df.copy()
+    for c in out.columns:
+        if "km" in str(c) and pd.api.types.is_float_dtype(out[c]):
+            out[c] = out[c].round(3)
+    return out
 
 
 def write_csv(df: pd.DataFrame, dest: str | Path | Any) -> None:
@@ -95,7 +136,7 @@ def write_csv(df: pd.DataFrame, dest: str | Path | Any) -> None:
     Text cells and headers starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return (or their
     full-width forms) get a leading ``'``; every text cell is quoted; numbers are written as numbers.
     """
-    df = cells(pd.DataFrame(df), csv_text)
+    df = cells(_round_km(pd.DataFrame(df)), csv_text)
     header = pd.DataFrame(columns=df.columns)
     if isinstance(dest, (str, Path)):
         with open(dest, "w", encoding="utf-8-sig", newline="") as f:
@@ -107,16 +148,47 @@ def write_csv(df: pd.DataFrame, dest: str | Path | Any) -> None:
 
 
 def write_xlsx(tables: dict[str, pd.DataFrame], dest: Path) -> None:
-    """Write one sheet per table; text is always text (a cell reading ``=1+1`` is never a formula)."""
+    """Write one sheet per table; text is always text (a cell reading ``=1+1`` is never a formula).
+
+    Numbers stay numbers, so the spreadsheet shows them in its user's format: lengths and chainages (float columns
+    whose header names km) with the number format ``0.000`` (metres), other decimals ``0.0##``, whole numbers
+    ``#,##0``. Each sheet has a frozen header row, an autofilter and columns as wide as their text (at most 60).
+    """
     with pd.ExcelWriter(dest, engine="openpyxl") as xl:
         for name, df in tables.items():
             cells(df, xlsx_text).to_excel(xl, sheet_name=name[:31], index=False)
+            _sheet_layout(xl.book[name[:31]], df)
         for ws in xl.book.worksheets:
             for row in ws.iter_rows():
                 for cell in row:
                     if isinstance(cell.value, str) and (cell.data_type == "f" or is_formula_like(cell.value)):
                         cell.data_type = "s"  # openpyxl made '=...' a formula: store it as a string
                         cell.quotePrefix = True  # and Excel keeps it text even when the cell is edited
+
+
+def _sheet_layout(ws: Any, df: pd.DataFrame) -> None:
+    """Number formats, widths, frozen header row and autofilter of one sheet written from ``df``."""
+    from openpyxl.utils import get_column_letter
+
+    for j, c in enumerate(df.columns, start=1):
+        col = df[c]
+        fmt = None
+        if pd.api.types.is_float_dtype(col):
+            fmt = "0.000" if "km" in str(c).lower() else "0.0##"
+        elif pd.api.types.is_integer_dtype(col) and not pd.api.types.is_bool_dtype(col):
+            fmt = "#,##0"
+        letter = get_column_letter(j)
+        width = len(str(c))
+        for cell in ws[letter][1:]:
+            if fmt is not None and isinstance(cell.value, (int, float)):
+                cell.number_format = fmt
+            elif isinstance(cell.value, float):  # figures among text (the summary sheet)
+                cell.number_format = "#,##0.0##"
+            width = max(width, len(str(cell.value)) if cell.value is not None else 0)
+        ws.column_dimensions[letter].width = min(width + 2, 60)
+    ws.freeze_panes = "A2"
+    if ws.max_row > 0 and ws.max_column > 0:
+        ws.auto_filter.ref = ws.dimensions
 
 
 def _gpkg_safe(df: pd.DataFrame, layer: str, notes: list[str]) -> pd.DataFrame:
@@ -155,7 +227,7 @@ def write_report(dataset: Dataset, out: str | Path, *, lang: str = "vi", force: 
                  map_options: dict[str, Any] | None = None,
                  progress: Callable[[str], None] | None = None,
                  inputs: Iterable[str | os.PathLike[str]] = (), as_of: Any = None,
-                 compare: tuple[Any, Any] | None = None) -> Report:
+                 compare: tuple[Any, Any] | None = None, admin: str = "auto") -> Report:
     """Validate, compute coverage and write the report folder.
 
     Files: ``map.html`` (the coverage map), ``map.pdf`` and ``map.png`` (the printable map, 300 dpi),
@@ -176,6 +248,10 @@ def write_report(dataset: Dataset, out: str | Path, *, lang: str = "vi", force: 
     the change tables (sheets and layers ``change_*``, ``markers_found``/``markers_lost``, ``timeline``),
     ``change_map.html`` and ``timeline.png`` (see :mod:`bien_gioi_geo.report_change`).
 
+    ``admin`` chooses the administrative units of a dataset that went through :func:`bien_gioi_geo.admin.to_current`
+    (see :func:`~bien_gioi_geo.coverage.coverage`); the summary then names the set it uses and the commune and
+    province tables group by it.
+
     Raises
     ------
     OutputError
@@ -191,9 +267,9 @@ def write_report(dataset: Dataset, out: str | Path, *, lang: str = "vi", force: 
     out = Path(out)
     check_folder_target(out, force=force, inputs=inputs)  # fail before the long computation
     step("coverage")
-    cov = cov if cov is not None else coverage(dataset, as_of=as_of)
+    cov = cov if cov is not None else coverage(dataset, as_of=as_of, admin=admin)
     step("validation")
-    issues = issues if issues is not None else validate(dataset, cov=cov, as_of=as_of)
+    issues = issues if issues is not None else validate(dataset, cov=cov, as_of=as_of, lang=lang)
     notes = _missing(dataset, lang)
     with report_folder(out, force=force, inputs=inputs) as tmp:
         step("map")
