@@ -807,6 +807,6 @@ def test_duplicate_marker_ids_are_reported_not_crashed(tmp_path):
     f = tmp_path / "m.csv"
     f.write_text("marker_id,kind,lon,lat\n62,single,103.05,22.52\n62,single,103.06,22.53\n", encoding="utf-8")
     ds = bg.Dataset(bg.read_border(_border_file(tmp_path)), bg.read_markers(f))
-    problems = bg.validate(ds)
+    problems = bg.validate(ds, lang="en")
     dup = problems[problems["rule"] == "duplicate_id"]
     assert len(dup) == 1 and "marker_id '62' is used by 2 rows" in dup["message"].iloc[0]

@@ -104,9 +104,9 @@ def validate(dataset: Dataset, *, cov: Coverage | None = None, marker_tolerance_
         r = RULES[rid]
         for hit in r.check(ctx):
             message, hint = render(r, hit.get("params", {}), lang)
-            row = {"rule": rid, "severity": r.severity, "message": message, "hint": hint,
-                   "assignment_ids": [], "marker_ids": [], "border_id": None, "start_km": np.nan, "end_km": np.nan,
-                   "valid_from": None, "valid_to": None, "geometry": None}
+            row: dict[str, Any] = {"rule": rid, "severity": r.severity, "message": message, "hint": hint,
+                                   "assignment_ids": [], "marker_ids": [], "border_id": None, "start_km": np.nan,
+                                   "end_km": np.nan, "valid_from": None, "valid_to": None, "geometry": None}
             row.update({k: v for k, v in hit.items() if k in _COLUMNS})
             row["assignment_ids"], row["marker_ids"] = list(row["assignment_ids"]), list(row["marker_ids"])
             row["start_km"], row["end_km"] = float(row["start_km"]), float(row["end_km"])

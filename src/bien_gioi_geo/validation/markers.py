@@ -12,6 +12,7 @@ import shapely
 from ..crs import VN2000, to_wgs84
 from ..schema import POSTS_BY_KIND
 from .context import Context, period_phrase
+from .read import READ_MESSAGE, read_rows
 from .registry import Phrase, rule
 
 
@@ -44,8 +45,7 @@ def marker_off_line(ctx: Context) -> Iterator[dict[str, Any]]:
                               "độ) = ({y}, {x}) thì chỉ cách {swapped_m} m: vĩ độ và kinh độ có vẻ bị đảo chỗ",
                         "en": "marker {mid!r}: ({x}, {y}) is {distance_m} m off the line, but read as (lon, lat) = "
                               "({y}, {x}) it is {swapped_m} m from it: latitude and longitude look swapped"},
-             "read": {"vi": "{source}, dòng/đối tượng {row}, trường {field!r}: {message}",
-                      "en": "{source}, row/feature {row}, field {field!r}: {message}"}})
+             "read": READ_MESSAGE})
 def swapped_coordinates(ctx: Context) -> Iterator[dict[str, Any]]:
     """A marker off the line that fits it with latitude and longitude exchanged, or a row a lenient reader found
     with swapped coordinates.
@@ -60,8 +60,6 @@ def swapped_coordinates(ctx: Context) -> Iterator[dict[str, Any]]:
             yield {"params": {"what": Phrase("marker", {"mid": r["marker_id"], "distance_m": r["distance_m"],
                                                         "swapped_m": sw, **xy})},
                    "marker_ids": [r["marker_id"]], "border_id": r["border_id"], "geometry": r.geometry}
-    from .read import read_rows
-
     for p in read_rows(ctx, swapped=True):
         yield {"params": {"what": Phrase("read", p)}}
 

@@ -26,9 +26,12 @@ def read_rows(ctx: Context, *, swapped: bool) -> Iterator[dict[str, Any]]:
             yield {"source": r.source, "row": str(r.row), "field": r.field, "message": r.message}
 
 
-@rule("read_error", "error", messages={
-    "vi": "{source}, dòng/đối tượng {row}, trường {field!r}: {message}",
-    "en": "{source}, row/feature {row}, field {field!r}: {message}"})
+#: Where a reader's problem is (file, row, field), then the reader's own message.
+READ_MESSAGE = {"vi": "{source}, dòng/đối tượng {row}, trường {field!r}: {message}",
+                "en": "{source}, row/feature {row}, field {field!r}: {message}"}
+
+
+@rule("read_error", "error", messages=READ_MESSAGE)
 def read_error(ctx: Context) -> Iterator[dict[str, Any]]:
     """A row a reader could not read (lenient mode, ``errors="collect"``); the reader's own message follows."""
     for p in read_rows(ctx, swapped=False):

@@ -168,7 +168,7 @@ def assignment_off_line(ctx: Context) -> Iterator[dict[str, Any]]:
         b = ctx.ds.borders.get(r["border_id"])
         side: Any = ""
         if b is not None and (b.left or b.right):
-            code = b.left if r["mean_offset_m"] > 0 else b.right
+            code = str(b.left if r["mean_offset_m"] > 0 else b.right)
             side = Phrase("side", {"side_name": {"vi": label(code, "vi"), "en": label(code, "en")}})
         yield {"params": {"aid": r["assignment_id"], "offset_m": r["max_offset_m"], "tolerance_m": tol,
                           "side": side},
