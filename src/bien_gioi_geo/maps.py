@@ -195,7 +195,7 @@ def coverage_map(dataset: Dataset, coverage_result: Coverage | None = None, *, l
     if issues is None:
         from .validation import validate
 
-        issues = validate(dataset, cov=cov, as_of=as_of)
+        issues = validate(dataset, cov=cov, as_of=as_of, lang=lang)
     L = lambda k: label(k, lang)  # noqa: E731
 
     # ---------------------------------------------------------------- map and assets

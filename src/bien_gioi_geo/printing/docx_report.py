@@ -234,7 +234,7 @@ def word_report(dataset: Dataset, coverage_: Coverage | None = None, issues: pd.
     if issues is None:
         from ..validation import validate
 
-        issues = validate(dataset, cov=cov)
+        issues = validate(dataset, cov=cov, lang=lang)
     as_of = as_of if as_of is not None else dataset.meta.get("as_of")
     path = Path(path)
     place = _where(dataset, lang)
