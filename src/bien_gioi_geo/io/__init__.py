@@ -21,7 +21,7 @@ is not one of its tables. Excel formulas without a saved value are problems, nev
 Text must be UTF-8 (with or without BOM); a file starting with a UTF-16 byte-order mark is read as UTF-16. Any
 other encoding (Windows-1258, cp1252, TCVN3…) is refused naming the byte offset, never guessed. Inputs are bounded
 before parsing: :data:`MAX_WKT_DEPTH` parentheses in WKT, JSON nesting (Python's recursion limit),
-:data:`bien_gioi_geo._geojson.MAX_POSITIONS` positions per geometry, :data:`MAX_FILE_BYTES` per file,
+:data:`bien_gioi_geo.io.geojson.MAX_POSITIONS` positions per geometry, :data:`MAX_FILE_BYTES` per file,
 :data:`MAX_COUNT` for counts and :data:`bien_gioi_geo.schema.MAX_MARKER_NUMBER` for marker numbers. Coordinates
 converted from a declared CRS must fall in that CRS's area of use (pyproj, widened by
 :data:`bien_gioi_geo.crs.AREA_MARGIN_DEG`), which catches degrees declared as VN-2000 metres.
@@ -52,10 +52,10 @@ import pyproj
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from . import _geojson
-from .crs import WGS84, area_text, as_crs, check_lonlat, outside_area_of_use, parse_dms, to_wgs84
-from .errors import CRSError, InputError, where
-from .schema import (
+from ..crs import WGS84, area_text, as_crs, check_lonlat, outside_area_of_use, parse_dms, to_wgs84
+from ..errors import CRSError, InputError
+from ..model import fill_merged, find_header_row
+from ..schema import (
     ASSIGNMENT_TEXT_COLUMNS,
     COUNT_COLUMNS,
     MARKER_TEXT_COLUMNS,
@@ -63,7 +63,10 @@ from .schema import (
     parse_kind,
     parse_marker_id,
 )
-from .text import nfc, normalise_names, read_text, short_repr
+from ..text import nfc, normalise_names, read_text, short_repr
+from . import geojson as _geojson
+from .office import is_office_header, raw_office, workbook_tables
+from .problems import PROBLEM_COLUMNS, Problems, Raw, check_errors_arg
 
 __all__ = [
     "read_markers",
@@ -77,8 +80,6 @@ __all__ = [
 ]
 
 Errors = Literal["raise", "collect"]
-PROBLEM_COLUMNS = ["source", "row", "field", "value", "message"]
-_MAX_LISTED = 20
 #: Largest count (households, people…) accepted: more than the population of the country is a typo, and larger
 #: integers would overflow the int64 columns.
 MAX_COUNT = 10**9
@@ -132,65 +133,6 @@ COUNTRY_ALIASES = {
 }
 
 
-# --------------------------------------------------------------------------------------------------- problems
-class _Problems:
-    """Collects row problems; raises them together or returns them as a table."""
-
-    def __init__(self, source: str, unit: str) -> None:
-        self.source = source
-        self.unit = unit
-        self.rows: list[dict[str, Any]] = []
-        self.bad: set[int] = set()
-        self.notes: list[str] = []  # things done to the data that the user should know (renamed columns…)
-
-    def note(self, message: str) -> None:
-        self.notes.append(f"{self.source}: {message}")
-
-    def add(self, row: int | None, field: str | None, value: object, message: str) -> None:
-        shown = None if value is None else repr(value)
-        if shown is not None and len(shown) > 80:
-            shown = shown[:79] + "…"
-        self.rows.append({"source": self.source, "row": row, "field": field, "value": shown, "message": message})
-        if row is not None:
-            self.bad.add(row)
-
-    def text(self, item: dict[str, Any]) -> str:
-        msg = item["message"]
-        if item["value"] is not None and item["value"] not in msg:
-            msg = f"{item['value']}: {msg}"
-        return where(self.source, item["row"], item["field"], unit=self.unit) + ": " + msg
-
-    def frame(self) -> pd.DataFrame:
-        return pd.DataFrame(self.rows, columns=PROBLEM_COLUMNS).astype({"row": "Int64"})
-
-    def raise_if_any(self) -> None:
-        if not self.rows:
-            return
-        lines = [self.text(r) for r in self.rows[:_MAX_LISTED]]
-        more = len(self.rows) - _MAX_LISTED
-        head = (f"{self.source}: {len(self.bad) or len(self.rows)} bad {self.unit}(s)"
-                if len(self.rows) > 1 else None)
-        body = "\n  ".join(lines)
-        if more > 0:
-            body += f"\n  … and {more} more (read with errors='collect' to get them all as a table)"
-        raise InputError(body if head is None else f"{head}:\n  {body}")
-
-
-def _check_errors_arg(errors: str) -> None:
-    if errors not in ("raise", "collect"):
-        raise InputError(f"errors must be 'raise' or 'collect', not {errors!r}")
-
-
-# --------------------------------------------------------------------------------------------------- raw tables
-class _Raw:
-    """A table as read from a file, before the model's checks: records (dicts), geometries in WGS 84."""
-
-    def __init__(self, source: str, unit: str, records: list[dict[str, Any]],
-                 geoms: list[BaseGeometry | None], numbers: list[int], problems: _Problems) -> None:
-        self.source, self.unit = source, unit
-        self.records, self.geoms, self.numbers, self.problems = records, geoms, numbers, problems
-
-
 def _suffix(path: Path) -> str:
     return path.suffix.lower()
 
@@ -211,7 +153,9 @@ def _as_path(path: object, what: str = "path") -> Path:
     return p
 
 
-def _read_raw(path: str | os.PathLike[str], *, crs: object, layer: str | None, kind: str) -> _Raw:
+def read_raw(path: str | os.PathLike[str], *, crs: object, layer: str | None, kind: str,
+             header_row: int | None = None, axis_order: str | None = None) -> Raw:
+    """Read a file of any supported format as a raw table (records, WGS 84 geometries, problems)."""
     p = _as_path(path)
     if crs is not None:
         as_crs(crs, what=f"{p.name}: crs")  # an unknown CRS is refused before anything is read
@@ -227,9 +171,9 @@ def _read_raw(path: str | os.PathLike[str], *, crs: object, layer: str | None, k
     if suf in (".geojson", ".json"):
         raw = _raw_geojson(p, crs=crs)
     elif suf in (".csv", ".txt"):
-        raw = _raw_csv(p, crs=crs, kind=kind)
+        raw = _raw_csv(p, crs=crs, kind=kind, header_row=header_row, axis_order=axis_order)
     elif suf in (".xlsx", ".xlsm"):
-        raw = _raw_excel(p, crs=crs, kind=kind, sheet=layer)
+        raw = _raw_excel(p, crs=crs, kind=kind, sheet=layer, header_row=header_row, axis_order=axis_order)
     elif suf in (".gpkg", ".shp", ".zip", ".fgb", ".gdb") or p.is_dir():
         raw = _raw_ogr(p, crs=crs, layer=layer)
     else:
@@ -239,7 +183,7 @@ def _read_raw(path: str | os.PathLike[str], *, crs: object, layer: str | None, k
     return raw
 
 
-def _check_text(raw: _Raw) -> None:
+def _check_text(raw: Raw) -> None:
     """Report text that no file can hold: unpaired UTF-16 surrogates (``"\\ud800"`` in JSON) in names or values."""
     for rec, number in zip(raw.records, raw.numbers, strict=True):
         for k, v in rec.items():
@@ -253,7 +197,7 @@ def _check_text(raw: _Raw) -> None:
                                          "text any file can hold — retype the value")
 
 
-def _rename_columns(raw: _Raw, kind: str, *, from_file: bool, shapefile: bool = False) -> None:
+def _rename_columns(raw: Raw, kind: str, *, from_file: bool, shapefile: bool = False) -> None:
     """Match the file's column names to the model's, never dropping or overwriting one.
 
     A column differing only by case from a model field is read as that field (``Marker_ID``); if the field is
@@ -261,10 +205,10 @@ def _rename_columns(raw: _Raw, kind: str, *, from_file: bool, shapefile: bool = 
     (``chainage_km``), it is kept as ``<name>_input`` with a note. Shapefile names cut to 10 characters
     (``emplaced_b``) are read as the one field they begin (or noted when several fit).
     """
-    known = MODEL_FIELDS[kind]
-    computed = set(COMPUTED_COLUMNS[kind])
+    known = MODEL_FIELDS.get(kind, ())
+    computed = set(COMPUTED_COLUMNS.get(kind, ()))
     if from_file:
-        computed |= set(READER_COLUMNS[kind]) | {f"{c}_original" for c in (*NAME_COLUMNS, *known)}
+        computed |= set(READER_COLUMNS.get(kind, ())) | {f"{c}_original" for c in (*NAME_COLUMNS, *known)}
     keys = list(dict.fromkeys(k for rec in raw.records for k in rec))
     present = set(keys)
     mapping: dict[str, str] = {}
@@ -305,9 +249,9 @@ def _rename_columns(raw: _Raw, kind: str, *, from_file: bool, shapefile: bool = 
         raw.records = [{mapping.get(k, k): v for k, v in rec.items()} for rec in raw.records]
 
 
-def _raw_geojson(p: Path, *, crs: object) -> _Raw:
+def _raw_geojson(p: Path, *, crs: object) -> Raw:
     coll = _geojson.load(p)
-    probs = _Problems(p.name, "feature")
+    probs = Problems(p.name, "feature")
     declared = None if coll.crs is None else as_crs(coll.crs, what=f"{p.name}: the file's \"crs\" member")
     if declared is not None and crs is not None and not declared.equals(as_crs(crs)):
         raise CRSError(f"{p.name}: the file declares crs {coll.crs!r} but crs={crs!r} was given")
@@ -325,7 +269,7 @@ def _raw_geojson(p: Path, *, crs: object) -> _Raw:
         records.append({str(k): v for k, v in f.properties.items()})
         geoms.append(geom)
         numbers.append(f.number)
-    return _Raw(p.name, "feature", records, geoms, numbers, probs)
+    return Raw(p.name, "feature", records, geoms, numbers, probs)
 
 
 def _label(props: dict[str, Any]) -> str:
@@ -336,7 +280,7 @@ def _label(props: dict[str, Any]) -> str:
     return ""
 
 
-def _to_wgs84_geom(geom: BaseGeometry, src: object, probs: _Problems, number: int,
+def _to_wgs84_geom(geom: BaseGeometry, src: object, probs: Problems, number: int,
                    label: str = "") -> BaseGeometry | None:
     """Transform ``geom`` from ``src`` (None = WGS 84) and check that every vertex is a real lon/lat."""
     if geom.is_empty:
@@ -378,7 +322,7 @@ def _area_message(label: str, k: int, given: np.ndarray, lonlat: np.ndarray, crs
             "as degrees)?")
 
 
-def _raw_ogr(p: Path, *, crs: object, layer: str | None) -> _Raw:
+def _raw_ogr(p: Path, *, crs: object, layer: str | None) -> Raw:
     import pyogrio
 
     name = p.name
@@ -405,7 +349,7 @@ def _raw_ogr(p: Path, *, crs: object, layer: str | None) -> _Raw:
         if crs is not None and not as_crs(crs).equals(file_crs):
             raise CRSError(f"{name}: the file's CRS is {file_crs.to_string()!r} but crs={crs!r} was given")
         src = file_crs
-    probs = _Problems(name, "feature")
+    probs = Problems(name, "feature")
     records: list[dict[str, Any]] = []
     geoms: list[BaseGeometry | None] = []
     cols = [c for c in gdf.columns if c != gdf.geometry.name] if isinstance(gdf, gpd.GeoDataFrame) else list(gdf)
@@ -419,7 +363,7 @@ def _raw_ogr(p: Path, *, crs: object, layer: str | None) -> _Raw:
             geom = _to_wgs84_geom(geom, src, probs, number, _label(clean))
         records.append(clean)
         geoms.append(geom)
-    return _Raw(name, "feature", records, geoms, list(range(1, len(records) + 1)), probs)
+    return Raw(name, "feature", records, geoms, list(range(1, len(records) + 1)), probs)
 
 
 def _py(v: object) -> object:
@@ -439,7 +383,8 @@ def _py(v: object) -> object:
     return v
 
 
-def _raw_csv(p: Path, *, crs: object, kind: str) -> _Raw:
+def _raw_csv(p: Path, *, crs: object, kind: str, header_row: int | None = None,
+             axis_order: str | None = None) -> Raw:
     name = p.name
     text = read_text(p)
     if not text.strip():
@@ -452,6 +397,7 @@ def _raw_csv(p: Path, *, crs: object, kind: str) -> _Raw:
     # newline="" keeps quoted line breaks inside a field and lets the reader count physical lines
     reader = csv.reader(io_module.StringIO(text, newline=""), delimiter=delim, strict=True)
     rows: list[tuple[int, list[str]]] = []
+    every: list[tuple[int, list[str]]] = []  # every line read, for an office table's header search
     header: list[str] | None = None
     header_line = 0
     old_limit = csv.field_size_limit(MAX_CELL_CHARS)
@@ -461,6 +407,7 @@ def _raw_csv(p: Path, *, crs: object, kind: str) -> _Raw:
             start, last = last + 1, reader.line_num  # the row's first physical line (header line = 1)
             if not row:  # an empty line
                 continue
+            every.append((start, row))
             if header is None:  # the first non-empty line is the header, even if its cells are blank
                 header, header_line = row, start
                 continue
@@ -474,10 +421,58 @@ def _raw_csv(p: Path, *, crs: object, kind: str) -> _Raw:
         csv.field_size_limit(old_limit)
     if header is None:
         raise InputError(f"{name}: the file has only blank lines; expected a header row")
+    office = _office_table(name, None, [r for _, r in every], [n for n, _ in every], crs=crs, kind=kind,
+                           header_row=header_row, axis_order=axis_order)
+    if office is not None:
+        return office
     return _raw_table(name, header, rows, crs=crs, kind=kind, header_line=header_line)
 
 
-def _raw_excel(p: Path, *, crs: object, kind: str, sheet: str | None) -> _Raw:
+def _office_table(name: str, sheet: str | None, rows: list[list[Any]], numbers: list[int], *, crs: object,
+                  kind: str, header_row: int | None, axis_order: str | None,
+                  merged: list[tuple[int, int, int, int]] | None = None) -> Raw | None:
+    """Read ``rows`` with the office model when their header is an office header; else None."""
+    if kind not in ("markers", "assignments"):
+        return None
+    where = f"{name}, sheet {sheet!r}" if sheet else name
+    try:
+        h = find_header_row(rows, table=kind, header_row=_header_index(header_row, numbers), source=where)
+    except InputError:
+        if header_row is not None:
+            raise
+        return None
+    known = {*MODEL_FIELDS[kind], *LON_NAMES, *LAT_NAMES, *X_NAMES, *Y_NAMES, *WKT_NAMES}
+    if header_row is None and not is_office_header(h.header, kind, known):
+        return None
+    notes = [] if merged is None else fill_merged(rows, merged, first_data_row=h.data_start)
+    body = [(numbers[k], rows[k]) for k in range(h.data_start, len(rows))]
+    raw, points, mode = raw_office(name, sheet, h.header, body, kind=kind, axis_order=axis_order)
+    raw.problems.note(h.note)
+    for n in notes:
+        raw.problems.note(n)
+    if mode == "xy" and crs is None:
+        raise CRSError(f"{where}: the table gives projected coordinates (X/Y, easting/northing); state their CRS, "
+                       "e.g. crs='EPSG:9205' (VN-2000 TM-3 103°, Lai Châu / Điện Biên)")
+    if mode == "lonlat" and crs is not None and not as_crs(crs).is_geographic:
+        raise CRSError(f"{where}: the table gives degrees (lat/lon) but crs={crs!r} is projected")
+    if mode is not None and points:
+        idx = [k for k, _, _ in points]
+        _to_points(raw, idx, [a for _, a, _ in points], [b for _, _, b in points], crs,
+                   "easting" if mode == "xy" else "lon")
+    return raw
+
+
+def _header_index(header_row: int | None, numbers: list[int]) -> int | None:
+    """The 1-based position in the read rows of the header given as a line/row number."""
+    if header_row is None:
+        return None
+    if header_row in numbers:
+        return numbers.index(header_row) + 1
+    raise InputError(f"header_row={header_row!r}: that row is blank or outside the table")
+
+
+def _raw_excel(p: Path, *, crs: object, kind: str, sheet: str | None, header_row: int | None = None,
+               axis_order: str | None = None) -> Raw:
     """An Excel sheet read as text cells (the first sheet unless ``sheet`` names one), then as a CSV table.
 
     Cells are read with their cached values; a formula without one (a workbook written by a program, never
@@ -508,7 +503,11 @@ def _raw_excel(p: Path, *, crs: object, kind: str, sheet: str | None) -> _Raw:
             return str(int(v))
         return v.isoformat() if hasattr(v, "isoformat") else str(v)
 
-    values = [[cell(v) for v in row] for row in ws.iter_rows(values_only=True)]
+    cells = [list(row) for row in ws.iter_rows(values_only=True)]
+    office = _office_table(p.name, ws.title, [list(r) for r in cells], list(range(1, len(cells) + 1)), crs=crs,
+                           kind=kind, header_row=header_row, axis_order=axis_order,
+                           merged=[r.bounds for r in ws.merged_cells.ranges])
+    values = [[cell(v) for v in row] for row in cells]
     for r, row in enumerate(ws_f.iter_rows(values_only=True)):
         for c, v in enumerate(row):
             if isinstance(v, str) and v.startswith("=") and r < len(values) and c < len(values[r]) \
@@ -536,25 +535,25 @@ def _raw_excel(p: Path, *, crs: object, kind: str, sheet: str | None) -> _Raw:
         header.pop()
     rows = [(k + 1, r[: len(header)] + [""] * (len(header) - len(r))) for k, r in enumerate(values)
             if k > first and any(c.strip() for c in r[: max(len(header), 1)])]
-    raw = _raw_table(source, header, rows, crs=crs, kind=kind, header_line=first + 1, line_word="row")
+    raw = office or _raw_table(source, header, rows, crs=crs, kind=kind, header_line=first + 1, line_word="row")
     header_at = {c: h.strip() for c, h in enumerate(header)}
     for (r, c), formula in sorted(formulas.items()):
         if r > first and c in header_at:
             raw.problems.add(r + 1, header_at[c], formula, "a formula without a saved value (the workbook was "
                              "written by a program and never recalculated); open and save it in Excel or "
                              "LibreOffice so the values are stored, or type the values")
-    for n in notes:
+    for n in notes if office is None else ():
         raw.problems.note(n)
     return raw
 
 
 def _looks_like_header(cells: list[str], kind: str) -> bool:
     names = {c.strip().casefold() for c in cells}
-    return bool(names & {*MODEL_FIELDS[kind], *LON_NAMES, *LAT_NAMES, *X_NAMES, *Y_NAMES, *WKT_NAMES})
+    return bool(names & {*MODEL_FIELDS.get(kind, ()), *LON_NAMES, *LAT_NAMES, *X_NAMES, *Y_NAMES, *WKT_NAMES})
 
 
 def _raw_table(name: str, header: list[str], rows: list[tuple[int, list[str]]], *, crs: object,
-               kind: str, header_line: int = 1, line_word: str = "line") -> _Raw:
+               kind: str, header_line: int = 1, line_word: str = "line") -> Raw:
     """Rows of text cells (CSV or a spreadsheet) with their line numbers, as a raw table with geometries.
 
     Rows are numbered by the physical line (CSV) or the sheet row (Excel) the user sees, header line = 1.
@@ -567,7 +566,7 @@ def _raw_table(name: str, header: list[str], rows: list[tuple[int, list[str]]], 
         if dup:
             raise InputError(f"{name}, {line_word} {header_line}: column(s) {dup!r} appear more than once in the "
                              "header; give each column its own name")
-    probs = _Problems(name, "row")
+    probs = Problems(name, "row")
     for k, h in enumerate(header):
         if not h:
             header[k] = f"column_{k + 1}"
@@ -671,20 +670,28 @@ def _raw_table(name: str, header: list[str], rows: list[tuple[int, list[str]]], 
         records.append(rec)
         geoms.append(geom)
         numbers.append(number)
+    raw_table = Raw(name, "row", records, geoms, numbers, probs)
     if pts_idx:
-        src = crs if crs is not None else WGS84
-        lon_a, lat_a = to_wgs84(np.array(xs), np.array(ys), src)
-        converted = not as_crs(src).equals(WGS84)
-        for k, x, y, lo, la in zip(pts_idx, xs, ys, lon_a, lat_a, strict=True):
-            msg = check_lonlat(float(lo), float(la))
-            if msg:
-                probs.add(numbers[k], x_c or lon_c, None, f"after conversion from {as_crs(src).name}: {msg}")
-            elif converted and outside_area_of_use(np.array([lo]), np.array([la]), src) is not None:
-                probs.add(numbers[k], x_c or lon_c, None,
-                          _area_message("", 0, np.array([x, y]), np.array([lo, la]), src).replace("vertex 1: ", ""))
-            else:
-                geoms[k] = shapely.Point(float(lo), float(la))
-    return _Raw(name, "row", records, geoms, numbers, probs)
+        _to_points(raw_table, pts_idx, xs, ys, crs, x_c or lon_c)
+    return raw_table
+
+
+def _to_points(raw: Raw, idx: list[int], xs: list[float], ys: list[float], crs: object, col: str | None) -> None:
+    """Convert coordinates to WGS 84 points into ``raw.geoms[idx]``; a point off the earth or out of the CRS's
+    area of use is a problem of its row.
+    """
+    src = crs if crs is not None else WGS84
+    lon_a, lat_a = to_wgs84(np.array(xs), np.array(ys), src)
+    converted = not as_crs(src).equals(WGS84)
+    for k, x, y, lo, la in zip(idx, xs, ys, lon_a, lat_a, strict=True):
+        msg = check_lonlat(float(lo), float(la))
+        if msg:
+            raw.problems.add(raw.numbers[k], col, None, f"after conversion from {as_crs(src).name}: {msg}")
+        elif converted and outside_area_of_use(np.array([lo]), np.array([la]), src) is not None:
+            raw.problems.add(raw.numbers[k], col, None,
+                             _area_message("", 0, np.array([x, y]), np.array([lo, la]), src).replace("vertex 1: ", ""))
+        else:
+            raw.geoms[k] = shapely.Point(float(lo), float(la))
 
 
 _PARENS = re.compile(r"[()]")
@@ -813,7 +820,7 @@ def _marker_list(v: object) -> list[str]:
 
 
 def _parse(row: dict[str, Any], rec: dict[str, Any], fld: str, parser: Callable[[object], object],
-           probs: _Problems, number: int) -> bool:
+           probs: Problems, number: int) -> bool:
     """Set ``row[fld]`` to ``parser`` of the record's value; on failure set it to None, add a problem naming the
     field and the value, and return False.
     """
@@ -837,7 +844,7 @@ def _get(rec: dict[str, Any], name: str) -> object:
 
 
 # --------------------------------------------------------------------------------------------------- markers
-def _check_markers(raw: _Raw) -> gpd.GeoDataFrame:
+def _check_markers(raw: Raw) -> gpd.GeoDataFrame:
     probs = raw.problems
     out: list[dict[str, Any]] = []
     posts_of: dict[str, int] = {}
@@ -941,7 +948,7 @@ def _frame(rows: list[dict[str, Any]], first: list[str]) -> gpd.GeoDataFrame:
 
 
 # --------------------------------------------------------------------------------------------------- assignments
-def _check_assignments(raw: _Raw) -> gpd.GeoDataFrame:
+def _check_assignments(raw: Raw) -> gpd.GeoDataFrame:
     probs = raw.problems
     out: list[dict[str, Any]] = []
     for rec, geom, number in zip(raw.records, raw.geoms, raw.numbers, strict=True):
@@ -1011,7 +1018,7 @@ def _check_assignments(raw: _Raw) -> gpd.GeoDataFrame:
 
 
 # --------------------------------------------------------------------------------------------------- border
-def _check_border(raw: _Raw) -> gpd.GeoDataFrame:
+def _check_border(raw: Raw) -> gpd.GeoDataFrame:
     probs = raw.problems
     out: list[dict[str, Any]] = []
     for rec, geom, number in zip(raw.records, raw.geoms, raw.numbers, strict=True):
@@ -1040,7 +1047,7 @@ def _check_border(raw: _Raw) -> gpd.GeoDataFrame:
     return _frame(out, ["border_id", "name", "left", "right", "official_length_km"])
 
 
-def _check_admin(raw: _Raw) -> gpd.GeoDataFrame:
+def _check_admin(raw: Raw) -> gpd.GeoDataFrame:
     probs = raw.problems
     out: list[dict[str, Any]] = []
     for rec, geom, number in zip(raw.records, raw.geoms, raw.numbers, strict=True):
@@ -1059,11 +1066,16 @@ def _check_admin(raw: _Raw) -> gpd.GeoDataFrame:
 
 
 # --------------------------------------------------------------------------------------------------- public readers
-def _read(check: Callable[[_Raw], gpd.GeoDataFrame], path: str | os.PathLike[str], *, crs: object,
-          layer: str | None, errors: str, kind: str) -> Any:
-    _check_errors_arg(errors)
-    raw = _read_raw(path, crs=crs, layer=layer, kind=kind)
-    gdf = check(raw)
+def _read(check: Callable[[Raw], gpd.GeoDataFrame], path: str | os.PathLike[str], *, crs: object,
+          layer: str | None, errors: str, kind: str, header_row: int | None = None,
+          axis_order: str | None = None) -> Any:
+    check_errors_arg(errors)
+    if axis_order not in (None, "xy", "yx"):
+        raise InputError(f"axis_order must be 'xy', 'yx' or None, not {axis_order!r}")
+    if header_row is not None and (isinstance(header_row, bool) or not isinstance(header_row, int) or header_row < 1):
+        raise InputError(f"header_row must be a row number counted from 1, not {header_row!r}")
+    raw = read_raw(path, crs=crs, layer=layer, kind=kind, header_row=header_row, axis_order=axis_order)
+    gdf = _drop_repeated_rows(check(raw), raw.problems, kind)
     gdf.attrs["source"] = str(path)
     gdf.attrs["read_notes"] = list(raw.problems.notes)
     if errors == "raise":
@@ -1072,8 +1084,34 @@ def _read(check: Callable[[_Raw], gpd.GeoDataFrame], path: str | os.PathLike[str
     return gdf, raw.problems.frame()
 
 
+_ID_COLUMN = {"markers": "marker_id", "assignments": "assignment_id"}
+
+
+def _drop_repeated_rows(gdf: gpd.GeoDataFrame, probs: Problems, kind: str) -> gpd.GeoDataFrame:
+    """A row typed twice (same id, same values) is reported as ``duplicate_id`` and counted once.
+
+    Rows sharing an id with different values are kept: which one is right is for validation to report.
+    """
+    key = _ID_COLUMN.get(kind)
+    if key is None or key not in gdf or len(gdf) < 2 or not gdf[key].duplicated().any():
+        return gdf
+    cols = [c for c in gdf.columns if c != "source_row" and not str(c).endswith("_typed")]  # values, not typing
+    text = pd.DataFrame({c: [repr(v) if c != gdf.geometry.name or v is None else v.wkb
+                             for v in gdf[c].tolist()] for c in cols}, index=gdf.index)
+    repeated = text.duplicated(keep="first")
+    if not repeated.any():
+        return gdf
+    first_of = text.drop_duplicates(keep="first").reset_index().set_index(cols)["index"]
+    for i in gdf.index[repeated.to_numpy()]:
+        j = first_of.loc[tuple(text.loc[i, cols])]
+        probs.add(int(gdf.at[i, "source_row"]), key, gdf.at[i, key],
+                  f"duplicate_id: the row repeats row {int(gdf.at[j, 'source_row'])} (same {key} and values); "
+                  "it is counted once — delete the copy")
+    return gdf.loc[~repeated.to_numpy()]
+
+
 def read_markers(path: str | os.PathLike[str], *, crs: object = None, layer: str | None = None,
-                 errors: Errors = "raise") -> Any:
+                 errors: Errors = "raise", header_row: int | None = None, axis_order: str | None = None) -> Any:
     """Read marker posts (one row per physical post) from GeoJSON, GeoPackage, Shapefile or CSV.
 
     CSV files give positions as ``lon``/``lat`` (decimal degrees or text such as ``22°31'45.2"N``; WGS 84
@@ -1092,6 +1130,15 @@ def read_markers(path: str | os.PathLike[str], *, crs: object = None, layer: str
         ``"raise"``: raise :class:`~bien_gioi_geo.errors.InputError` listing every bad row. ``"collect"``:
         return ``(markers, problems)``, problems being a DataFrame with one row per problem
         (``source``, ``row``, ``field``, ``value``, ``message``).
+    header_row
+        CSV/Excel: the header's row number as Excel or the editor shows it (counted from 1); by default the
+        header is found among the first rows (title rows above it are skipped).
+    axis_order
+        ``X``/``Y`` columns in a projected CRS: ``"yx"`` (X = northing, the Vietnamese surveying order) or
+        ``"xy"``; by default the order is taken from the magnitudes and a note says which was used.
+
+    Office tables (Vietnamese headers such as ``Số hiệu mốc``, ``Vĩ độ``, ``Số hộ``, ``Từ km``; title rows;
+    merged cells) are read through :mod:`bien_gioi_geo.model` (see :mod:`bien_gioi_geo.io.office`).
 
     Returns
     -------
@@ -1109,11 +1156,12 @@ def read_markers(path: str | os.PathLike[str], *, crs: object = None, layer: str
     >>> [str(v) for v in m.loc[0, ["marker_id", "number", "post", "kind"]]]
     ['62(1)', '62', '1', 'double']
     """
-    return _read(_check_markers, path, crs=crs, layer=layer, errors=errors, kind="markers")
+    return _read(_check_markers, path, crs=crs, layer=layer, errors=errors, kind="markers", header_row=header_row,
+                 axis_order=axis_order)
 
 
 def read_assignments(path: str | os.PathLike[str], *, crs: object = None, layer: str | None = None,
-                     errors: Errors = "raise") -> Any:
+                     errors: Errors = "raise", header_row: int | None = None, axis_order: str | None = None) -> Any:
     """Read self-management assignments (one row per stretch and/or set of markers).
 
     Each row gives its stretch by marker terms (``from_marker``/``to_marker``), by chainage
@@ -1124,7 +1172,8 @@ def read_assignments(path: str | os.PathLike[str], *, crs: object = None, layer:
 
     Parameters and the ``errors`` modes are as in :func:`read_markers`.
     """
-    return _read(_check_assignments, path, crs=crs, layer=layer, errors=errors, kind="assignments")
+    return _read(_check_assignments, path, crs=crs, layer=layer, errors=errors, kind="assignments",
+                 header_row=header_row, axis_order=axis_order)
 
 
 def read_border(path: str | os.PathLike[str], *, crs: object = None, layer: str | None = None,
@@ -1212,6 +1261,7 @@ def _dataset_files(folder: Path) -> tuple[dict[str, tuple[Path, str | None]], li
     files = sorted(f for f in folder.iterdir() if f.suffix.lower() in _DATA_SUFFIXES and f.stem != "dataset")
     expected = "; ".join(f"{role}: {' / '.join(names)}" for role, names in _LAYER_NAMES.items())
     found: dict[str, list[Path]] = {}
+    sheets: dict[str, str] = {}
     unknown = []
     for f in files:
         role = next((r for r, names in _LAYER_NAMES.items() if f.stem.casefold() in names), None)
@@ -1224,6 +1274,15 @@ def _dataset_files(folder: Path) -> tuple[dict[str, tuple[Path, str | None]], li
             raise InputError(f"{folder}: {len(fs)} files for the {role} table ({', '.join(f.name for f in fs)}); "
                              "keep one (move the others out of the folder)")
     notes = []
+    books = [f for f in unknown if f.suffix.lower() in (".xlsx", ".xlsm")]
+    if len(books) == 1:  # one workbook: its sheets are the tables missing from the folder, told by their headers
+        unknown.remove(books[0])
+        for role, sheet in workbook_tables(books[0]).items():
+            if role in found:
+                raise InputError(f"{folder}: the {role} table is both {found[role][0].name} and sheet {sheet!r} of "
+                                 f"{books[0].name}; keep one")
+            found[role] = [books[0]]
+            sheets[role] = sheet
     for f in unknown:
         stem = f.stem.casefold()
         like = [r for r, names in _LAYER_NAMES.items() if any(n in stem for n in names if len(n) > 4)]
@@ -1235,7 +1294,7 @@ def _dataset_files(folder: Path) -> tuple[dict[str, tuple[Path, str | None]], li
     if "border" not in found:
         raise InputError(f"{folder}: no border file; found {', '.join(f.name for f in files) or 'no data files'}; "
                          f"expected {expected}")
-    return {role: (fs[0], None) for role, fs in found.items()}, notes
+    return {role: (fs[0], sheets.get(role)) for role, fs in found.items()}, notes
 
 
 _LAYER_NAMES = {
@@ -1247,21 +1306,26 @@ _LAYER_NAMES = {
 
 
 def read_dataset(path: str | os.PathLike[str], *, crs: object = None, errors: Errors = "raise",
-                 official_length_km: float | None = None) -> Any:
+                 official_length_km: float | None = None, axis_order: str | None = None) -> Any:
     """Read a whole dataset: a folder of GeoJSON/CSV files or one GeoPackage with layers.
 
     The files (or layers) are found by name: ``border``, ``markers``, ``assignments`` and optionally ``admin``
-    (``border.geojson``, ``markers.csv``…). A ``dataset.json`` file in the folder may carry ``name``,
-    ``official_length_km`` and ``left``/``right`` country codes.
+    (``border.geojson``, ``markers.csv``…). A folder may instead hold the border file and ONE Excel workbook
+    whose sheets are the markers and assignments tables, recognised by their headers (Vietnamese or not). A
+    ``dataset.json`` file in the folder may carry ``name``, ``official_length_km`` and ``left``/``right``
+    country codes.
+
+    ``crs`` is one CRS for every table, or a dict per table (``{"markers": "EPSG:9205"}``); a per-table CRS is
+    never applied to a GeoJSON file (WGS 84 by definition). ``axis_order`` is as in :func:`read_markers`.
 
     Returns
     -------
     Dataset
         Or ``(Dataset, problems)`` with ``errors="collect"``.
     """
-    from .dataset import Dataset
+    from ..dataset import Dataset
 
-    _check_errors_arg(errors)
+    check_errors_arg(errors)
     p = _as_path(path)
     found: dict[str, tuple[Path, str | None]] = {}
     meta: dict[str, Any] = {}
@@ -1295,8 +1359,16 @@ def read_dataset(path: str | os.PathLike[str], *, crs: object = None, errors: Er
     readers = {"border": read_border, "markers": read_markers, "assignments": read_assignments, "admin": read_admin}
     parts: dict[str, Any] = {}
     problems = []
+    if isinstance(crs, dict):
+        wrong = sorted(set(map(str, crs)) - set(readers))
+        if wrong:
+            raise InputError(f"crs: unknown table(s) {wrong!r}; expected keys among {', '.join(readers)}")
     for role, (fp, layer) in found.items():
-        res = readers[role](fp, crs=crs, layer=layer, errors=errors)
+        table_crs = crs.get(role) if isinstance(crs, dict) else crs
+        if isinstance(crs, dict) and _suffix(fp) in (".geojson", ".json"):
+            table_crs = None
+        extra = {"axis_order": axis_order} if role in ("markers", "assignments") else {}
+        res = readers[role](fp, crs=table_crs, layer=layer, errors=errors, **extra)
         if errors == "collect":
             gdf, pr = res
             problems.append(pr)
@@ -1327,7 +1399,7 @@ def atomic_path(dest: str | os.PathLike[str]) -> Iterator[Path]:
     either the old file or the complete new one, never half of it. See :func:`bien_gioi_geo.outputs.atomic_file`
     (naming of the temporary file, lock, clean-up after a killed run, :class:`OutputError` on failure).
     """
-    from .outputs import atomic_file
+    from ..outputs import atomic_file
 
     with atomic_file(dest) as tmp:
         yield tmp
@@ -1366,7 +1438,7 @@ def write_geojson(gdf: gpd.GeoDataFrame, dest: str | os.PathLike[str], *, proper
     if properties:
         doc.update(properties)
     doc["features"] = feats
-    from .outputs import json_surrogates  # a lone surrogate in a name stays a JSON escape
+    from ..outputs import json_surrogates  # a lone surrogate in a name stays a JSON escape
 
     with atomic_path(dest) as tmp:
         tmp.write_text(json_surrogates(json.dumps(doc, ensure_ascii=False, indent=None, separators=(",", ":")))
@@ -1388,9 +1460,9 @@ def _round_coords(g: dict[str, Any], precision: int) -> dict[str, Any]:
 
 
 # --------------------------------------------------------------------------------------------------- frames
-def _raw_from_frame(df: pd.DataFrame, source: str) -> _Raw:
+def _raw_from_frame(df: pd.DataFrame, source: str) -> Raw:
     """Wrap an in-memory (Geo)DataFrame as a raw table, so it passes the same checks as a file."""
-    probs = _Problems(source, "row")
+    probs = Problems(source, "row")
     if isinstance(df, gpd.GeoDataFrame) and df.geometry.name in df.columns:
         geom_col = df.geometry.name
         src = df.crs
@@ -1405,7 +1477,7 @@ def _raw_from_frame(df: pd.DataFrame, source: str) -> _Raw:
         if g is not None and not g.is_empty:
             g = _to_wgs84_geom(shapely.force_2d(g), src, probs, i + 1, _label(records[i]))
         geoms.append(g)
-    return _Raw(source, "row", records, geoms, list(range(1, len(records) + 1)), probs)
+    return Raw(source, "row", records, geoms, list(range(1, len(records) + 1)), probs)
 
 
 def check_frame(df: pd.DataFrame, kind: str, *, source: str | None = None, errors: Errors = "raise") -> Any:
@@ -1414,7 +1486,7 @@ def check_frame(df: pd.DataFrame, kind: str, *, source: str | None = None, error
     ``kind`` is ``"markers"``, ``"assignments"``, ``"border"`` or ``"admin"``. Returns the cleaned GeoDataFrame
     (or ``(gdf, problems)`` with ``errors="collect"``).
     """
-    _check_errors_arg(errors)
+    check_errors_arg(errors)
     checks = {"markers": _check_markers, "assignments": _check_assignments, "border": _check_border,
               "admin": _check_admin}
     if kind not in checks:

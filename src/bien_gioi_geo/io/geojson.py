@@ -16,8 +16,8 @@ from typing import Any
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from .errors import InputError
-from .text import read_text, short_repr
+from ..errors import InputError
+from ..text import read_text, short_repr
 
 GEOMETRY_TYPES = ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon",
                   "GeometryCollection")
