@@ -32,7 +32,7 @@ never leaves a half-written file.
 
 from __future__ import annotations
 
-from .checks import check_frame
+from .checks import check_frame, is_checked
 from .common import MAX_CELL_CHARS, MAX_COUNT, MAX_FILE_BYTES, MAX_WKT_DEPTH, Errors
 from .dataset_folder import META_KEYS, read_dataset, read_meta
 from .problems import PROBLEM_COLUMNS, Problems, Raw, check_errors_arg
@@ -53,6 +53,7 @@ __all__ = [
     "atomic_path",
     "check_errors_arg",
     "check_frame",
+    "is_checked",
     "read_admin",
     "read_assignments",
     "read_border",

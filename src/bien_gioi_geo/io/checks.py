@@ -450,7 +450,20 @@ def check_frame(df: pd.DataFrame, kind: str, *, source: str | None = None, error
     gdf.attrs.update(df.attrs)
     gdf.attrs["read_notes"] = list(df.attrs.get("read_notes", [])) + [
         n for n in raw.problems.notes if n not in df.attrs.get("read_notes", [])]
+    mark_checked(gdf, kind)
     if errors == "raise":
         raw.problems.raise_if_any()
         return gdf
     return gdf, raw.problems.frame()
+
+
+def mark_checked(gdf: pd.DataFrame, kind: str) -> None:
+    """Record in ``gdf.attrs`` that ``gdf`` passed the checks of ``kind`` (see :func:`is_checked`)."""
+    gdf.attrs["checked_as"] = [kind, len(gdf), [str(c) for c in gdf.columns]]
+
+
+def is_checked(df: pd.DataFrame, kind: str) -> bool:
+    """Whether ``df`` is a frame a reader (or :func:`check_frame`) checked as ``kind``, with the same rows and
+    columns since: :class:`~bien_gioi_geo.Dataset` does not check it again.
+    """
+    return df.attrs.get("checked_as") == [kind, len(df), [str(c) for c in df.columns]]

@@ -9,7 +9,7 @@ from typing import Any
 import geopandas as gpd
 
 from ..errors import InputError
-from .checks import check_admin, check_assignments, check_border, check_markers, drop_repeated_rows
+from .checks import check_admin, check_assignments, check_border, check_markers, drop_repeated_rows, mark_checked
 from .common import Errors
 from .problems import Raw, check_errors_arg
 from .raw import read_raw
@@ -27,6 +27,7 @@ def _read(check: Callable[[Raw], gpd.GeoDataFrame], path: str | os.PathLike[str]
     gdf = drop_repeated_rows(check(raw), raw.problems, kind)
     gdf.attrs["source"] = str(path)
     gdf.attrs["read_notes"] = list(raw.problems.notes)
+    mark_checked(gdf, kind)
     if errors == "raise":
         raw.problems.raise_if_any()
         return gdf
