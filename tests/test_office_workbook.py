@@ -162,3 +162,29 @@ def test_dms_with_decimal_commas_and_header_row(tmp_path):
     assert GEOD.inv(lon, lat, m.geometry.iloc[0].x, m.geometry.iloc[0].y)[2] < 0.5
     with pytest.raises(bg.InputError, match="header_row"):
         bg.read_markers(tmp_path / "moc.xlsx", header_row=0)
+
+
+def test_cli_reads_the_workbook_and_converts_to_every_format(office, tmp_path, capsys):
+    from bien_gioi_geo.cli import main
+
+    folder, truth, mrows, _ = office
+    # validate lists every bad row of every sheet in one run (collect by default), with sheet and Excel row
+    assert main(["validate", str(folder), "--markers-crs", "EPSG:9205", "--format", "csv", "--lang", "en"]) == 1  # data errors
+    out = capsys.readouterr().out
+    assert f"sheet 'Cột mốc', row/feature {mrows['elev']}" in out and "sheet 'Tổ tự quản'" in out
+    openpyxl = pytest.importorskip("openpyxl")
+    wb = openpyxl.load_workbook(folder / "so_theo_doi.xlsx")
+    for r in sorted((mrows["dup"], mrows["date"], mrows["elev"]), reverse=True):
+        wb["Cột mốc"].delete_rows(r)
+    wb.save(tmp_path / "clean.xlsx")
+    got = {}
+    for suffix in (".csv", ".xlsx", ".gpkg", ".geojson"):
+        dest = tmp_path / f"moc{suffix}"
+        assert main(["convert", str(tmp_path / "clean.xlsx"), str(dest), "--sheet", "Cột mốc", "--header-row", "3",
+                     "--crs", "EPSG:9205", "--axis-order", "yx", "--quiet"]) == 0
+        got[suffix] = bg.read_markers(dest)
+    for suffix, m in got.items():
+        for mid, g in zip(m["marker_id"], m.geometry, strict=True):
+            lon, lat, _ = truth[mid]
+            assert GEOD.inv(lon, lat, g.x, g.y)[2] < 0.5, (suffix, mid)
+        assert sorted(m["marker_id"]) == sorted(truth)
