@@ -169,7 +169,8 @@ def test_cli_reads_the_workbook_and_converts_to_every_format(office, tmp_path, c
 
     folder, truth, mrows, _ = office
     # validate lists every bad row of every sheet in one run (collect by default), with sheet and Excel row
-    assert main(["validate", str(folder), "--markers-crs", "EPSG:9205", "--format", "csv", "--lang", "en"]) == 1  # data errors
+    code = main(["validate", str(folder), "--markers-crs", "EPSG:9205", "--format", "csv", "--lang", "en"])
+    assert code == 1  # the data has errors
     out = capsys.readouterr().out
     assert f"sheet 'Cột mốc', row/feature {mrows['elev']}" in out and "sheet 'Tổ tự quản'" in out
     openpyxl = pytest.importorskip("openpyxl")
