@@ -132,30 +132,7 @@ def raw_table(name: str, header: list[str], rows: list[tuple[int, list[str]]], *
             header[k] = f"column_{k + 1}"
             if any(k < len(r) and r[k].strip() for _, r in rows):
                 probs.note(f"column {k + 1} has values but no name in the header; read as {header[k]!r}")
-    lower = {h.casefold(): h for h in header}
-    lon_c = next((lower[n] for n in LON_NAMES if n in lower), None)
-    lat_c = next((lower[n] for n in LAT_NAMES if n in lower), None)
-    x_c = next((lower[n] for n in X_NAMES if n in lower), None)
-    y_c = next((lower[n] for n in Y_NAMES if n in lower), None)
-    wkt_c = next((lower[n] for n in WKT_NAMES if n in lower), None)
-    mode = None
-    if lon_c and lat_c:
-        mode = "lonlat"
-    elif x_c and y_c:
-        mode = "xy"
-        if crs is None:
-            raise CRSError(f"{name}: columns {x_c!r}/{y_c!r} hold projected coordinates; state their CRS, e.g. "
-                           "crs='EPSG:9205' (VN-2000 TM-3 103°, Lai Châu / Điện Biên)")
-        if as_crs(crs).is_geographic:
-            raise CRSError(f"{name}: columns {x_c!r}/{y_c!r} are easting/northing but crs={crs!r} is geographic "
-                           "(degrees); name the columns lon/lat or give a projected CRS")
-    elif wkt_c:
-        mode = "wkt"
-    elif (lon_c or lat_c or x_c or y_c) and kind == "markers":
-        raise InputError(f"{name}: found only one coordinate column; expected lon and lat (or x and y)")
-    if mode == "lonlat" and crs is not None and not as_crs(crs).is_geographic:
-        raise CRSError(f"{name}: columns {lon_c!r}/{lat_c!r} are degrees but crs={crs!r} is projected; "
-                       "name the columns x/y (easting/northing) or give a geographic CRS")
+    mode, (lon_c, lat_c, x_c, y_c, wkt_c) = _coordinate_columns(name, header, crs=crs, kind=kind)
     geo_cols = {c for c in (lon_c, lat_c, x_c, y_c, wkt_c) if c and mode and c in
                 {"lonlat": (lon_c, lat_c), "xy": (x_c, y_c), "wkt": (wkt_c,)}[mode]}
     records: list[dict[str, Any]] = []
@@ -207,26 +184,7 @@ def raw_table(name: str, header: list[str], rows: list[tuple[int, list[str]]], *
                 xs.append(vals[0])
                 ys.append(vals[1])
         elif mode == "wkt":
-            raw = row[header.index(wkt_c or "")].strip()
-            depth = _paren_depth(raw)
-            if depth > MAX_WKT_DEPTH:
-                probs.add(number, wkt_c, raw[:60], f"WKT nested {depth} parentheses deep (at most {MAX_WKT_DEPTH} "
-                          "are read); this is not a geometry")
-            elif raw:
-                try:
-                    with warnings.catch_warnings():  # NaN coordinates are reported below, not warned about
-                        warnings.simplefilter("ignore", RuntimeWarning)
-                        geom = shapely.force_2d(shapely.from_wkt(raw))
-                except (shapely.errors.GEOSException, NotImplementedError, ValueError, TypeError) as exc:
-                    probs.add(number, wkt_c, raw[:60], f"not readable WKT, or a curve type this library does not "
-                              f"take (give curves as LINESTRING) ({exc})")
-                    geom = None
-                if geom is not None and geom.geom_type not in ("Point", "LineString", "MultiLineString",
-                                                               "Polygon", "MultiPolygon", "MultiPoint"):
-                    probs.add(number, wkt_c, raw[:60], f"unsupported geometry type {geom.geom_type}")
-                    geom = None
-                if geom is not None:
-                    geom = geom_to_wgs84(geom, crs, probs, number, feature_label(rec))
+            geom = _wkt_cell(row[header.index(wkt_c or "")].strip(), probs, number, wkt_c, crs, rec)
         records.append(rec)
         geoms.append(geom)
         numbers.append(number)
@@ -234,6 +192,64 @@ def raw_table(name: str, header: list[str], rows: list[tuple[int, list[str]]], *
     if pts_idx:
         to_points(table, pts_idx, xs, ys, crs, x_c or lon_c)
     return table
+
+
+def _coordinate_columns(name: str, header: list[str], *, crs: object, kind: str
+                        ) -> tuple[str | None, tuple[str | None, ...]]:
+    """How a table gives positions: ``"lonlat"``, ``"xy"``, ``"wkt"`` or None, and the lon, lat, x, y, wkt
+    columns; a CRS that does not fit the columns is refused.
+    """
+    lower = {h.casefold(): h for h in header}
+    lon_c = next((lower[n] for n in LON_NAMES if n in lower), None)
+    lat_c = next((lower[n] for n in LAT_NAMES if n in lower), None)
+    x_c = next((lower[n] for n in X_NAMES if n in lower), None)
+    y_c = next((lower[n] for n in Y_NAMES if n in lower), None)
+    wkt_c = next((lower[n] for n in WKT_NAMES if n in lower), None)
+    mode = None
+    if lon_c and lat_c:
+        mode = "lonlat"
+    elif x_c and y_c:
+        mode = "xy"
+        if crs is None:
+            raise CRSError(f"{name}: columns {x_c!r}/{y_c!r} hold projected coordinates; state their CRS, e.g. "
+                           "crs='EPSG:9205' (VN-2000 TM-3 103°, Lai Châu / Điện Biên)")
+        if as_crs(crs).is_geographic:
+            raise CRSError(f"{name}: columns {x_c!r}/{y_c!r} are easting/northing but crs={crs!r} is geographic "
+                           "(degrees); name the columns lon/lat or give a projected CRS")
+    elif wkt_c:
+        mode = "wkt"
+    elif (lon_c or lat_c or x_c or y_c) and kind == "markers":
+        raise InputError(f"{name}: found only one coordinate column; expected lon and lat (or x and y)")
+    if mode == "lonlat" and crs is not None and not as_crs(crs).is_geographic:
+        raise CRSError(f"{name}: columns {lon_c!r}/{lat_c!r} are degrees but crs={crs!r} is projected; "
+                       "name the columns x/y (easting/northing) or give a geographic CRS")
+    return mode, (lon_c, lat_c, x_c, y_c, wkt_c)
+
+
+def _wkt_cell(raw: str, probs: Problems, number: int, wkt_c: str | None, crs: object,
+              rec: dict[str, Any]) -> BaseGeometry | None:
+    """The geometry of a WKT cell in WGS 84, or None with a problem (or for an empty cell)."""
+    geom: BaseGeometry | None = None
+    depth = _paren_depth(raw)
+    if depth > MAX_WKT_DEPTH:
+        probs.add(number, wkt_c, raw[:60], f"WKT nested {depth} parentheses deep (at most {MAX_WKT_DEPTH} "
+                  "are read); this is not a geometry")
+    elif raw:
+        try:
+            with warnings.catch_warnings():  # NaN coordinates are reported below, not warned about
+                warnings.simplefilter("ignore", RuntimeWarning)
+                geom = shapely.force_2d(shapely.from_wkt(raw))
+        except (shapely.errors.GEOSException, NotImplementedError, ValueError, TypeError) as exc:
+            probs.add(number, wkt_c, raw[:60], f"not readable WKT, or a curve type this library does not "
+                      f"take (give curves as LINESTRING) ({exc})")
+            geom = None
+        if geom is not None and geom.geom_type not in ("Point", "LineString", "MultiLineString",
+                                                       "Polygon", "MultiPolygon", "MultiPoint"):
+            probs.add(number, wkt_c, raw[:60], f"unsupported geometry type {geom.geom_type}")
+            geom = None
+        if geom is not None:
+            geom = geom_to_wgs84(geom, crs, probs, number, feature_label(rec))
+    return geom
 
 
 _PARENS = re.compile(r"[()]")
