@@ -161,6 +161,36 @@ def _get(rec: dict[str, Any], name: str) -> object:
     return None
 
 
+def _number_and_post_agree(rec: dict[str, Any], parsed: Any, probs: Problems, number: int) -> bool:
+    """Whether the ``number`` and ``post`` columns, when given, agree with the marker id (else problems)."""
+    ok = True
+    given_number = _text(_get(rec, "number"))
+    if given_number is not None:
+        try:
+            gn = parse_marker_id(given_number)
+        except ValueError as exc:
+            probs.add(number, "number", None, str(exc))
+            ok = False
+        else:
+            if str(gn) != parsed.number:
+                probs.add(number, "number", given_number,
+                          f"does not match marker_id {str(parsed)!r} (its number is {parsed.number!r})")
+                ok = False
+    given_post = _get(rec, "post")
+    if given_post is not None and str(given_post).strip() != "":
+        try:
+            gp = _count(given_post)
+        except ValueError as exc:
+            probs.add(number, "post", given_post, str(exc))
+            ok = False
+        else:
+            if gp != parsed.post:
+                probs.add(number, "post", given_post,
+                          f"does not match marker_id {str(parsed)!r} (post {parsed.post!r})")
+                ok = False
+    return ok
+
+
 def check_markers(raw: Raw) -> gpd.GeoDataFrame:
     """Marker posts from a raw table: one row per good record, a problem per bad field."""
     probs = raw.problems
@@ -170,7 +200,6 @@ def check_markers(raw: Raw) -> gpd.GeoDataFrame:
         if number in probs.bad:
             continue
         row: dict[str, Any] = {"source_row": rec.get("source_row") or number}
-        ok = True
         mid = _get(rec, "marker_id")
         try:
             parsed = parse_marker_id(mid)
@@ -180,30 +209,7 @@ def check_markers(raw: Raw) -> gpd.GeoDataFrame:
         row.update(marker_id=str(parsed), number=parsed.number, post=parsed.post,
                    main_number=parsed.main_number, aux=parsed.aux)
         posts_of[parsed.number] = posts_of.get(parsed.number, 0) + 1
-        given_number = _text(_get(rec, "number"))
-        if given_number is not None:
-            try:
-                gn = parse_marker_id(given_number)
-            except ValueError as exc:
-                probs.add(number, "number", None, str(exc))
-                ok = False
-            else:
-                if str(gn) != parsed.number:
-                    probs.add(number, "number", given_number,
-                              f"does not match marker_id {str(parsed)!r} (its number is {parsed.number!r})")
-                    ok = False
-        given_post = _get(rec, "post")
-        if given_post is not None and str(given_post).strip() != "":
-            try:
-                gp = _count(given_post)
-            except ValueError as exc:
-                probs.add(number, "post", given_post, str(exc))
-                ok = False
-            else:
-                if gp != parsed.post:
-                    probs.add(number, "post", given_post,
-                              f"does not match marker_id {str(parsed)!r} (post {parsed.post!r})")
-                    ok = False
+        ok = _number_and_post_agree(rec, parsed, probs, number)
         kind = _get(rec, "kind")
         if kind is not None and str(kind).strip():
             try:

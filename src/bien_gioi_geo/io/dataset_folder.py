@@ -162,21 +162,7 @@ def read_dataset(path: str | os.PathLike[str], *, crs: object = None, errors: Er
         if meta_file.exists():
             meta = read_meta(meta_file)
     elif suffix_of(p) == ".gpkg":
-        import pyogrio
-
-        try:
-            layers = [str(lay[0]) for lay in pyogrio.list_layers(p)]
-        except Exception as exc:  # GDAL raises several types for a broken file
-            raise InputError(f"{p.name}: cannot list the GeoPackage's layers: {exc}") from None
-        lower = {lay.casefold(): lay for lay in layers}
-        for role, names in _LAYER_NAMES.items():
-            for n in names:
-                if n in lower:
-                    found[role] = (p, lower[n])
-                    break
-        if "border" not in found:
-            raise InputError(f"{p.name}: no border layer (expected one named "
-                             f"{' / '.join(_LAYER_NAMES['border'])}); layers: {', '.join(layers) or 'none'}")
+        found = _gpkg_tables(p)
     else:
         raise InputError(f"{p.name}: read_dataset takes a folder of files or a GeoPackage; "
                          "use read_markers/read_assignments/read_border for single files")
@@ -214,3 +200,24 @@ def read_dataset(path: str | os.PathLike[str], *, crs: object = None, errors: Er
         ds.meta["read_problems"] = probs  # validate() reports them as read_error rows
         return ds, probs
     return ds
+
+
+def _gpkg_tables(p: Path) -> dict[str, tuple[Path, str | None]]:
+    """The layer of each table in a GeoPackage, found by name; a border layer is required."""
+    import pyogrio
+
+    try:
+        layers = [str(lay[0]) for lay in pyogrio.list_layers(p)]
+    except Exception as exc:  # GDAL raises several types for a broken file
+        raise InputError(f"{p.name}: cannot list the GeoPackage's layers: {exc}") from None
+    lower = {lay.casefold(): lay for lay in layers}
+    found: dict[str, tuple[Path, str | None]] = {}
+    for role, names in _LAYER_NAMES.items():
+        for n in names:
+            if n in lower:
+                found[role] = (p, lower[n])
+                break
+    if "border" not in found:
+        raise InputError(f"{p.name}: no border layer (expected one named "
+                         f"{' / '.join(_LAYER_NAMES['border'])}); layers: {', '.join(layers) or 'none'}")
+    return found
