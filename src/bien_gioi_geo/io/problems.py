@@ -37,6 +37,8 @@ class Problems:
             shown = None if value is None else repr(value)
         if shown is not None and len(shown) > 80:
             shown = shown[:79] + "…"
+        if field is not None:  # a name with a lone surrogate cannot live in a pandas string column: show it escaped
+            field = field.encode("utf-8", "backslashreplace").decode("utf-8")
         self.rows.append({"source": self.source, "row": row, "field": field, "value": shown, "message": message})
         if row is not None:
             self.bad.add(row)

@@ -89,7 +89,11 @@ def map_crs(lon: float, lat: float) -> pyproj.CRS:
 
 
 def _nfc(s: Any) -> str:
-    return unicodedata.normalize("NFC", str(s))
+    """Text from data as the page shows it: NFC, white space as a space, and control, format, private-use and
+    unassigned code points (no font draws them; a bidi override would reorder the page) as U+FFFD.
+    """
+    text = unicodedata.normalize("NFC", str(s))
+    return "".join(" " if ch.isspace() else "\ufffd" if unicodedata.category(ch)[0] == "C" else ch for ch in text)
 
 
 @dataclass
