@@ -50,7 +50,7 @@ def _load(path: str | None, args: argparse.Namespace) -> Any:
                          if c or args.crs}
         if getattr(args, "axis_order", None):
             kw["axis_order"] = args.axis_order
-        if getattr(args, "collect", False):  # every bad row listed in the output, not only the first error
+        if getattr(args, "collect", False) and args.command in ("validate", "report"):  # every bad row listed
             ds, _ = bg.read_dataset(target, errors="collect", **kw)
             return ds
         return bg.read_dataset(target, **kw)
