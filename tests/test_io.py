@@ -306,7 +306,7 @@ def test_error_tree():
     assert issubclass(bg.InputError, bg.BienGioiError) and issubclass(bg.InputError, ValueError)
     assert issubclass(bg.CRSError, ValueError)
     with pytest.raises(bg.CRSError, match="does not know the CRS 'EPSG:99999'"):
-        bg.read_markers.__globals__["as_crs"]("EPSG:99999")
+        bg.read_markers(__file__, crs="EPSG:99999")  # the CRS is refused before the file is read
 
 
 def test_csv_wkt_with_curves_is_reported_not_crashed(reference):

@@ -41,9 +41,18 @@ def _load(path: str | None, args: argparse.Namespace) -> Any:
         kw["crs"] = args.crs
     if getattr(args, "official_km", None) is not None:
         kw["official_length_km"] = args.official_km
+    per_table = {t: getattr(args, f"{t}_crs", None) for t in ("markers", "assignments")}
     try:
         if not Path(target).exists() and target in bg.datasets.available():
             return bg.datasets.load(target, **kw)
+        if any(per_table.values()):  # a CRS per table; --crs for the others (never applied to GeoJSON)
+            kw["crs"] = {t: c or args.crs for t, c in {**per_table, "border": None, "admin": None}.items()
+                         if c or args.crs}
+        if getattr(args, "axis_order", None):
+            kw["axis_order"] = args.axis_order
+        if getattr(args, "collect", False) and args.command in ("validate", "report"):  # every bad row listed
+            ds, _ = bg.read_dataset(target, errors="collect", **kw)
+            return ds
         return bg.read_dataset(target, **kw)
     except bg.BienGioiError:
         raise
@@ -112,8 +121,13 @@ def cmd_report(args: argparse.Namespace) -> int:
     progress = _Progress(args.quiet)
     progress("reading")
     ds = _load(args.path, args)
+    cov = None
+    if args.chainage == "official":
+        import bien_gioi_geo as bg
+
+        cov = bg.coverage(ds, chainage="official", as_of=args.as_of, admin=args.admin)
     try:
-        rep = write_report(ds, args.out, lang=args.lang, force=args.force, progress=progress,
+        rep = write_report(ds, args.out, lang=args.lang, force=args.force, progress=progress, cov=cov,
                            inputs=_inputs(args.path), as_of=args.as_of, compare=args.compare,
                            admin=args.admin)
     finally:
@@ -146,7 +160,7 @@ def cmd_coverage(args: argparse.Namespace) -> int:
     import bien_gioi_geo as bg
 
     ds = _load(args.path, args)
-    cov = bg.coverage(ds)
+    cov = bg.coverage(ds, chainage=args.chainage)
     if args.by:
         from .errors import check_option
 
@@ -189,14 +203,30 @@ def cmd_convert(args: argparse.Namespace) -> int:
     src, dst = Path(args.input), check_file_target(args.output)
     if dst.exists() and not args.force:
         raise bg.OutputError(f"{dst}: exists; pass --force to replace it")
-    if dst.suffix.lower() not in (".geojson", ".json", ".gpkg"):
-        raise OptionError(f"{dst.name}: write .geojson or .gpkg")
+    if dst.suffix.lower() not in (".geojson", ".json", ".gpkg", ".csv", ".xlsx"):
+        raise OptionError(f"{dst.name}: write .geojson, .gpkg, .csv or .xlsx")
     if dst.resolve() == src.resolve():
         raise bg.OutputError(f"{dst}: is the input; write to another file")
     reader = {"markers": bg.read_markers, "assignments": bg.read_assignments, "border": bg.read_border}[args.kind]
-    gdf = reader(src, crs=args.crs)
+    opts: dict[str, Any] = {"layer": args.layer}
+    if args.kind != "border":
+        opts.update(header_row=args.header_row, axis_order=args.axis_order)
+    gdf = reader(src, crs=args.crs, **opts)
     if dst.suffix.lower() in (".geojson", ".json"):
         bg.write_geojson(gdf, dst)
+    elif dst.suffix.lower() in (".csv", ".xlsx"):
+        from .report import _flat, write_csv, write_xlsx
+
+        table = _flat(gdf.drop(columns="geometry"))
+        if args.kind == "markers":  # a table keeps the position as WGS 84 degrees
+            table["lon"], table["lat"] = gdf.geometry.x.to_numpy(), gdf.geometry.y.to_numpy()
+        else:
+            table["wkt"] = [None if g is None else g.wkt for g in gdf.geometry]
+        with atomic_path(dst) as tmp:
+            if dst.suffix.lower() == ".csv":
+                write_csv(table, tmp)
+            else:
+                write_xlsx({args.kind: table}, tmp)
     else:
         import geopandas as gpd
 
@@ -232,6 +262,14 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--crs", default=None, help="CRS of inputs that carry none, e.g. EPSG:9205")
         sp.add_argument("--format", choices=["table", "csv", "json"], default="table")
         sp.add_argument("--quiet", action="store_true", help="print nothing but errors")
+        sp.add_argument("--markers-crs", default=None, help="CRS of the markers table, e.g. EPSG:9205")
+        sp.add_argument("--assignments-crs", default=None, help="CRS of the assignments table")
+        sp.add_argument("--axis-order", choices=["xy", "yx"], default=None,
+                        help="X/Y columns: yx = X is northing (Vietnamese surveying); default: from magnitudes")
+        sp.add_argument("--chainage", choices=["measured", "official"], default="measured",
+                        help="read start_km/end_km as measured (geodesic) or official chainage")
+        sp.add_argument("--strict", dest="collect", action="store_false",
+                        help="stop at the first bad file instead of listing every bad row")
         sp.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
                         help="show the Python traceback of an error")
 
@@ -272,6 +310,9 @@ def build_parser() -> argparse.ArgumentParser:
     sp.add_argument("input")
     sp.add_argument("output")
     sp.add_argument("--kind", choices=["markers", "assignments", "border"], default="markers")
+    sp.add_argument("--layer", "--sheet", default=None, help="GeoPackage layer or Excel sheet to read")
+    sp.add_argument("--header-row", type=int, default=None, metavar="N",
+                    help="row of the column names, counted from 1 as Excel shows it (default: found)")
     sp.add_argument("--force", action="store_true")
     sp.set_defaults(func=cmd_convert)
     from .patrols.cli import add_parser as add_patrols  # the patrols command lives with its module

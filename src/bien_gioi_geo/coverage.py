@@ -79,8 +79,9 @@ def resolve_intervals(ds: Dataset, *, chainage: str = "measured") -> pd.DataFram
         return a[name].astype(object).tolist() if name in a else [None] * len(a)
 
     cols = zip(a.index.tolist(), col("assignment_id"), col("stretch_by"), col("border_id"), col("from_marker"),
-               col("to_marker"), col("start_km"), col("end_km"), strict=True)
-    for i, aid, by, given_bid, fm, tm, sk, ek in cols:
+               col("to_marker"), col("start_km"), col("end_km"), col("from_offset_m"), col("to_offset_m"),
+               strict=True)
+    for i, aid, by, given_bid, fm, tm, sk, ek, fo, to in cols:
         rec: dict[str, Any] = {"row": i, "assignment_id": aid, "stretch_by": by,
                                "raw_start_km": np.nan, "raw_end_km": np.nan, "unresolved": None,
                                "max_offset_m": np.nan, "mean_offset_m": np.nan}
@@ -91,10 +92,10 @@ def resolve_intervals(ds: Dataset, *, chainage: str = "measured") -> pd.DataFram
             s = pos.get((bid, fm)) if bid else None
             e = pos.get((bid, tm)) if bid else None
             missing = [m for m, v in ((fm, s), (tm, e)) if v is None]
-            if missing:
+            if s is None or e is None:
                 rec["unresolved"] = f"unknown marker(s) {', '.join(map(repr, missing))}"
-            else:
-                rec["raw_start_km"], rec["raw_end_km"] = s, e
+            else:  # an anchored position (``62+300``) is the marker's chainage plus the offset
+                rec["raw_start_km"], rec["raw_end_km"] = s + _offset_km(fo), e + _offset_km(to)
         elif by == "chainage":
             if bid is None:
                 rec["unresolved"] = "the dataset has several borders; give border_id for a stretch by chainage"
@@ -537,3 +538,11 @@ def coverage(dataset: Dataset, *, chainage: str = "measured", as_of: Any = None,
     if not (isinstance(min_length_m, (int, float)) and min_length_m >= 0):
         raise OptionError(f"min_length_m must be a length in metres, 0 or more, not {min_length_m!r}")
     return Coverage(ds, resolve_intervals(ds, chainage=chainage), as_of=when, min_length_m=float(min_length_m))
+
+
+def _offset_km(offset_m: object) -> float:
+    """An anchored offset in metres (``62+300``: 300) as km; none or missing is 0."""
+    if offset_m is None or offset_m is pd.NA:
+        return 0.0
+    v = float(offset_m)  # type: ignore[arg-type]
+    return 0.0 if np.isnan(v) else v / 1000.0

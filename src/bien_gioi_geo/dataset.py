@@ -14,7 +14,7 @@ import pandas as pd
 
 from .crs import WGS84
 from .errors import InputError
-from .io import check_frame
+from .io import check_frame, is_checked
 from .referencing import Border
 
 __all__ = ["Dataset"]
@@ -127,6 +127,8 @@ class Dataset:
             raise InputError(f"{kind}: expected a (Geo)DataFrame, got {type(df).__name__}")
         if not isinstance(df, gpd.GeoDataFrame):
             df = gpd.GeoDataFrame(df.copy(), geometry=gpd.GeoSeries([None] * len(df), index=df.index, crs=WGS84))
+        if is_checked(df, kind):  # read by a reader: checked once, there
+            return df.copy()
         if self._errors == "raise":
             return check_frame(df.copy(), kind)
         gdf, problems = check_frame(df.copy(), kind, errors="collect")

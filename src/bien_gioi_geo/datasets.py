@@ -82,10 +82,10 @@ def load(name: str, *, root: Path | None = None, **kwargs: Any) -> Any:
     >>> round(ds.border.length_km, 3), ds.border.official_length_km
     (93.523, 97.229)
     """
-    from .io import _read_meta, read_dataset
+    from .io import read_dataset, read_meta
 
     folder = path(name, root)
-    meta = _read_meta(folder / "dataset.json")
+    meta = read_meta(folder / "dataset.json")
     if meta.get("lenient") and "errors" not in kwargs:
         # a sample with planted mistakes: rows the reader rejects become rows of bg.validate(ds)
         ds, _problems = read_dataset(folder, errors="collect", **kwargs)

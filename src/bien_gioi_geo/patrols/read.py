@@ -29,7 +29,7 @@ import shapely
 
 from ..crs import WGS84, as_crs, to_wgs84
 from ..errors import CRSError, InputError
-from ..io import _check_errors_arg, _Problems, _read_raw
+from ..io import Problems, check_errors_arg, read_raw
 
 __all__ = ["read_tracks", "TRACK_NAMES", "TIME_NAMES"]
 
@@ -81,7 +81,7 @@ def read_tracks(path: str | os.PathLike[str], *, crs: object = None, layer: str 
     >>> str(fixes["time"].iloc[0])
     '2024-05-01 00:00:00+00:00'
     """
-    _check_errors_arg(errors)
+    check_errors_arg(errors)
     p = Path(path)
     if not p.exists():
         raise InputError(f"{p}: no such file or folder")
@@ -91,7 +91,7 @@ def read_tracks(path: str | os.PathLike[str], *, crs: object = None, layer: str 
     elif suf in (".parquet", ".geoparquet"):
         table, unit, probs = _parquet(p, crs=crs)
     elif suf in (".csv", ".txt", ".xlsx", ".xlsm", ".geojson", ".json"):
-        raw = _read_raw(p, crs=crs, layer=layer, kind="tracks")
+        raw = read_raw(p, crs=crs, layer=layer, kind="tracks")
         geoms = np.array(raw.geoms + [None], dtype=object)[:-1]
         table = pd.DataFrame(raw.records)
         table.index = pd.RangeIndex(len(table))
@@ -117,7 +117,7 @@ def read_tracks(path: str | os.PathLike[str], *, crs: object = None, layer: str 
     return fixes, probs.frame()
 
 
-def _gpx(p: Path) -> tuple[pd.DataFrame, str, _Problems]:
+def _gpx(p: Path) -> tuple[pd.DataFrame, str, Problems]:
     import pyogrio
 
     try:
@@ -142,10 +142,10 @@ def _gpx(p: Path) -> tuple[pd.DataFrame, str, _Problems]:
                           "time": pts["time"].to_numpy() if "time" in pts else None})
     table["row"] = np.arange(1, len(table) + 1)
     table["_lon"], table["_lat"] = shapely.get_x(geoms), shapely.get_y(geoms)
-    return table, "track point", _Problems(p.name, "track point")
+    return table, "track point", Problems(p.name, "track point")
 
 
-def _parquet(p: Path, *, crs: object) -> tuple[pd.DataFrame, str, _Problems]:
+def _parquet(p: Path, *, crs: object) -> tuple[pd.DataFrame, str, Problems]:
     try:
         import pyarrow  # noqa: F401
     except ImportError:  # pragma: no cover - depends on the environment
@@ -168,7 +168,7 @@ def _parquet(p: Path, *, crs: object) -> tuple[pd.DataFrame, str, _Problems]:
     if not as_crs(src).equals(WGS84):
         x, y = to_wgs84(x, y, src)
     table["_lon"], table["_lat"] = x, y
-    return table, "row", _Problems(p.name, "row")
+    return table, "row", Problems(p.name, "row")
 
 
 def _pick(table: pd.DataFrame, given: str | None, names: tuple[str, ...], what: str, source: str) -> str | None:
@@ -213,7 +213,7 @@ def parse_times(values: pd.Series, *, naive_utc_offset_h: float = 7.0) -> pd.Ser
     return out
 
 
-def _finish(table: pd.DataFrame, probs: _Problems, *, unit: str, default_track: str, track_column: str | None,
+def _finish(table: pd.DataFrame, probs: Problems, *, unit: str, default_track: str, track_column: str | None,
             time_column: str | None, naive_utc_offset_h: float) -> gpd.GeoDataFrame:
     """Check tracks, times and positions of a raw table; return the good fixes sorted by track and time."""
     source = probs.source
@@ -281,7 +281,7 @@ def _finish(table: pd.DataFrame, probs: _Problems, *, unit: str, default_track: 
     return gpd.GeoDataFrame(out, geometry=geom, crs=WGS84)
 
 
-def _summarise(probs: _Problems, mask: np.ndarray, rows: np.ndarray, field: str, what: str) -> None:
+def _summarise(probs: Problems, mask: np.ndarray, rows: np.ndarray, field: str, what: str) -> None:
     """Past 1,000 of one kind, one problems row lists the rest by count (the table stays readable)."""
     extra = int(mask.sum()) - 1000
     if extra > 0:

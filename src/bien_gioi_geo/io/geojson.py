@@ -16,8 +16,11 @@ from typing import Any
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from .errors import InputError
-from .text import read_text, short_repr
+from ..crs import WGS84, as_crs
+from ..errors import CRSError, InputError
+from ..text import read_text, short_repr
+from .geometry import feature_label, geom_to_wgs84
+from .problems import Problems, Raw
 
 GEOMETRY_TYPES = ("Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon",
                   "GeometryCollection")
@@ -61,7 +64,8 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def _reject_constant(name: str) -> float:
+def reject_constant(name: str) -> float:
+    """Refuse ``NaN``/``Infinity`` in JSON (``parse_constant`` of :func:`json.loads`)."""
     raise ValueError(f"{name} is not valid JSON (JSON has no NaN or Infinity)")
 
 
@@ -74,7 +78,7 @@ def load(path: Path) -> RawCollection:
     if not text.strip():
         raise InputError(f"{name}: the file is empty; expected a GeoJSON FeatureCollection")
     try:
-        root = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
+        root = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=reject_constant)
     except _DuplicateKey as exc:
         raise InputError(f"{name}: the key {exc.args[0]!r} appears twice in one object; JSON keys must be unique")\
             from None
@@ -251,3 +255,27 @@ def _check_polygon(rings: list[Any]) -> None:
             raise ValueError(f"Polygon ring {k + 1} has {len(ring)} positions; a ring needs at least 4")
         if ring[0][:2] != ring[-1][:2]:
             raise ValueError(f"Polygon ring {k + 1} is not closed (first {ring[0]!r} ≠ last {ring[-1]!r})")
+
+
+def raw_geojson(p: Path, *, crs: object) -> Raw:
+    """A GeoJSON file as a raw table, geometries in WGS 84."""
+    coll = load(p)
+    probs = Problems(p.name, "feature")
+    declared = None if coll.crs is None else as_crs(coll.crs, what=f"{p.name}: the file's \"crs\" member")
+    if declared is not None and crs is not None and not declared.equals(as_crs(crs)):
+        raise CRSError(f"{p.name}: the file declares crs {coll.crs!r} but crs={crs!r} was given")
+    src = crs if crs is not None else declared
+    if crs is not None and declared is None and not as_crs(crs).equals(WGS84):
+        probs.note(f"crs={crs!r} applied to the coordinates; GeoJSON (RFC 7946) is WGS 84 unless the file says "
+                   "otherwise, so check that the file really is in that CRS")
+    records, geoms, numbers = [], [], []
+    for f in coll.features:
+        for fld, val, msg in f.problems:
+            probs.add(f.number, fld, val, msg)
+        geom = f.geometry
+        if geom is not None and not f.problems:
+            geom = geom_to_wgs84(geom, src, probs, f.number, feature_label(f.properties))
+        records.append({str(k): v for k, v in f.properties.items()})
+        geoms.append(geom)
+        numbers.append(f.number)
+    return Raw(p.name, "feature", records, geoms, numbers, probs)
