@@ -182,7 +182,7 @@ def _locate_chunk(seg: Segments, layout: Layout, frame: LocalFrame, pieces: Piec
     x, y, lon, lat = x[order], y[order], lon[order], lat[order]
     out = LocateResult.empty(len(lon))
     todo = np.arange(len(lon))
-    for k in (pieces.k_first, WIDEN * pieces.k_first):
+    for k in (pieces.k_first, *(w * pieces.k_first for w in WIDEN)):
         cand = nearest_pieces(pieces, x[todo], y[todo], k=k, workers=workers)
         res, settled = _settle(seg, layout, frame, pieces, cand, x[todo], y[todo], lon[todo], lat[todo],
                                ambiguity_m)
