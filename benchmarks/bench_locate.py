@@ -1,12 +1,19 @@
 """Benchmark: Border.locate against vectorised shapely.line_locate_point on UTM 48N, in the same process.
 
-    python benchmarks/bench_locate.py [--quick] [--line PATH ...] [--skip-builtin]
+    python benchmarks/bench_locate.py [--quick] [--reps N] [--shapes vnla,smooth,walk,zigzag,spiral]
+                                      [--line PATH ...] [--skip-builtin]
 
 Lines: the real Viet Nam–Laos line (10,095 vertices, ../shared/reference/borders/vn_la_border.geojson), a smooth
 synthetic 100,000-vertex curve, a 100,000-vertex line that meanders like a random walk (a correlated random walk:
 ~30 m steps whose heading drifts randomly, seeded), and any line given with ``--line`` (a vector file read by
 geopandas, all rows joined in order; a held-out line the index was never tuned on). Points lie within 200 m of the
 line (random chainage, random offset across the line), 100,000 and 1,000,000 of them (``--quick``: 100,000).
+Two more 100,000-vertex shapes that the index was NOT tuned on: a sawtooth (``zigzag_line``) and a spiral whose
+turns are 600 m apart (``spiral_line``). ``--shapes`` picks built-in lines, ``--reps`` the repetitions.
+
+Every timing is repeated (``--reps``, default 3), ours, the floor and the projection interleaved in the same
+process, and the median is reported with each repetition's seconds and the 1-minute load average (the machine is
+shared: ratios mean more than rates).
 
 For each line and size, with one thread and with all cores (``locate(..., workers=1 / -1)``):
 
@@ -79,6 +86,33 @@ def random_walk_line(n: int = 100_000, *, seed: int = 3, step_m: float = 30.0, t
     return shapely.LineString(np.column_stack([lon, lat]))
 
 
+def zigzag_line(n: int = 100_000, *, tooth_m: float = 400.0, step_m: float = 25.0) -> shapely.LineString:
+    """A sawtooth that was never used to tune the index (a held-out shape): teeth ``tooth_m`` high and about a
+    quarter as wide, ``tooth_m / step_m`` vertices per flank, a sharp turn at every tip, running east ~600 km
+    (so a point 200 m away sees several flanks).
+    """
+    k = np.arange(n)
+    per = int(round(tooth_m / step_m))  # vertices per flank
+    flank, pos = np.divmod(k, per)
+    x = k * 6.0  # eastward progress (m)
+    y = np.where(flank % 2 == 0, pos, per - pos) * step_m + k * step_m * 0.05
+    lon0, lat0 = 103.0, 21.0
+    lon = lon0 + x / (111_320.0 * np.cos(np.radians(lat0)))
+    lat = lat0 + y / 110_574.0
+    return shapely.LineString(np.column_stack([lon, lat]))
+
+
+def spiral_line(n: int = 100_000, *, turns: float = 40.0, gap_m: float = 600.0) -> shapely.LineString:
+    """An Archimedean spiral whose turns are ``gap_m`` apart: every point near it is also near the next turn
+    (another held-out shape, hard for the completeness check)."""
+    theta = np.sqrt(np.linspace(0.0, 1.0, n)) * turns * 2 * np.pi  # ~even spacing along the curve
+    r = gap_m * theta / (2 * np.pi) + gap_m
+    lon0, lat0 = 105.5, 22.0
+    lon = lon0 + r * np.cos(theta) / (111_320.0 * np.cos(np.radians(lat0)))
+    lat = lat0 + r * np.sin(theta) / 110_574.0
+    return shapely.LineString(np.column_stack([lon, lat]))
+
+
 def line_from_file(path: Path) -> shapely.LineString | shapely.MultiLineString:
     gdf = gpd.read_file(path)
     if gdf.crs is not None and not gdf.crs.equals(4326):
@@ -132,41 +166,60 @@ def timed(fn, *args, **kw) -> float:
     return time.perf_counter() - t0
 
 
-def bench(name: str, line: shapely.LineString, sizes: list[int], baseline_n: int) -> dict:
+def bench(name: str, line: shapely.LineString, sizes: list[int], baseline_n: int, reps: int) -> dict:
     border = bg.Border(line)
     build = timed(border.locate, np.array([shapely.get_coordinates(line)[0]]))  # builds the index
     res = {"line": name, "vertices": border.n_vertices, "length_km": round(border.length_km, 3),
-           "index_build_s": round(build, 3), "cores": os.cpu_count(), "runs": []}
-    # baseline on a subsample
+           "index_build_s": round(build, 3), "cores": os.cpu_count(), "repetitions": reps, "runs": []}
+    # baseline on a subsample, timed reps times (the median rate is used)
     pts = points_near(border, baseline_n, seed=1)
     ux, uy = UTM48.transform(*shapely.get_coordinates(line).T)
     uline = shapely.LineString(np.column_stack([ux, uy]))
     upts = shapely.points(*UTM48.transform(pts[:, 0], pts[:, 1]))
-    t0 = time.perf_counter()
     base_m = shapely.line_locate_point(uline, upts)
-    base_rate = baseline_n / (time.perf_counter() - t0)
+    base_rate = float(np.median([baseline_n / timed(shapely.line_locate_point, uline, upts) for _ in range(reps)]))
     res["baseline"] = {"method": "shapely.line_locate_point on UTM 48N (vectorised)", "points": baseline_n,
                        "points_per_s": round(base_rate, 1)}
     res["agreement"] = agreement(border, pts, base_m, ux, uy)
     vertex_tree = cKDTree(np.column_stack([ux, uy]))
     for n in sizes:
         pts = points_near(border, n, seed=n)
+        qxy = np.column_stack(UTM48.transform(pts[:, 0], pts[:, 1]))
         for workers in (1, -1):
             before = rss_mib()
-            dt = timed(border.locate, pts, workers=workers)
+            ours, floor, proj, load = [], [], [], []
+            for _ in range(reps):  # interleaved, so a burst of load from elsewhere hits both sides alike
+                ours.append(timed(border.locate, pts, workers=workers))
+                floor.append(timed(vertex_tree.query, qxy, k=1, workers=workers))
+                proj.append(timed(UTM48.transform, pts[:, 0], pts[:, 1]))
+                load.append(os.getloadavg()[0])
+            ours_a, floor_a, proj_a = np.array(ours), np.array(floor), np.array(proj)
             loc = border.locate(pts[:1000], workers=workers)
-            proj = timed(UTM48.transform, pts[:, 0], pts[:, 1])
-            qxy = np.column_stack(UTM48.transform(pts[:, 0], pts[:, 1]))
-            floor = min(timed(vertex_tree.query, qxy, k=1, workers=workers) for _ in range(3))
-            rate = n / dt
+            dt = float(np.median(ours_a))
             res["runs"].append({
-                "points": n, "threads": "all cores" if workers == -1 else 1, "seconds": round(dt, 3),
-                "points_per_s": round(rate), "ratio_vs_baseline": round(rate / base_rate, 1),
-                "floor_points_per_s": round(n / floor), "times_floor": round(dt / floor, 2),
-                "times_floor_with_projection": round(dt / (floor + proj), 2),
+                "points": n, "threads": "all cores" if workers == -1 else 1, "median_seconds": round(dt, 3),
+                "points_per_s": round(n / dt), "ratio_vs_baseline": round(n / dt / base_rate, 1),
+                "floor_points_per_s": round(n / float(np.median(floor_a))),
+                "times_floor": round(float(np.median(ours_a / floor_a)), 2),
+                "times_floor_with_projection": round(float(np.median(ours_a / (floor_a + proj_a))), 2),
+                "seconds_each": [round(v, 3) for v in ours], "load_average_1min": [round(v, 2) for v in load],
                 "peak_rss_growth_mib": round(rss_mib() - before, 1),
                 "ambiguous_share_first_1000": round(float(loc["ambiguous"].mean()), 4)})
     return res
+
+
+def summary(out: list[dict]) -> str:
+    """One line per run: the figures the issue asks for."""
+    rows = [f"{'line':42s} {'points':>9s} {'threads':>9s} {'pts/s':>9s} {'×baseline':>9s} {'×floor':>7s} "
+            f"{'floor pts/s':>11s} {'load':>5s}"]
+    for r in out:
+        for run in r["runs"]:
+            rows.append(f"{r['line'][:42]:42s} {run['points']:9d} {run['threads']!s:>9s} {run['points_per_s']:9d} "
+                        f"{run['ratio_vs_baseline']:9.1f} {run['times_floor']:7.2f} {run['floor_points_per_s']:11d} "
+                        f"{float(np.median(run['load_average_1min'])):5.2f}")
+        rows.append(f"{'':42s} agreement: {r['agreement']['disagree']} disagreements in "
+                    f"{r['agreement']['unambiguous']} unambiguous points")
+    return "\n".join(rows)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -175,21 +228,29 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--reference", type=Path, default=ROOT.parent / "shared" / "reference")
     ap.add_argument("--line", type=Path, action="append", default=[], help="a held-out line (vector file)")
     ap.add_argument("--skip-builtin", action="store_true", help="only the --line lines")
+    ap.add_argument("--reps", type=int, default=3, help="repetitions of every timing (the median is reported)")
+    ap.add_argument("--shapes", default="vnla,smooth,walk,zigzag,spiral",
+                    help="built-in lines to run, comma-separated (default: all)")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "locate.json")
     args = ap.parse_args(argv)
     sizes = [100_000] if args.quick else [100_000, 1_000_000]
     lines: list[tuple[str, shapely.LineString, int]] = []
     if not args.skip_builtin:
         la = gpd.read_file(args.reference / "borders" / "vn_la_border.geojson").geometry.iloc[0]
-        lines += [("VN-LA (real, OSM)", la, 2_000), ("smooth synthetic 100k vertices", smooth_line(), 300),
-                  ("random-walk 100k vertices (seed 3)", random_walk_line(), 300)]
+        builtin = {"vnla": lambda: ("VN-LA (real, OSM)", la, 1_000),
+                   "smooth": lambda: ("smooth synthetic 100k vertices", smooth_line(), 300),
+                   "walk": lambda: ("random-walk 100k vertices (seed 3)", random_walk_line(), 300),
+                   "zigzag": lambda: ("held-out shape: sawtooth 100k vertices", zigzag_line(), 300),
+                   "spiral": lambda: ("held-out shape: spiral 100k vertices", spiral_line(), 300)}
+        lines += [builtin[k.strip()]() for k in args.shapes.split(",") if k.strip()]
     lines += [(f"held-out {p.name}", line_from_file(p), 300) for p in args.line]
     out = []
     for name, line, baseline_n in lines:
-        out.append(bench(name, line, sizes, baseline_n))
+        out.append(bench(name, line, sizes, baseline_n, args.reps))
         print(json.dumps(out[-1], indent=1), flush=True)
     args.out.parent.mkdir(exist_ok=True, parents=True)
     args.out.write_text(json.dumps(out, indent=1))
+    print(summary(out))
     return 0
 
 

@@ -488,7 +488,9 @@ def test_locate_refuses_bad_workers(l_line, workers):
         bg.Border(l_line).locate([(105.0, 21.0)], workers=workers)
 
 
-def test_locate_with_one_thread_gives_the_same_answer(reference):
+def test_locate_with_one_thread_gives_the_same_answer(reference, monkeypatch):
+    # small chunks, so that the 500 points run as several tasks on the thread pool
+    monkeypatch.setattr("bien_gioi_geo.referencing.locating.THREAD_CHUNK", 64)
     gdf = gpd.read_file(reference / "borders/phong_tho_border_ESTIMATE.geojson")
     b = bg.Border(gdf.geometry.iloc[0])
     rng = np.random.default_rng(3)
@@ -497,6 +499,8 @@ def test_locate_with_one_thread_gives_the_same_answer(reference):
                           rng.uniform(0, 2000, 500))
     pd.testing.assert_frame_equal(b.locate(np.column_stack([lo, la]), workers=1),
                                   b.locate(np.column_stack([lo, la]), workers=-1))
+    pd.testing.assert_frame_equal(b.locate(np.column_stack([lo, la]), workers=1),
+                                  b.locate(np.column_stack([lo, la]), workers=3))
 
 
 def test_left_equal_to_right_is_refused(l_line):

@@ -13,6 +13,8 @@ the bend there, so its side is the outer side of the turn.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,6 +23,8 @@ from .geodesy import Layout, Measured, Segments, measure
 from .index import WIDEN, Candidates, LocalFrame, PieceIndex, nearest_pieces, spatial_order, strtree_candidates
 
 __all__ = ["LocateResult", "ambiguity", "locate_exact", "locate_indexed", "vertex_sides"]
+
+THREAD_CHUNK = 65_536  # points per task when locating on several threads
 
 
 @dataclass(frozen=True, eq=False)
@@ -146,13 +150,39 @@ def locate_exact(seg: Segments, layout: Layout, frame: LocalFrame, lon: np.ndarr
 
 def locate_indexed(seg: Segments, layout: Layout, frame: LocalFrame, pieces: PieceIndex, lon: np.ndarray,
                    lat: np.ndarray, ambiguity_m: float, workers: int) -> LocateResult:
-    """The fast path (see the module notes); points it cannot settle go through :func:`locate_exact`."""
+    """The fast path (see the module notes); points it cannot settle go through :func:`locate_exact`.
+
+    With ``workers`` other than 1, the points are cut into chunks of ``THREAD_CHUNK`` that run whole (projection,
+    k-d query, planar check, geodesic step) on a thread pool of ``workers`` threads (-1: one per core): numpy,
+    scipy's k-d tree and pyproj release the GIL in their array loops. Each chunk's answer does not depend on the
+    other chunks, so the result is the same for any number of threads.
+    """
+    n = len(lon)
+    threads = (os.cpu_count() or 1) if workers == -1 else workers
+    if threads <= 1 or n <= THREAD_CHUNK:
+        return _locate_chunk(seg, layout, frame, pieces, lon, lat, ambiguity_m, workers)
+    out = LocateResult.empty(n)
+    starts = range(0, n, THREAD_CHUNK)
+
+    def run(lo: int) -> LocateResult:
+        sl = slice(lo, lo + THREAD_CHUNK)
+        return _locate_chunk(seg, layout, frame, pieces, lon[sl], lat[sl], ambiguity_m, 1)
+
+    with ThreadPoolExecutor(max_workers=min(threads, len(starts))) as pool:
+        for lo, res in zip(starts, pool.map(run, starts), strict=True):
+            out.put(np.arange(lo, min(lo + THREAD_CHUNK, n)), res)
+    return out
+
+
+def _locate_chunk(seg: Segments, layout: Layout, frame: LocalFrame, pieces: PieceIndex, lon: np.ndarray,
+                  lat: np.ndarray, ambiguity_m: float, workers: int) -> LocateResult:
+    """:func:`locate_indexed` on one chunk of points (``workers``: threads of the k-d query)."""
     x, y = frame.project(lon, lat)
     order = spatial_order(x, y)
     x, y, lon, lat = x[order], y[order], lon[order], lat[order]
     out = LocateResult.empty(len(lon))
     todo = np.arange(len(lon))
-    for k in (pieces.k_first, WIDEN * pieces.k_first):
+    for k in (pieces.k_first, *(w * pieces.k_first for w in WIDEN)):
         cand = nearest_pieces(pieces, x[todo], y[todo], k=k, workers=workers)
         res, settled = _settle(seg, layout, frame, pieces, cand, x[todo], y[todo], lon[todo], lat[todo],
                                ambiguity_m)
