@@ -140,7 +140,7 @@ def test_cli_writes_tables_and_map(tmp_path):
                      "patrols_map.html", "problems.csv", "visits.csv"]
     visits = pd.read_csv(out / "visits.csv", encoding="utf-8-sig")
     assert visits["start_time"].str.endswith("+0700").all()  # local time for the reader
-    assert code == 0 and main(["patrols", str(SAMPLE), "--out", str(out), "--quiet"]) == 2  # exists: refused
+    assert code == 0 and main(["patrols", str(SAMPLE), "--out", str(out), "--quiet"]) == 3  # exists: output error
     import openpyxl
 
     wb = openpyxl.load_workbook(out / "patrols.xlsx")
