@@ -85,3 +85,64 @@ def test_patrols_csv_and_excel_keep_formula_like_text_as_text(ds, two_tracks, tm
              and c.value.startswith(("=", "+", "-", "@", "\t"))]
     assert texts and all(c.data_type == "s" and c.quotePrefix for c in texts)
     assert {c.value for c in texts} >= {"+TT-01", "-TT-02"}
+
+
+# ---------------------------------------------------------------------------------------------------- printing
+def _texts(fig):
+    import matplotlib.text
+
+    return [t for t in fig.findobj(matplotlib.text.Text) if t.get_text()]
+
+
+def test_print_map_draws_data_text_as_text_never_mathtext(ds):
+    pytest.importorskip("matplotlib")
+    from bien_gioi_geo.printing.paper_map import print_map
+
+    a = ds.assignments.copy()
+    names = ["$x^{$", "$\\frac{1}{2}$", "Bản\x07 Mò", "{{7*7}}"]
+    a["commune"] = [names[i % len(names)] for i in range(len(a))]
+    hostile = bg.Dataset(ds.borders, ds.markers, a)
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a glyph missing from the font would be a warning
+        fig = print_map(hostile, as_of="2024-12-31", prepared_by="$\\alpha$")
+        fig.canvas.draw()  # mathtext used to be parsed here: '$x^{$' raised ValueError
+    texts = _texts(fig)
+    shown = {t.get_text() for t in texts}
+    assert {"$x^{$", "$\\frac{1}{2}$", "Bản\ufffd Mò", "{{7*7}}"} <= shown
+    assert not any(t._parse_math for t in texts if "$" in t.get_text())
+
+
+def test_print_map_draws_the_figures_of_the_date_it_states(ds):
+    pytest.importorskip("matplotlib")
+    from bien_gioi_geo.printing.paper_map import print_map
+
+    with pytest.raises(bg.OptionError, match=r"as_of='31/12/2019' but the coverage given is as of 2024-12-31"):
+        print_map(ds, bg.coverage(ds, as_of="2024-12-31"), as_of="31/12/2019")
+    with pytest.raises(bg.InputError, match="expected a date such as '2024-12-31' or '31/12/2024', got 'hôm qua'"):
+        print_map(ds, as_of="hôm qua")
+    with pytest.raises(bg.OptionError, match="lang must be 'vi' or 'en', not 'fr'"):
+        print_map(ds, lang="fr")
+    fig = print_map(ds, bg.coverage(ds, as_of="2019-12-31"), paper="A3", orientation="portrait")
+    shown = " ".join(t.get_text() for t in _texts(fig))
+    assert "31/12/2019" in shown  # the coverage's own date is stated when as_of is not given
+
+
+def test_format_date_reads_day_first_text_and_refuses_garbage():
+    from bien_gioi_geo.formatting import format_date
+
+    assert format_date("31/12/2024") == "31/12/2024" and format_date("2024-02-29", lang="en") == "29 Feb 2024"
+    with pytest.raises(bg.InputError, match="got '31/02/2024'"):
+        format_date("31/02/2024")
+
+
+# ---------------------------------------------------------------------------------------------------- admin
+def test_admin_empty_names_say_empty():
+    pytest.importorskip("vietnamadminunits")
+    t = pd.DataFrame({"commune": ["Mù Sang", "", None, "  "], "district": "Phong Thổ", "province": "Lai Châu"})
+    p = bg.admin.admin_problems(bg.admin.to_current(t, errors="collect"))
+    assert p["row"].tolist() == [1, 2, 3]
+    assert set(p["message"]) == {"Hàng không ghi tên xã; hãy điền tên xã (hoặc xã hiện nay)."}
+    p_en = bg.admin.admin_problems(bg.admin.to_current(t, errors="collect", lang="en"))
+    assert set(p_en["message"]) == {"The row has no commune name; fill in the commune (or the current commune)."}
