@@ -146,3 +146,39 @@ def test_admin_empty_names_say_empty():
     assert set(p["message"]) == {"Hàng không ghi tên xã; hãy điền tên xã (hoặc xã hiện nay)."}
     p_en = bg.admin.admin_problems(bg.admin.to_current(t, errors="collect", lang="en"))
     assert set(p_en["message"]) == {"The row has no commune name; fill in the commune (or the current commune)."}
+
+
+# ---------------------------------------------------------------------------------------------------- patrols data
+def test_naive_times_in_a_frame_are_vietnam_time_like_the_readers(ds, two_tracks):
+    aware = two_tracks[two_tracks["track_id"] == "TT-01"].copy()
+    aware["time"] = aware["time"].dt.tz_convert("Asia/Ho_Chi_Minh").dt.strftime("%Y-%m-%dT%H:%M:%S%z")
+    mixed = aware.copy()
+    mixed.iloc[::2, mixed.columns.get_loc("time")] = aware["time"].iloc[::2].str[:19]  # offset dropped: naive
+    a, m = bg.patrols(ds, aware).visits, bg.patrols(ds, mixed).visits
+    assert len(a) >= 1 and a["start_time"].tolist() == m["start_time"].tolist()
+    assert a["end_time"].tolist() == m["end_time"].tolist()
+    doubled = pd.concat([aware.iloc[:3]] * 2)  # a repeated index label (concatenated frames) is not an error
+    assert len(bg.patrols(ds, doubled).visits) <= 1
+
+
+@pytest.mark.parametrize("column, value, match", [
+    ("time", None, r"107 without a readable time \(row\(s\) 1, 2, 3, 4, 5, …\)"),
+    ("time", "hôm qua", r"107 without a readable time"),
+    ("lon", float("nan"), r"107 without a readable lon/lat"),
+    ("track_id", " ", r"107 without a readable track_id")])
+def test_fixes_without_time_track_or_position_are_refused_by_row(ds, two_tracks, column, value, match):
+    fx = two_tracks[two_tracks["track_id"] == "TT-01"].copy()
+    assert len(fx) == 107
+    fx[column] = value
+    with pytest.raises(bg.InputError, match=match + r".*errors='collect'"):
+        bg.patrols(ds, fx)
+
+
+def test_patrol_questions_refuse_reversed_windows_and_unitless_durations(ds, two_tracks):
+    p = bg.patrols(ds, two_tracks)
+    with pytest.raises(bg.InputError, match="end '2024-01-01' is before start '2024-07-01'"):
+        p.covered_km("2024-07-01", "2024-01-01")
+    for bare in (30, "30", 30.0):
+        with pytest.raises(bg.InputError, match=r"give a duration with its unit, e.g. '30D'"):
+            p.overdue(bare, "2024-07-01")
+    assert p.covered_km("2024-01-01", "2024-07-01") > 0
