@@ -182,3 +182,16 @@ def test_patrol_questions_refuse_reversed_windows_and_unitless_durations(ds, two
         with pytest.raises(bg.InputError, match=r"give a duration with its unit, e.g. '30D'"):
             p.overdue(bare, "2024-07-01")
     assert p.covered_km("2024-01-01", "2024-07-01") > 0
+
+
+# ---------------------------------------------------------------------------------------------------- compare
+def test_compare_refuses_reversed_or_equal_dates_and_writes_dates_like_formatting(ds):
+    for d0, d1 in (("2024-12-31", "2019-12-31"), ("31/12/2024", "2024-12-31")):
+        with pytest.raises(bg.InputError, match=r"the second date \(.*\) must be later than the first"):
+            bg.compare(ds, d0, d1)
+    with pytest.raises(bg.InputError, match="before: expected a date .* got '31/02/2024'"):
+        bg.compare(ds, "31/02/2024", "2024-12-31")
+    c = bg.compare(ds, "2019-12-31", "2024-12-31")
+    assert list(c.summary_table("en").columns)[1:3] == ["31 Dec 2019", "31 Dec 2024"]
+    assert list(c.summary_table("vi").columns)[1:3] == ["31/12/2019", "31/12/2024"]
+
