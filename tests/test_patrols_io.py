@@ -42,8 +42,9 @@ def test_csv_naive_times_are_vietnam_time_and_bad_rows_are_reported(tmp_path):
     assert fx["time"].tolist() == [pd.Timestamp("2024-05-01T00:00:00Z"), pd.Timestamp("2024-05-01T00:00:10Z")]
     assert fx.geometry.y.iloc[0] == pytest.approx(22.5)
     assert fx["don_vi"].tolist() == ["Đồn 1", "Đồn 1"]
-    assert sorted(probs["row"].tolist()) == [3, 4, 5, 6, 7]  # nothing dropped silently
-    assert probs.set_index("row").loc[4, "message"].startswith("duplicate fix")
+    # nothing dropped silently; rows are the physical lines of the file (the header is line 1)
+    assert sorted(probs["row"].tolist()) == [4, 5, 6, 7, 8]
+    assert probs.set_index("row").loc[5, "message"].startswith("duplicate fix")
     with pytest.raises(bg.InputError, match=r"t.csv: 5 bad row\(s\)"):
         bg.read_tracks(f)
 
@@ -140,7 +141,7 @@ def test_cli_writes_tables_and_map(tmp_path):
                      "patrols_map.html", "problems.csv", "visits.csv"]
     visits = pd.read_csv(out / "visits.csv", encoding="utf-8-sig")
     assert visits["start_time"].str.endswith("+0700").all()  # local time for the reader
-    assert code == 0 and main(["patrols", str(SAMPLE), "--out", str(out), "--quiet"]) == 3  # exists: output error
+    assert code == 0 and main(["patrols", str(SAMPLE), "--out", str(out), "--quiet"]) == 3  # exists: refused
     import openpyxl
 
     wb = openpyxl.load_workbook(out / "patrols.xlsx")

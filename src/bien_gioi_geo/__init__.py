@@ -8,6 +8,7 @@
 from __future__ import annotations
 
 from . import datasets
+from ._version import __version__  # the version is typed once, in pyproject.toml
 from .change_map import change_map  # binds bg.change_map to the function (folium is imported when drawing)
 from .compare import Comparison, compare
 from .coverage import Coverage, coverage  # binds bg.coverage to the function, not the submodule
@@ -20,8 +21,6 @@ from .patrols import Patrols, patrols, read_tracks  # binds bg.patrols to the fu
 from .referencing import Border, Calibration
 from .schema import parse_marker_id
 from .validation import validate
-
-__version__ = "0.1.0"
 
 __all__ = [
     "Border",

@@ -212,7 +212,7 @@ def cmd_convert(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every subcommand."""
-    from . import __version__
+    from ._version import __version__
 
     p = argparse.ArgumentParser(prog="bien-gioi-geo", description="Analyse a land border: coverage of the border "
                                 "line and markers by self-management groups, data validation, maps.",
@@ -275,7 +275,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
-    from . import __version__
+    from ._version import __version__
     from .errors import BienGioiError, OutputError
 
     for stream in (sys.stdout, sys.stderr):  # a lone surrogate in a name must not end the run

@@ -150,6 +150,8 @@ class _Problems:
         shown = None if value is None else repr(value)
         if shown is not None and len(shown) > 80:
             shown = shown[:79] + "…"
+        if field is not None:  # a name with a lone surrogate cannot live in a pandas string column: show it escaped
+            field = field.encode("utf-8", "backslashreplace").decode("utf-8")
         self.rows.append({"source": self.source, "row": row, "field": field, "value": shown, "message": message})
         if row is not None:
             self.bad.add(row)
@@ -261,10 +263,10 @@ def _rename_columns(raw: _Raw, kind: str, *, from_file: bool, shapefile: bool = 
     (``chainage_km``), it is kept as ``<name>_input`` with a note. Shapefile names cut to 10 characters
     (``emplaced_b``) are read as the one field they begin (or noted when several fit).
     """
-    known = MODEL_FIELDS[kind]
-    computed = set(COMPUTED_COLUMNS[kind])
+    known = MODEL_FIELDS.get(kind, ())  # tables of other modules (patrol fixes) have no model fields here
+    computed = set(COMPUTED_COLUMNS.get(kind, ()))
     if from_file:
-        computed |= set(READER_COLUMNS[kind]) | {f"{c}_original" for c in (*NAME_COLUMNS, *known)}
+        computed |= set(READER_COLUMNS.get(kind, ())) | {f"{c}_original" for c in (*NAME_COLUMNS, *known)}
     keys = list(dict.fromkeys(k for rec in raw.records for k in rec))
     present = set(keys)
     mapping: dict[str, str] = {}
@@ -550,7 +552,7 @@ def _raw_excel(p: Path, *, crs: object, kind: str, sheet: str | None) -> _Raw:
 
 def _looks_like_header(cells: list[str], kind: str) -> bool:
     names = {c.strip().casefold() for c in cells}
-    return bool(names & {*MODEL_FIELDS[kind], *LON_NAMES, *LAT_NAMES, *X_NAMES, *Y_NAMES, *WKT_NAMES})
+    return bool(names & {*MODEL_FIELDS.get(kind, ()), *LON_NAMES, *LAT_NAMES, *X_NAMES, *Y_NAMES, *WKT_NAMES})
 
 
 def _raw_table(name: str, header: list[str], rows: list[tuple[int, list[str]]], *, crs: object,

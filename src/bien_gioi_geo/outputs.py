@@ -60,7 +60,7 @@ def output_error(path: str | os.PathLike[str], exc: BaseException, what: str = "
 
 
 def _version() -> str:
-    from . import __version__
+    from ._version import __version__
 
     return __version__
 

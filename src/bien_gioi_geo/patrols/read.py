@@ -67,9 +67,10 @@ def read_tracks(path: str | os.PathLike[str], *, crs: object = None, layer: str 
     Returns
     -------
     geopandas.GeoDataFrame or (geopandas.GeoDataFrame, pandas.DataFrame)
-        Fixes sorted by ``track_id`` and ``time`` (UTC), with a ``row`` column (the fix's row or feature number in
-        the file, counted from 1) and the file's other columns; with ``errors="collect"`` also the problems table
-        (``source``, ``row``, ``field``, ``value``, ``message``).
+        Fixes sorted by ``track_id`` and ``time`` (UTC), with a ``row`` column (where the fix stands as your
+        program shows it: a CSV line with the header as line 1, an Excel row, a feature number) and the file's
+        other columns; with ``errors="collect"`` also the problems table (``source``, ``row``, ``field``, ``value``,
+        ``message``).
 
     Examples
     --------

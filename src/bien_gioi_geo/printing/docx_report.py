@@ -29,6 +29,7 @@ from ..dataset import Dataset
 from ..errors import InputError
 from ..formatting import check_lang, format_count, format_date, format_km, format_percent
 from ..labels import label
+from ..outputs import xlsx_text
 from .strings import text
 
 __all__ = ["word_report", "summary_sentence", "TABLES", "ReportContext", "format_cell"]
@@ -187,7 +188,7 @@ def _add_table(document: Any, df: pd.DataFrame, columns: Sequence[str], lang: st
     for rec in df[cols].itertuples(index=False):
         cells = table.add_row().cells
         for cell, c, v in zip(cells, cols, rec, strict=True):
-            cell.text = format_cell(c, v, lang=lang)
+            cell.text = xlsx_text(format_cell(c, v, lang=lang))  # Word XML holds no control characters
 
 
 def word_report(dataset: Dataset, coverage_: Coverage | None = None, issues: pd.DataFrame | None = None, *,
@@ -243,15 +244,15 @@ def word_report(dataset: Dataset, coverage_: Coverage | None = None, issues: pd.
     document.core_properties.title = title or text("report_title", lang)
     document.core_properties.author = prepared_by or "bien_gioi_geo"
     document.core_properties.language = lang
-    document.add_heading(title or text("report_title", lang), level=0)
+    document.add_heading(xlsx_text(title) if title else text("report_title", lang), level=0)
     sub = place + (" – " + text("as_of", lang, date=format_date(as_of, lang=lang)) if as_of is not None else "")
-    document.add_heading(sub, level=2)
-    document.add_paragraph(summary_sentence(cov, lang=lang, place=place[:1].upper() + place[1:]))
+    document.add_heading(xlsx_text(sub), level=2)
+    document.add_paragraph(xlsx_text(summary_sentence(cov, lang=lang, place=place[:1].upper() + place[1:])))
     ctx = ReportContext(dataset, cov, issues, lang, as_of)
     for section in sections:
         section(document, ctx)
     if prepared_by:
-        document.add_paragraph(text("prepared_by", lang, who=prepared_by))
+        document.add_paragraph(xlsx_text(text("prepared_by", lang, who=prepared_by)))
 
     if include_map:
         document.add_heading(text("fig_map", lang), level=1)

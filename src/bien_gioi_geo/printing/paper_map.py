@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
-import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,17 +88,12 @@ def map_crs(lon: float, lat: float) -> pyproj.CRS:
     return pyproj.CRS.from_epsg((32600 if lat >= 0 else 32700) + zone)
 
 
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
-
-
 def _nfc(s: Any) -> str:
-    """Text from the data as the page shows it: NFC, and control characters and lone surrogates (which no font
-    draws and no PDF holds) as U+FFFD.
-
-    >>> _nfc("Mo\u0300 ca\u0301i\x07")
-    'Mò cái\ufffd'
+    """Text from data as the page shows it: NFC, white space as a space, and control, format, private-use and
+    unassigned code points (no font draws them; a bidi override would reorder the page) as U+FFFD.
     """
-    return _UNPRINTABLE.sub("\ufffd", unicodedata.normalize("NFC", str(s)))
+    text = unicodedata.normalize("NFC", str(s))
+    return "".join(" " if ch.isspace() else "\ufffd" if unicodedata.category(ch)[0] == "C" else ch for ch in text)
 
 
 @dataclass
