@@ -195,3 +195,11 @@ def test_compare_refuses_reversed_or_equal_dates_and_writes_dates_like_formattin
     assert list(c.summary_table("en").columns)[1:3] == ["31 Dec 2019", "31 Dec 2024"]
     assert list(c.summary_table("vi").columns)[1:3] == ["31/12/2019", "31/12/2024"]
 
+
+
+def test_write_patrols_checks_every_before_matching(ds, two_tracks, tmp_path):
+    from bien_gioi_geo.patrols.cli import write_patrols
+
+    with pytest.raises(bg.InputError, match=r"^every: give a duration with its unit"):
+        write_patrols(ds, two_tracks, tmp_path / "o", every="30")
+    assert list(tmp_path.iterdir()) == []

@@ -100,8 +100,10 @@ def write_patrols(dataset: Any, fixes: pd.DataFrame, out: str | Path, *, problem
     from ..report import write_csv, write_xlsx
     from .api import patrols
     from .map import patrol_map
+    from .result import _delta
 
     check_option("lang", lang, ("vi", "en"))
+    _delta(every, "every")  # named as the caller knows it, before the matching
     inputs = list(inputs)
     out = check_folder_target(out, force=force, inputs=inputs)  # fail before the matching
     result = patrols(dataset, fixes, **options)
