@@ -137,8 +137,8 @@ def test_cli_writes_tables_and_map(tmp_path):
     code = main(["patrols", str(SAMPLE), "phong_tho", "--out", str(out), "--as-of", "2024-07-01", "--quiet"])
     assert code == 0
     names = sorted(p.name for p in out.iterdir())
-    assert names == ["assignments.csv", "by_track.csv", "last_visit.csv", "overdue.csv", "patrols.xlsx",
-                     "patrols_map.html", "problems.csv", "visits.csv"]
+    assert names == [".bien_gioi_geo_report.json", "assignments.csv", "by_track.csv", "last_visit.csv",
+                     "overdue.csv", "patrols.xlsx", "patrols_map.html", "problems.csv", "visits.csv"]
     visits = pd.read_csv(out / "visits.csv", encoding="utf-8-sig")
     assert visits["start_time"].str.endswith("+0700").all()  # local time for the reader
     assert code == 0 and main(["patrols", str(SAMPLE), "--out", str(out), "--quiet"]) == 3  # exists: refused

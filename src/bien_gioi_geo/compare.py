@@ -209,9 +209,9 @@ class Comparison:
 
 
 def _date_text(d: Any, lang: str) -> str:
-    if d is None:
-        return "—"
-    return d.strftime("%d/%m/%Y") if lang == "vi" else d.isoformat()
+    from .formatting import format_date
+
+    return "—" if d is None else format_date(d, lang=lang)
 
 
 def compare(dataset: Dataset, before: Any, after: Any, *, chainage: str = "measured") -> Comparison:
@@ -222,7 +222,7 @@ def compare(dataset: Dataset, before: Any, after: Any, *, chainage: str = "measu
     dataset
         A dataset whose assignment rows carry ``valid_from``/``valid_to``.
     before, after
-        The two dates (``"2019-12-31"``, ``"31/12/2019"``, a date).
+        The two dates (``"2019-12-31"``, ``"31/12/2019"``, a date); ``after`` must be later than ``before``.
     chainage
         As in :func:`bien_gioi_geo.coverage`.
 
@@ -236,5 +236,11 @@ def compare(dataset: Dataset, before: Any, after: Any, *, chainage: str = "measu
         raise InputError(f"compare expects a bien_gioi_geo.Dataset, got {type(dataset).__name__}")
     if before is None or after is None:
         raise InputError(f"compare needs two dates, got before={before!r}, after={after!r}")
+    from .ledger import parse_date
+
+    d0, d1 = parse_date(before, field="before"), parse_date(after, field="after")
+    if d1 <= d0:
+        raise InputError(f"compare: the second date ({after!r}) must be later than the first ({before!r}); give the "
+                         "earlier date first, e.g. compare(ds, '2019-12-31', '2024-12-31')")
     return Comparison(coverage(dataset, as_of=before, chainage=chainage),
                       coverage(dataset, as_of=after, chainage=chainage))

@@ -36,15 +36,18 @@ LANGS = ("vi", "en")
 
 
 def check_lang(lang: str) -> str:
-    """``lang`` if it is ``"vi"`` or ``"en"``; else a :class:`ValueError` saying so.
+    """``lang`` if it is ``"vi"`` or ``"en"``; else an :class:`~bien_gioi_geo.errors.OptionError` (a
+    :class:`ValueError`) saying so.
 
     >>> check_lang("fr")
     Traceback (most recent call last):
     ...
-    ValueError: lang must be 'vi' or 'en', not 'fr'
+    bien_gioi_geo.errors.OptionError: lang must be 'vi' or 'en', not 'fr'
     """
-    if lang not in LANGS:
-        raise ValueError(f"lang must be 'vi' or 'en', not {lang!r}")
+    if not isinstance(lang, str) or lang not in LANGS:
+        from .errors import OptionError
+
+        raise OptionError(f"lang must be 'vi' or 'en', not {lang!r}")
     return lang
 
 
@@ -97,14 +100,17 @@ def format_percent(value: Any, *, decimals: int = 1, lang: str = "vi") -> str:
 
 
 def format_date(value: _dt.date | _dt.datetime | str, *, lang: str = "vi") -> str:
-    """A date: ``31/12/2024`` (vi), ``31 Dec 2024`` (en). ISO text (``"2024-12-31"``) is accepted.
+    """A date: ``31/12/2024`` (vi), ``31 Dec 2024`` (en). Text is read as ISO (``"2024-12-31"``) or day-first
+    (``"31/12/2024"``); other text raises :class:`~bien_gioi_geo.errors.InputError`.
 
-    >>> format_date("2024-06-20")
-    '20/06/2024'
+    >>> format_date("2024-06-20"), format_date("31/12/2024", lang="en")
+    ('20/06/2024', '31 Dec 2024')
     """
     check_lang(lang)
-    if isinstance(value, str):
-        value = _dt.date.fromisoformat(value[:10])
+    if isinstance(value, str):  # ISO or day-first text; anything else is an InputError saying what it expects
+        from .ledger import parse_date
+
+        value = parse_date(value, field="date")
     pattern = "dd/MM/yyyy" if lang == "vi" else "d MMM yyyy"
     return str(_babel_date(value, format=pattern, locale=lang))
 

@@ -27,6 +27,8 @@ _MSG = {
                 "Hãy sửa tên cho đúng.",
                 "No {what_en} {value!r} in the list of units before 1 July 2025{where_en}; nearest: {cands}. "
                 "Correct the name."),
+    "empty": ("Hàng không ghi tên {what}; hãy điền tên {what} (hoặc xã hiện nay).",
+              "The row has no {what_en} name; fill in the {what_en} (or the current commune)."),
     "ambiguous": ("Tên {what} {value!r} khớp với nhiều đơn vị: {cands}. Hãy ghi rõ huyện/tỉnh.",
                   "The {what_en} name {value!r} fits several units: {cands}. Give the district/province."),
     "split": ("{old} đã được chia cho nhiều xã/phường mới: {cands}; không xác định được đoạn này thuộc xã nào "
@@ -53,6 +55,13 @@ def _msg(key: str, lang: str, **kw: Any) -> str:
     return (vi if lang == "vi" else en).format(**kw)
 
 
+def _blank(value: Any) -> bool:
+    """No name at all: None, NaN/NA or only spaces."""
+    if isinstance(value, str):
+        return not value.strip()
+    return value is None or bool(pd.isna(value)) if not isinstance(value, (list, tuple)) else False
+
+
 def _label(u: OldUnit) -> str:
     return f"{u.name} ({u.district}, {u.province})"
 
@@ -71,7 +80,8 @@ def _match_row(prov: Any, dist: Any, comm: Any, lang: str) -> dict[str, Any]:
     def fail(status: str, field: str, value: Any, cands: list[str], **kw: Any) -> dict[str, Any]:
         return {"admin_status": status, "admin_field": field, "admin_candidates": cands, "commune_official": None,
                 "commune_current": None, "province_current": None, "_new": [],
-                "admin_note": _msg(status, lang, what=field, value=value, cands="; ".join(cands) or "—", **kw)}
+                "admin_note": _msg("empty" if _blank(value) else status, lang, what=field, value=value,
+                                   cands="; ".join(cands) or "—", **kw)}
 
     pks = list(t.provinces)
     if isinstance(prov, str) and prov.strip():

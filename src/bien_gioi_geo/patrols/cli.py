@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import shutil
-import tempfile
+import os
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from ..errors import OutputError
+from ..errors import check_option
+from ..outputs import MARKER, check_folder_target, report_folder
 
 __all__ = ["add_parser", "write_patrols"]
 
@@ -51,13 +52,14 @@ def add_parser(sub: Any, common: Any) -> None:
 
 def cmd_patrols(args: argparse.Namespace) -> int:
     """Read tracks and dataset, match, write the folder."""
-    from ..cli import EXIT_CLEAN, EXIT_DATA_ERRORS, _load
+    from ..cli import EXIT_CLEAN, EXIT_DATA_ERRORS, _inputs, _load
     from .read import read_tracks
 
     ds = _load(args.path, args)
     fixes, problems = read_tracks(args.tracks, crs=args.crs, errors="collect")
     written = write_patrols(ds, fixes, args.out, problems=problems, every=args.every, as_of=args.as_of,
-                            lang=args.lang, force=args.force, corridor_m=args.corridor_m)
+                            lang=args.lang, force=args.force, corridor_m=args.corridor_m,
+                            inputs=[*_inputs(args.tracks), *_inputs(args.path)])
     if not args.quiet:
         print(f"{len(fixes)} GPS fixes, {len(problems)} bad; written to {args.out}/: "
               + ", ".join(p.name for p in written))
@@ -74,63 +76,46 @@ def _plain(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _no_formulas(path: Path) -> None:
-    """Cells that openpyxl would store as formulas (text from data beginning with '=') become plain text."""
-    import openpyxl
-
-    wb = openpyxl.load_workbook(path)
-    changed = False
-    for ws in wb.worksheets:
-        for row in ws.iter_rows():
-            for cell in row:
-                if cell.data_type == "f":
-                    cell.data_type = "s"
-                    changed = True
-    if changed:
-        wb.save(path)
-
-
 def write_patrols(dataset: Any, fixes: pd.DataFrame, out: str | Path, *, problems: pd.DataFrame | None = None,
                   every: str = "30D", as_of: Any = None, lang: str = "vi", force: bool = False,
-                  **options: Any) -> list[Path]:
+                  inputs: Iterable[str | os.PathLike[str]] = (), **options: Any) -> list[Path]:
     """Match ``fixes`` and write ``visits``, ``last_visit``, ``overdue``, ``by_track``, ``assignments``,
     ``problems`` (CSV, UTF-8 with BOM), ``patrols.xlsx`` (one sheet each, headers in ``lang``) and
-    ``patrols_map.html`` into a new folder ``out`` — written beside it first, then renamed, so a failed run
-    leaves nothing half-written.
+    ``patrols_map.html`` into a new folder ``out``, with the marker file of a report folder.
+
+    The folder is made like the report's (:func:`bien_gioi_geo.outputs.report_folder`): complete or not at all,
+    one run at a time; ``force`` replaces only an empty folder or an earlier output of this tool; the current
+    folder, a file, a symbolic link and a folder holding (or inside) one of ``inputs`` are refused. Text that a
+    spreadsheet would take for a formula stays text (:func:`bien_gioi_geo.report.write_csv`,
+    :func:`~bien_gioi_geo.report.write_xlsx`).
+
+    Raises
+    ------
+    OutputError
+        When ``out`` cannot be written safely (see above) or a write fails.
+    OptionError
+        When ``lang`` is not ``"vi"`` or ``"en"``.
     """
     from ..maps import save_map
+    from ..report import write_csv, write_xlsx
     from .api import patrols
     from .map import patrol_map
+    from .result import _delta
 
-    out = Path(out)
-    if out.exists() and not force:
-        raise OutputError(f"{out} exists; choose another folder or pass --force to replace it")
-    parent = out.resolve().parent
-    if not parent.exists():
-        raise OutputError(f"{out}: the folder {parent} does not exist")
+    check_option("lang", lang, ("vi", "en"))
+    _delta(every, "every")  # named as the caller knows it, before the matching
+    inputs = list(inputs)
+    out = check_folder_target(out, force=force, inputs=inputs)  # fail before the matching
     result = patrols(dataset, fixes, **options)
     tables = {"visits": result.visits, "last_visit": result.last_visit(as_of, window=every),
               "overdue": result.overdue(every, as_of), "by_track": result.by("track_id"),
               "assignments": result.assignments(),
               "problems": problems if problems is not None else result.problems}
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=parent))
-    tmp.chmod(0o755)
-    try:
+    with report_folder(out, force=force, inputs=inputs) as tmp:
         save_map(patrol_map(result, as_of=as_of, fixes=fixes, lang=lang), tmp / "patrols_map.html")
         plain = {k: _plain(v) for k, v in tables.items()}
         for name, df in plain.items():
-            df.to_csv(tmp / f"{name}.csv", index=False, encoding="utf-8-sig")
-        with pd.ExcelWriter(tmp / "patrols.xlsx", engine="openpyxl") as xl:
-            for name, df in plain.items():
-                head = df.rename(columns=HEADERS_VI) if lang == "vi" else df
-                head.to_excel(xl, sheet_name=name[:31], index=False)
-        _no_formulas(tmp / "patrols.xlsx")
-        if out.exists():
-            if not (out / "patrols.xlsx").exists():
-                raise OutputError(f"{out} exists and was not written by this command; choose another folder")
-            shutil.rmtree(out)
-        tmp.rename(out)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    return sorted(out.iterdir())
+            write_csv(df, tmp / f"{name}.csv")
+        write_xlsx({name: df.rename(columns=HEADERS_VI) if lang == "vi" else df for name, df in plain.items()},
+                   tmp / "patrols.xlsx")
+    return sorted(p for p in out.iterdir() if p.name != MARKER)

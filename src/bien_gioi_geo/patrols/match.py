@@ -324,7 +324,29 @@ def fixes_table(fixes: pd.DataFrame) -> pd.DataFrame:
     else:
         raise InputError("fixes: expected a GeoDataFrame from bg.read_tracks, or a DataFrame with track_id, time, "
                          f"lon and lat; got {type(fixes).__name__}")
+    out = out.reset_index(drop=True)  # rows are named by "row"; a repeated index label must not matter
     if "row" not in out:
         out["row"] = np.arange(1, len(out) + 1)
-    out["time"] = pd.to_datetime(out["time"], utc=True)
+    from .read import parse_times
+
+    out["time"] = parse_times(out["time"])  # naive times are Viet Nam time (UTC+7), as read_tracks reads them
+    _refuse_incomplete(out)
     return out
+
+
+def _refuse_incomplete(fixes: pd.DataFrame) -> None:
+    """An :class:`InputError` naming the rows with no readable time, no track or no finite position."""
+    lon = pd.to_numeric(fixes["lon"], errors="coerce").to_numpy(dtype=float)
+    lat = pd.to_numeric(fixes["lat"], errors="coerce").to_numpy(dtype=float)
+    track = fixes["track_id"].astype(object)
+    reasons = {"time": fixes["time"].isna().to_numpy(),
+               "track_id": (track.isna() | track.map(lambda v: isinstance(v, str) and not v.strip())).to_numpy(),
+               "lon/lat": ~(np.isfinite(lon) & np.isfinite(lat))}
+    bad = [(field, np.flatnonzero(mask)) for field, mask in reasons.items() if mask.any()]
+    if not bad:
+        return
+    rows = fixes["row"].to_numpy()
+    what = "; ".join(f"{len(idx)} without a readable {field} (row(s) {', '.join(map(str, rows[idx[:5]]))}"
+                     + (", …)" if len(idx) > 5 else ")") for field, idx in bad)
+    raise InputError(f"fixes: {what}; fix or remove those rows, or read the file with "
+                     "bg.read_tracks(path, errors='collect'), which keeps them in a problems table")

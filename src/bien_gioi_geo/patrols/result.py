@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from functools import cached_property
 from typing import Any
 
@@ -45,6 +46,9 @@ def _time(value: Any, what: str) -> pd.Timestamp | None:
 
 
 def _delta(value: Any, what: str) -> pd.Timedelta:
+    bare = isinstance(value, str) and value.strip().lstrip("+-").replace(".", "", 1).isdigit()
+    if bare or not isinstance(value, (str, pd.Timedelta, dt.timedelta, np.timedelta64)):  # 30 would be 30 ns
+        raise InputError(f"{what}: give a duration with its unit, e.g. '30D' (30 days) or '12h', not {value!r}")
     try:
         td = pd.Timedelta(value)
     except (ValueError, TypeError):
@@ -116,6 +120,9 @@ class Patrols:
 
         A visit counts when it overlaps ``[start, end)``; naive times are Viet Nam time.
         """
+        t0, t1 = _time(start, "start"), _time(end, "end")
+        if t0 is not None and t1 is not None and t1 < t0:
+            raise InputError(f"covered_km: end {end!r} is before start {start!r}; give the earlier time first")
         v = self._visits[self._window(start, end)]
         total = 0.0
         for _, g in v.groupby("border_id", sort=False):

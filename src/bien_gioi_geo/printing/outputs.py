@@ -28,6 +28,7 @@ def write_paper(dataset: Dataset, cov: Coverage, issues: pd.DataFrame, folder: s
     folder = Path(folder)
     fig = print_map(dataset, cov, lang=lang, as_of=as_of, prepared_by=prepared_by, **(print_options or {}))
     pdf, png = save(fig, pdf=folder / "map.pdf", png=folder / "map.png")
+    as_of = as_of if as_of is not None else cov.as_of  # the date of the figures, stated in the Word report too
     docx = word_report(dataset, cov, issues, path=folder / "report.docx", lang=lang, as_of=as_of,
                        prepared_by=prepared_by, map_png=png)
     return [pdf, png, docx]

@@ -28,7 +28,7 @@ import pyproj
 
 from ..coverage import Coverage, coverage
 from ..dataset import Dataset
-from ..errors import InputError
+from ..errors import InputError, OptionError, check_option
 from ..formatting import check_lang, format_date, format_km, format_number, format_scale
 from ..labels import label
 from .placement import LabelRequest, place_labels
@@ -105,11 +105,24 @@ class _Layout:
     panel: tuple[float, float, float, float]
 
 
+def _dated_coverage(dataset: Dataset, cov: Coverage | None, as_of: Any) -> tuple[Coverage, Any]:
+    """The coverage the page draws and the date it states: the figures are those of ``as_of`` (read as a date,
+    ``2024-12-31`` or ``31/12/2024``), else of the coverage's own date, else ``dataset.meta["as_of"]``.
+    """
+    from ..ledger import parse_date
+
+    when = None if as_of is None else parse_date(as_of)
+    if cov is None:
+        cov = coverage(dataset, as_of=when)
+    elif when is not None and cov.as_of is not None and cov.as_of != when:
+        raise OptionError(f"as_of={as_of!r} but the coverage given is as of {cov.as_of.isoformat()}; pass "
+                          "coverage(dataset, as_of=...) of the same date, or leave out one of them")
+    return cov, when or cov.as_of or dataset.meta.get("as_of")
+
+
 def _layout(paper: str, orientation: str) -> _Layout:
-    if paper not in PAPER_MM:
-        raise InputError(f"paper must be one of {', '.join(PAPER_MM)}, not {paper!r}")
-    if orientation not in ("landscape", "portrait"):
-        raise InputError(f"orientation must be 'landscape' or 'portrait', not {orientation!r}")
+    check_option("paper", paper, PAPER_MM)
+    check_option("orientation", orientation, ("landscape", "portrait"))
     w, h = PAPER_MM[paper] if orientation == "landscape" else PAPER_MM[paper][::-1]
     margin, edge = 8.0, 11.0  # page margin; room for the frame's coordinates
     if orientation == "landscape":
@@ -255,8 +268,8 @@ def print_map(dataset: Dataset, coverage_: Coverage | None = None, *, paper: str
     check_lang(lang)
     if not isinstance(dataset, Dataset):
         raise InputError(f"print_map expects a bien_gioi_geo.Dataset, got {type(dataset).__name__}")
-    cov = coverage_ if coverage_ is not None else coverage(dataset)
     lay = _layout(paper, orientation)
+    cov, as_of = _dated_coverage(dataset, coverage_, as_of)
     pw, ph = lay.page
 
     # ---------------------------------------------------------------- projection, extent, scale
@@ -438,7 +451,6 @@ def print_map(dataset: Dataset, coverage_: Coverage | None = None, *, paper: str
         pan.add_patch(Rectangle((0, 0), 1, 1, transform=pan.transAxes, fill=False, lw=0.8, ec="black", clip_on=False))
         names_b = "; ".join(_nfc(n) for n in borders)
         made = made_on or _dt.date.today()
-        as_of = as_of if as_of is not None else dataset.meta.get("as_of")
         lines = [(_nfc(title) if title else text("map_title", lang), 10.5, "bold", "title"),
                  (_where(dataset, lang), 8.5, "normal", "where"),
                  (text("border", lang, names=names_b), 7.0, "normal", "border")]
@@ -567,4 +579,6 @@ def _rc() -> Any:
     """DejaVu Sans for every text; TrueType (not Type 3) fonts in the PDF, so its text can be searched and copied."""
     import matplotlib as mpl
 
-    return mpl.rc_context({"font.family": FONT, "pdf.fonttype": 42})
+    # text.parse_math off: a name like '$x^{$' from the data is text, never matplotlib mathtext (code)
+    return mpl.rc_context({"font.family": FONT, "pdf.fonttype": 42, "text.parse_math": False,
+                           "text.usetex": False})
