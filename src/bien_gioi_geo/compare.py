@@ -81,7 +81,7 @@ class Comparison:
         """:meth:`summary` for readers: figure names, headers naming the dates, numbers as text in the format of
         ``lang`` (``"vi"``: ``97,229``; ``"en"``: ``97.229``).
         """
-        from .change_map import fmt_number
+        from .formatting import format_number
         from .labels import label
 
         s = self.summary()
@@ -90,7 +90,7 @@ class Comparison:
         def fmt(k: str, v: Any) -> str:
             if v is None or (isinstance(v, float) and np.isnan(v)):
                 return "—"
-            return fmt_number(v, lang, 3 if k.endswith("_km") else 2 if k == "percent" else 0)
+            return format_number(v, decimals=3 if k.endswith("_km") else 2 if k == "percent" else 0, lang=lang)
 
         return pd.DataFrame({label("figure", lang): [label(k, lang) for k in s.index],
                              **{col: [fmt(k, v) for k, v in zip(s.index, s[key], strict=True)]

@@ -99,8 +99,8 @@ def write_patrols(dataset: Any, fixes: pd.DataFrame, out: str | Path, *, problem
     leaves nothing half-written.
     """
     from ..maps import save_map
+    from ..maps.patrol_map import patrol_map
     from .api import patrols
-    from .map import patrol_map
 
     out = Path(out)
     if out.exists() and not force:
