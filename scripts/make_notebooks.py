@@ -237,7 +237,7 @@ every year at commune level and every five years at district level):
 > `scripts/build_datasets.py` so that the state on 31/12/2024 gives the review's figures (97,229 km, 63 collectives,
 > 460 individuals, 27 markers). The border line is real (OpenStreetMap, ODbL)."""),
     ("code", """import bien_gioi_geo as bg
-from bien_gioi_geo.change_map import fmt_number
+from bien_gioi_geo.maps.change_map import fmt_number
 
 ds = bg.datasets.load("phong_tho")
 a = ds.assignments
@@ -266,7 +266,7 @@ for c in cols:
     vi[c] = [fmt_number(v, "vi", 3 if c.endswith("_km") else 2 if c == "percent" else 0) for v in tl[c]]
 vi.index = [d.strftime("%d/%m/%Y") for d in tl.index]
 vi.rename(columns={c: label(c, "vi") for c in cols})"""),
-    ("code", """from bien_gioi_geo.change_map import timeline_chart
+    ("code", """from bien_gioi_geo.maps.change_map import timeline_chart
 
 timeline_chart(tl);"""),
     ("md", """The state on 31/12/2024 is the review's: 97,229 km (official) with 63 collectives and 460 individuals,
@@ -345,7 +345,7 @@ p.visits[["track_id", "unit", "start_km", "end_km", "length_km", "start_time", "
     ("md", "Registered (assignments) against actually patrolled:"),
     ("code", """a = p.assignments()
 a[a["n_visits"] > 0].round(3).head(10)"""),
-    ("code", """from bien_gioi_geo.patrols.map import patrol_map
+    ("code", """from bien_gioi_geo.maps.patrol_map import patrol_map
 
 patrol_map(p, fixes=fixes, as_of="2024-07-01")"""),
 ]

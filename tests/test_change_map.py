@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import bien_gioi_geo as bg
-from bien_gioi_geo.change_map import change_map, fmt_number, timeline_chart
+from bien_gioi_geo.maps.change_map import change_map, fmt_number, timeline_chart
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +35,7 @@ def test_legend_states_both_dates_and_lengths(change):
     # gained 5–9 (4 km), lost 1–3 (2 km): by hand from the two rows
     assert f"Đoạn mới được tự quản: {fmt_number(4.0)} km" in html and "Đoạn không còn được tự quản: 2,000 km" in html
     en = change_map(change, tiles=None, lang="en").get_root().render()
-    assert "2020-12-31 → 2021-12-31" in en and "Stretches lost: 2.000 km" in en
+    assert "31 Dec 2020 → 31 Dec 2021" in en and "Stretches lost: 2.000 km" in en
 
 
 def test_timeline_chart_png(tmp_path):

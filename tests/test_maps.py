@@ -11,7 +11,8 @@ import pytest
 from shapely import LineString
 
 import bien_gioi_geo as bg
-from bien_gioi_geo.maps import _js_json, save_map
+from bien_gioi_geo.maps import save_map
+from bien_gioi_geo.maps.elements import js_json as _js_json
 
 HOSTILE = [
     "<script>window.__pwned = 1</script>",

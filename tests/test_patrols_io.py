@@ -113,7 +113,7 @@ SAMPLE = bg.datasets._root() / "phong_tho_patrols" / "tracks.csv"
 
 def test_map_shows_data_text_verbatim_never_as_template(tmp_path):
     from bien_gioi_geo.maps import save_map
-    from bien_gioi_geo.patrols.map import patrol_map
+    from bien_gioi_geo.maps.patrol_map import patrol_map
 
     ds = bg.datasets.load("phong_tho")
     fx = bg.read_tracks(SAMPLE)

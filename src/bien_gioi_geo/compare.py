@@ -88,6 +88,8 @@ class Comparison:
         d0, d1 = (_date_text(d, lang) for d in self.dates)
 
         def fmt(k: str, v: Any) -> str:
+            if v is None or (isinstance(v, float) and np.isnan(v)):
+                return "–"
             return format_number(v, decimals=3 if k.endswith("_km") else 2 if k == "percent" else 0, lang=lang)
 
         return pd.DataFrame({label("figure", lang): [label(k, lang) for k in s.index],

@@ -279,7 +279,8 @@ def write_report(dataset: Dataset, out: str | Path, *, lang: str = "vi", force: 
         step("printable map and Word report")
         from .printing.outputs import write_paper
 
-        write_paper(dataset, cov, issues, tmp, lang=lang)
+        write_paper(dataset, cov, issues, tmp, lang=lang, as_of=cov.as_of if as_of is not None else None,
+                    compare=compare)
         # --- end printable map and Word report ---
         step("tables")
         tables = _tables(dataset, cov, issues, lang)

@@ -23,9 +23,9 @@ def change_outputs(dataset: Dataset, dates: tuple[Any, Any], folder: Path, lang:
     ``change_joined``, ``change_left``, ``markers_found``, ``markers_lost``, ``timeline``) and the layers for the
     GeoPackage (``change_gained``, ``change_lost``).
     """
-    from .change_map import change_map, timeline_chart
     from .ledger import timeline
     from .maps import save_map
+    from .maps.change_map import change_map, timeline_chart
 
     ch = compare(dataset, *dates)
     save_map(change_map(ch, lang=lang), folder / "change_map.html")

@@ -97,9 +97,9 @@ def write_patrols(dataset: Any, fixes: pd.DataFrame, out: str | Path, *, problem
         When ``lang`` is not ``"vi"`` or ``"en"``.
     """
     from ..maps import save_map
+    from ..maps.patrol_map import patrol_map
     from ..report import write_csv, write_xlsx
     from .api import patrols
-    from .map import patrol_map
     from .result import _delta
 
     check_option("lang", lang, ("vi", "en"))

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..coverage import Coverage, coverage
+from ..coverage import Coverage
 from ..dataset import Dataset
 from ..errors import InputError
 from ..formatting import check_lang, format_count, format_date, format_km, format_percent
@@ -226,17 +226,16 @@ def word_report(dataset: Dataset, coverage_: Coverage | None = None, issues: pd.
     from docx.shared import Mm
 
     from ..io import atomic_path
-    from .paper_map import _where
+    from .paper_map import _dated_coverage, _where
 
     check_lang(lang)
     if not isinstance(dataset, Dataset):
         raise InputError(f"word_report expects a bien_gioi_geo.Dataset, got {type(dataset).__name__}")
-    cov = coverage_ if coverage_ is not None else coverage(dataset)
+    cov, as_of = _dated_coverage(dataset, coverage_, as_of)  # the figures are those of the date stated
     if issues is None:
         from ..validation import validate
 
-        issues = validate(dataset, cov=cov, lang=lang)
-    as_of = as_of if as_of is not None else dataset.meta.get("as_of")
+        issues = validate(dataset, cov=cov, as_of=cov.as_of, lang=lang)
     path = Path(path)
     place = _where(dataset, lang)
 

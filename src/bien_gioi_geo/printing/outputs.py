@@ -16,11 +16,12 @@ __all__ = ["write_paper"]
 
 def write_paper(dataset: Dataset, cov: Coverage, issues: pd.DataFrame, folder: str | Path, *, lang: str = "vi",
                 as_of: _dt.date | str | None = None, prepared_by: str | None = None,
-                print_options: dict[str, Any] | None = None) -> list[Path]:
+                print_options: dict[str, Any] | None = None, compare: tuple[Any, Any] | None = None) -> list[Path]:
     """Write ``map.pdf``, ``map.png`` and ``report.docx`` into ``folder``; return their paths.
 
     The map is drawn once and the Word report embeds its PNG. ``print_options`` go to :func:`print_map`
-    (``paper``, ``orientation``, ``basemap``…).
+    (``paper``, ``orientation``, ``basemap``…). ``as_of`` is stated under the report's title; ``compare=(d1, d2)``
+    adds the paragraph of what changed between the two dates (:mod:`.change_section`).
     """
     from .docx_report import word_report
     from .paper_map import print_map, save
@@ -29,6 +30,12 @@ def write_paper(dataset: Dataset, cov: Coverage, issues: pd.DataFrame, folder: s
     fig = print_map(dataset, cov, lang=lang, as_of=as_of, prepared_by=prepared_by, **(print_options or {}))
     pdf, png = save(fig, pdf=folder / "map.pdf", png=folder / "map.png")
     as_of = as_of if as_of is not None else cov.as_of  # the date of the figures, stated in the Word report too
+    sections = []
+    if compare is not None:
+        from ..compare import compare as compare_dates
+        from .change_section import change_section
+
+        sections.append(change_section(compare_dates(dataset, *compare)))
     docx = word_report(dataset, cov, issues, path=folder / "report.docx", lang=lang, as_of=as_of,
-                       prepared_by=prepared_by, map_png=png)
+                       prepared_by=prepared_by, map_png=png, sections=sections)
     return [pdf, png, docx]

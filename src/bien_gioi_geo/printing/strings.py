@@ -99,6 +99,17 @@ TEXT: dict[str, tuple[str, str]] = {  # key: (vi, en)
     "east": ("Đ", "E"),
     "west": ("T", "W"),
     "northern": ("B", "N"),
+    # the comparison paragraph of the Word report (report --compare D1 D2): see .change_section
+    "chg_title": ("Thay đổi từ ngày {d0} đến ngày {d1}", "Change from {d0} to {d1}"),
+    "chg_km": ("So với ngày {d0}, đến ngày {d1} chiều dài đường biên được tự quản tăng {gained} km, giảm {lost} km, "
+               "thay đổi thuần {net} km ({before} km → {after} km)",
+               "From {d0} to {d1} the self-managed length of the border gained {gained} km and lost {lost} km, "
+               "a net change of {net} km ({before} km → {after} km)"),
+    "chg_found": ("; {n} mốc có người tự quản mới ({ids})", "; {n} markers found a carer ({ids})"),
+    "chg_lost": ("; {n} mốc không còn người tự quản ({ids})", "; {n} markers lost their carer ({ids})"),
+    "chg_no_markers": ("; không có mốc nào thay đổi người tự quản", "; no marker found or lost a carer"),
+    "chg_joined": ("; {n} đăng ký tự quản mới ({ids})", "; {n} assignments joined ({ids})"),
+    "chg_left": ("; {n} đăng ký thôi tự quản ({ids})", "; {n} assignments left ({ids})"),
     "southern": ("N", "S"),
 }
 

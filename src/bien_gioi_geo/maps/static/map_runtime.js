@@ -1,7 +1,12 @@
-// The runtime of bien_gioi_geo's coverage maps (inlined into every map page by maps.py).
+// The runtime of bien_gioi_geo's maps (inlined into every map page by bien_gioi_geo.maps.elements).
 // Safety: every text from the data arrives as a JSON value and reaches the page only through textContent /
 // createTextNode, never innerHTML; lookups by user-typed text use a Map, so 'constructor' or '__proto__' is no key.
 window.bgGeo = window.bgGeo || (function () {
+  var lang = 'vi';
+  function setLang(l) { lang = l; }
+  function fmtKm(x) {  // as Babel writes it: 97,229 (vi), 97.229 (en)
+    return x.toLocaleString(lang === 'vi' ? 'vi-VN' : 'en-GB', {minimumFractionDigits: 3, maximumFractionDigits: 3});
+  }
   function tip(labels, values) {
     var d = document.createElement('div');
     values.forEach(function (v, i) {
@@ -20,14 +25,28 @@ window.bgGeo = window.bgGeo || (function () {
       pl.addTo(layer);
     });
   }
-  function points(layer, data, map) {
+  function points(layer, data, map, opts) {
     var index = new Map();  // a Map, not an object: 'constructor' or '__proto__' is no marker
+    var labels = L.layerGroup();
     data.feats.forEach(function (f) {
       var cm = L.circleMarker(f.c, data.styles[f.s || 0]);
       cm.bindTooltip(tip(data.labels, f.t));
       cm.addTo(layer);
       (f.k || []).forEach(function (k) { if (!index.has(k)) { index.set(k, cm); } });
+      if (f.n !== undefined && opts && opts.labelZoom) {  // the marker's number, drawn beside it when zoomed in
+        var el = document.createElement('span'); el.textContent = f.n;
+        L.tooltip({permanent: true, direction: 'right', offset: [7, 0], className: 'bg-mlabel', interactive: false})
+          .setLatLng(f.c).setContent(el).addTo(labels);
+      }
     });
+    if (opts && opts.labelZoom) {
+      var show = function () {
+        var on = map.getZoom() >= opts.labelZoom && map.hasLayer(layer);
+        if (on && !map.hasLayer(labels)) { labels.addTo(map); } else if (!on && map.hasLayer(labels)) {
+          map.removeLayer(labels); }
+      };
+      map.on('zoomend overlayadd overlayremove', show); show();
+    }
     return index;
   }
   function chainage(map, layer, parts, title, unit) {
@@ -44,45 +63,80 @@ window.bgGeo = window.bgGeo || (function () {
           if (d < bd) { bd = d; best = i; }
         }
         var el = document.createElement('div');
-        el.textContent = title + ': km ' + p[1][best].toFixed(3) + (unit ? ' ' + unit : '');
+        el.textContent = title + ': km ' + fmtKm(p[1][best]) + (unit ? ' ' + unit : '');
         halo.setTooltipContent(el);
       });
     });
   }
+  function swatch(it) {  // the symbol as it is drawn on the map
+    var sw = document.createElement('span'), size = (it[4] || 10) + 'px';
+    sw.style.cssText = 'display:inline-block;width:22px;margin-right:6px;vertical-align:middle;' +
+      'box-sizing:border-box;text-align:center;';
+    if (it[2] === 'ring' || it[2] === 'dot') {
+      var c = document.createElement('span');
+      c.style.cssText = 'display:inline-block;box-sizing:border-box;border-radius:50%;vertical-align:middle;';
+      c.style.width = size; c.style.height = size;
+      if (it[2] === 'ring') { c.style.border = '2px dashed ' + it[3]; }
+      else { c.style.background = it[0]; c.style.border = '2px solid ' + (it[3] || '#333'); }
+      sw.appendChild(c);
+    } else if (it[2] === 'label') {
+      sw.textContent = '12'; sw.style.font = 'bold 10px sans-serif'; sw.style.border = '1px solid #999';
+      sw.style.background = '#fff'; sw.style.borderRadius = '3px';
+    } else if (it[2] !== 'none') {
+      sw.style.height = '0';
+      sw.style.borderTop = (it[2] === 'dash' ? '4px dashed ' : it[2] === 'dot-line' ? '3px dotted ' : '5px solid ')
+        + it[0];
+    }
+    return sw;
+  }
   function legend(map, title, groups) {
     var c = L.control({position: 'bottomright'});
+    var folds = [];
     c.onAdd = function () {
       var d = L.DomUtil.create('div', 'bg-legend');
-      d.style.cssText = 'background:rgba(255,255,255,0.92);padding:5px 8px;font:11px/1.35 sans-serif;' +
-        'border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,0.4);max-height:38vh;max-width:22em;overflow:auto;';
-      var h = document.createElement('b'); h.textContent = title; h.style.cursor = 'pointer';
-      h.title = '±'; d.appendChild(h);
-      var body = document.createElement('div'); d.appendChild(body);
-      h.addEventListener('click', function () { body.style.display = body.style.display === 'none' ? '' : 'none'; });
+      d.style.cssText = 'background:rgba(255,255,255,0.94);padding:5px 8px;font:11px/1.35 sans-serif;' +
+        'border-radius:4px;box-shadow:0 1px 4px rgba(0,0,0,0.4);max-width:24em;';
+      var h = document.createElement('div'); h.textContent = title; h.className = 'bg-legend-head';
+      h.style.fontWeight = 'bold'; d.appendChild(h);
       groups.forEach(function (g) {
-        if (!g[1].length) { return; }
-        var gh = document.createElement('div'); gh.style.marginTop = '4px'; gh.style.fontWeight = 'bold';
-        gh.textContent = g[0]; body.appendChild(gh);
+        var gh = document.createElement('div'); gh.className = 'bg-group-head';
+        gh.style.cssText = 'margin-top:4px;font-weight:bold;cursor:pointer;user-select:none;';
+        var arrow = document.createElement('span'); arrow.className = 'bg-legend-toggle'; arrow.textContent = '▾ ';
+        gh.appendChild(arrow); gh.appendChild(document.createTextNode(g[0]));
+        var body = document.createElement('div'); body.className = 'bg-group-body';
         g[1].forEach(function (it) {
           var row = document.createElement('div');
-          var sw = document.createElement('span');
-          sw.style.cssText = 'display:inline-block;width:18px;margin-right:6px;vertical-align:middle;';
-          if (it[2] === 'ring') { sw.style.height = '12px'; sw.style.width = '12px'; sw.style.borderRadius = '50%';
-            sw.style.border = '3px dashed ' + it[3]; }
-          else if (it[2] === 'dot') { sw.style.height = '10px'; sw.style.width = '10px'; sw.style.borderRadius = '50%';
-            sw.style.background = it[0]; sw.style.border = '2px solid ' + (it[3] || '#333'); }
-          else {
-            sw.style.height = '0';
-            sw.style.borderTop = (it[2] === 'dash' ? '4px dashed ' : '5px solid ') + it[0];
-          }
-          row.appendChild(sw); row.appendChild(document.createTextNode(it[1])); body.appendChild(row);
+          row.appendChild(swatch(it)); row.appendChild(document.createTextNode(it[1])); body.appendChild(row);
         });
+        var fold = function (closed) { body.style.display = closed ? 'none' : ''; arrow.textContent = closed ? '▸ ' : '▾ '; };
+        gh.addEventListener('click', function () { fold(body.style.display !== 'none'); });
+        folds.push({fold: fold, body: body, n: g[1].length});
+        d.appendChild(gh); d.appendChild(body);
       });
       L.DomEvent.disableClickPropagation(d); L.DomEvent.disableScrollPropagation(d);
       return d;
     };
     c.addTo(map);
+    // fit the screen without scrolling: fold the longest groups until the legend fits beside the title
+    var room = map.getSize().y - 110, el = c.getContainer();
+    folds.slice().sort(function (a, b) { return b.n - a.n; }).forEach(function (f) {
+      if (el.offsetHeight > room && f.n > 1) { f.fold(true); }
+    });
   }
+  function title(map, text) {
+    var d = document.createElement('div'); d.className = 'bg-title'; d.textContent = text;
+    d.style.cssText = 'position:absolute;top:10px;left:50%;transform:translateX(-50%);z-index:1000;' +
+      'background:rgba(255,255,255,0.94);padding:4px 12px;font:bold 15px/1.3 sans-serif;border-radius:4px;' +
+      'box-shadow:0 1px 4px rgba(0,0,0,0.4);max-width:60%;text-align:center;pointer-events:none;';
+    map.getContainer().appendChild(d);
+    if (!document.getElementById('bg-label-css')) {
+      var st = document.createElement('style'); st.id = 'bg-label-css';
+      st.textContent = '.bg-mlabel{background:rgba(255,255,255,0.85);border:0;box-shadow:none;padding:0 2px;' +
+        'font:bold 11px sans-serif;color:#111;}.bg-mlabel:before{display:none;}';
+      document.head.appendChild(st);
+    }
+  }
+  function scale(map, imperial) { L.control.scale({imperial: !!imperial, metric: true}).addTo(map); }
   function search(map, index, placeholder, notFound) {
     var c = L.control({position: 'topleft'});
     c.onAdd = function () {
@@ -134,7 +188,7 @@ window.bgGeo = window.bgGeo || (function () {
       if (line) { map.removeLayer(line); }
       line = L.polyline(pts, {color: '#000', dashArray: '4 4', weight: 2}).addTo(map);
       var km = 0; for (var i = 1; i < pts.length; i++) { km += geodesicKm(pts[i - 1], pts[i]); }
-      out.textContent = '≈ ' + km.toFixed(3) + ' km';
+      out.textContent = '≈ ' + fmtKm(km) + ' km';
     });
     c.addTo(map);
   }
@@ -156,5 +210,5 @@ window.bgGeo = window.bgGeo || (function () {
     c.addTo(map);
   }
   return {tip: tip, lines: lines, points: points, chainage: chainage, legend: legend, search: search,
-          measure: measure, fullscreen: fullscreen};
+          measure: measure, fullscreen: fullscreen, title: title, scale: scale, setLang: setLang, fmtKm: fmtKm};
 })();

@@ -1,15 +1,14 @@
 """The change map and the timeline chart of a :class:`~bien_gioi_geo.compare.Comparison`.
 
 Map safety
-    folium/branca compile the output of every element as a Jinja2 template (a ``MacroElement``'s script is
-    re-wrapped in an ``Element`` whose source is compiled). So **no text from the data ever enters a template
-    source here**: the layers' data (village names, ids, numbers) are written as JSON into a
-    ``<script type="application/json">`` element whose ``render`` returns the text as it is (never compiled), and
-    the only script compiled is constant code that reads that JSON and puts every label into the page with
-    ``textContent`` (never as HTML). The JSON is escaped so it cannot close its ``<script>`` element.
+    No text from the data ever enters a template source or HTML (see :mod:`bien_gioi_geo.maps.elements`): the
+    layers' data (village names, ids, numbers) are written as :func:`~.elements.js_json` into a
+    ``<script type="application/json">`` element that is never compiled, and the only script is constant code
+    that reads that JSON and puts every label into the page with ``textContent``. Leaflet is inlined: the page
+    works offline.
 Numbers
-    Numbers a reader sees are formatted for the language through Babel's CLDR data (``97,229`` in Vietnamese,
-    ``97.229`` in English); :func:`fmt_number` is that helper (to be unified with ``formatting.py``).
+    Numbers a reader sees go through :mod:`bien_gioi_geo.formatting` (``97,229`` in Vietnamese, ``97.229`` in
+    English).
 """
 
 from __future__ import annotations
@@ -19,10 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-import shapely
 
-from .compare import Comparison, difference
-from .labels import label
+from ..compare import Comparison, difference
+from ..formatting import format_date, format_number
+from ..labels import label
+from .elements import js_json, latlng, page_assets, raw, script
 
 __all__ = ["change_map", "timeline_chart", "fmt_number"]
 
@@ -55,28 +55,18 @@ def _t(key: str, lang: str) -> str:
 
 
 def fmt_number(x: float, lang: str = "vi", decimals: int = 3) -> str:
-    """A number as a reader of ``lang`` writes it, through Babel's locale data.
+    """A number as a reader of ``lang`` writes it (:func:`bien_gioi_geo.formatting.format_number`).
 
     Examples
     --------
     >>> fmt_number(97.229), fmt_number(16010, decimals=0), fmt_number(97.229, "en")
     ('97,229', '16.010', '97.229')
     """
-    from babel.numbers import format_decimal
-
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return format_decimal(x, format=pattern, locale="vi" if lang == "vi" else "en")
+    return format_number(x, decimals=decimals, lang=lang)
 
 
 def _date(d: Any, lang: str) -> str:
-    return "—" if d is None else d.strftime("%d/%m/%Y") if lang == "vi" else d.isoformat()
-
-
-def _latlng(geom: Any) -> list[Any]:
-    if geom is None or geom.is_empty:
-        return []
-    parts = list(geom.geoms) if geom.geom_type.startswith("Multi") else [geom]
-    return [[[round(y, 6), round(x, 6)] for x, y in shapely.get_coordinates(p)] for p in parts]
+    return "—" if d is None else format_date(d, lang=lang)
 
 
 # the only compiled script: constant code (no data, no '{{', '{%' or '{#'); it reads the JSON element
@@ -157,19 +147,8 @@ def change_map(change: Comparison, *, lang: str = "vi", tiles: str | None = "Ope
     """
     try:
         import folium
-        from branca.element import Element
     except ImportError as exc:  # pragma: no cover - folium is a core dependency
         raise ImportError("the change map needs folium: pip install folium") from exc
-    from .maps import _js_json, _leaflet_assets, _macro  # JSON safe in <script>; constant code in the map script
-
-    class _Raw(Element):  # rendered as it is: its text is never compiled as a template
-        def __init__(self, text: str) -> None:
-            super().__init__()
-            self.text = text
-
-        def render(self, **kwargs: Any) -> str:
-            return self.text
-
     before, after = change.before, change.after
     ds = after.dataset
     d0, d1 = _date(before.as_of, lang), _date(after.as_of, lang)
@@ -181,7 +160,7 @@ def change_map(change: Comparison, *, lang: str = "vi", tiles: str | None = "Ope
                 continue
             who = ", ".join(map(str, r.villages or r.assignment_ids))
             where = ", ".join(map(str, r.communes))
-            out.append({"c": _latlng(r.geometry), "t": [
+            out.append({"c": latlng(r.geometry), "t": [
                 name, f"{fmt_number(r.start_km, lang)} – {fmt_number(r.end_km, lang)} km "
                       f"({fmt_number(r.length_km, lang)} km)", *([f"{_t('by', lang)}: {who}"] if who else []),
                 *([f"{_t('commune', lang)}: {where}"] if where else [])]})
@@ -193,8 +172,8 @@ def change_map(change: Comparison, *, lang: str = "vi", tiles: str | None = "Ope
         g = change.gained[change.gained["border_id"] == bid]
         s, e = difference(us, ue, g["start_km"].to_numpy(), g["end_km"].to_numpy())
         if len(s):
-            unchanged += [{"c": _latlng(geom), "t": [_t("unchanged", lang)]} for geom in b.cut(s, e).values]
-    border = [{"c": _latlng(b.cut(0.0, b.length_km)), "t": None} for b in ds.borders.values()]
+            unchanged += [{"c": latlng(geom), "t": [_t("unchanged", lang)]} for geom in b.cut(s, e).values]
+    border = [{"c": latlng(b.cut(0.0, b.length_km)), "t": None} for b in ds.borders.values()]
     markers_loc = after.markers.groupby("marker_key", sort=False).geometry.first()
 
     def points(frame: Any, name: str) -> list[dict[str, Any]]:
@@ -238,16 +217,11 @@ def change_map(change: Comparison, *, lang: str = "vi", tiles: str | None = "Ope
     if tiles is not None:
         folium.TileLayer(tiles, name=tiles).add_to(m)
     fig: Any = m.get_root()
-    if self_contained:
-        js, css = _leaflet_assets()
-        m.default_js = []
-        m.default_css = []
-        fig.header.add_child(_Raw(f"<style>{css}</style>"), name="leaflet_css_inline")
-        fig.header.add_child(_Raw(f"<script>{js}</script>"), name="leaflet_js_inline")
+    page_assets(m, self_contained=self_contained)
     data_id = f"bg-change-data-{next(_ids)}"
-    fig.html.add_child(_Raw(f'<script type="application/json" id="{data_id}">'
-                            f'{_js_json({"layers": layers, "legend": legend})}</script>'), name=data_id)
-    m.add_child(_macro(_CODE % {"map": m.get_name(), "id": data_id}))  # constant code: no data is compiled
+    fig.html.add_child(raw(f'<script type="application/json" id="{data_id}">'
+                           f'{js_json({"layers": layers, "legend": legend})}</script>'), name=data_id)
+    m.add_child(script(_CODE % {"map": m.get_name(), "id": data_id}))  # constant code: no data is compiled
     return m
 
 
