@@ -89,7 +89,7 @@ def test_coverage_map_as_of_states_its_date():
     ds = bg.datasets.load("phong_tho")
     m = bg.coverage_map(ds, as_of="31/12/2019", tiles=None, show_markers=False, issues=pd.DataFrame())
     html = m.get_root().render()
-    assert "Tính đến ngày 31/12/2019" in html
+    assert "tính đến ngày 31/12/2019" in html  # in the title
     valid = set(bg.coverage(ds, as_of="2019-12-31").dataset.assignments["assignment_id"])
     absent = set(ds.assignments["assignment_id"]) - valid
     assert absent and not any(f'"{x}"' in html for x in absent)  # only the rows valid on that date are drawn

@@ -314,11 +314,11 @@ def test_no_english_in_the_fixed_text_of_the_vietnamese_report(report_dir):
     assert words & english == set()
 
 
-def test_english_report(ds, cov, report_dir, tmp_path):
+def test_english_report(ds, report_dir, tmp_path):
     from bien_gioi_geo.printing.docx_report import word_report
 
-    path = word_report(ds, cov, path=tmp_path / "r.docx", lang="en", map_png=report_dir / "map.png",
-                       as_of="2024-12-31")
+    path = word_report(ds, path=tmp_path / "r.docx", lang="en", map_png=report_dir / "map.png",
+                       as_of="2024-12-31")  # the figures of that date (a coverage of today would be refused)
     d = docx.Document(str(path))
     first = _body(d)[0].text
     assert "with China 97.229 km long" in first
@@ -328,13 +328,13 @@ def test_english_report(ds, cov, report_dir, tmp_path):
     assert len(d.inline_shapes) == 1  # the map
 
 
-def test_sections_hook_runs_after_the_summary(ds, cov, report_dir, tmp_path):
+def test_sections_hook_runs_after_the_summary(ds, tmp_path):
     from bien_gioi_geo.printing.docx_report import word_report
 
     def compare(document, ctx):
         document.add_paragraph(f"So với kỳ trước: {ctx.lang} {ctx.as_of}")
 
-    d = docx.Document(str(word_report(ds, cov, path=tmp_path / "r.docx", include_map=False, as_of="2024-12-31",
+    d = docx.Document(str(word_report(ds, path=tmp_path / "r.docx", include_map=False, as_of="2024-12-31",
                                       sections=[compare])))
     body = [p.text for p in _body(d)]
     assert body[1] == "So với kỳ trước: vi 2024-12-31"
