@@ -8,8 +8,9 @@ from typing import Any
 import pandas as pd
 
 from ..errors import InputError
-from .crosswalk import OldUnit, _tables, match_area, nearest
+from .crosswalk import OldUnit, _tables, match_area, national_index, nearest
 from .geometry import resolve_split, row_points, unit_index
+from .names import yi_key
 
 __all__ = ["to_current", "admin_problems", "units_for_date", "REFORM_DATE", "STATUSES"]
 
@@ -66,6 +67,15 @@ def _label(u: OldUnit) -> str:
     return f"{u.name} ({u.district}, {u.province})"
 
 
+def _elsewhere(comm: Any, near: list[str], provinces: set[str] | None, *, limit: int = 8) -> list[str]:
+    """Candidates for a name not found where the row says: ``near`` (the nearest names in the row's scope),
+    then the old communes of that exact name (y read as i) anywhere, those of ``provinces`` first.
+    """
+    same = national_index().get(yi_key(comm), []) if isinstance(comm, str) else []
+    same = sorted(same, key=lambda u: provinces is not None and u.province not in provinces)
+    return list(dict.fromkeys(near + [_label(u) for u in same]))[:limit]
+
+
 def _match_row(prov: Any, dist: Any, comm: Any, lang: str) -> dict[str, Any]:
     """Name matching for one (province, district, commune) triple."""
     t = _tables()
@@ -87,21 +97,29 @@ def _match_row(prov: Any, dist: Any, comm: Any, lang: str) -> dict[str, Any]:
     if isinstance(prov, str) and prov.strip():
         pks, tier = match_area(prov, t.provinces)
         if not pks:
-            return fail("unknown", "province", prov, [t.provinces[k].name for k in nearest(prov, t.provinces)])
+            return fail("unknown", "province", prov, _elsewhere(comm, [], None)
+                        + [t.provinces[k].name for k in nearest(prov, t.provinces)])
         bump(tier)
     dists = {k: a for k, a in t.districts.items() if k[0] in pks}
     if isinstance(dist, str) and dist.strip():
         dks, tier = match_area(dist, dists)
         if not dks:
             where = f" ({', '.join(t.provinces[p].name for p in pks[:3])})"
-            return fail("unknown", "district", dist, [dists[k].name for k in nearest(dist, dists)],
+            return fail("unknown", "district", dist, _elsewhere(comm, [], {t.provinces[p].name for p in pks})
+                        + [dists[k].name for k in nearest(dist, dists)],
                         where=f" của tỉnh{where}", where_en=f" of{where}")
         bump(tier)
         dists = {k: dists[k] for k in dks}
     scope = {(k, i): u for k in dists for i, u in enumerate(t.communes.get(k, []))}
     hits, tier = match_area(comm, scope)
+    if tier == "fuzzy" and yi_key(comm) in national_index():
+        # one letter from a commune here, but exactly the name of a commune elsewhere: a wrong district or
+        # province as likely as a typo, so no guess
+        return fail("unknown", "commune", comm, _elsewhere(comm, [_label(scope[k]) for k in hits],
+                                                           {t.provinces[p].name for p in pks}))
     if not hits:
-        return fail("unknown", "commune", comm, [_label(scope[k]) for k in nearest(comm, scope)])
+        return fail("unknown", "commune", comm, _elsewhere(comm, [_label(scope[k]) for k in nearest(comm, scope)],
+                                                           {t.provinces[p].name for p in pks}))
     bump(tier)
     units = [scope[k] for k in hits]
     targets = {tuple(n for n in u.new) for u in units}

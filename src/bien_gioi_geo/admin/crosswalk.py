@@ -25,11 +25,15 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError
-from .names import ascii_key, levenshtein, text_key, unit_forms, yi_key
+from .names import ascii_key, levenshtein, name_has_marks, text_key, unit_forms, yi_key
 
-__all__ = ["crosswalk", "package_version", "match_area", "nearest", "OldUnit", "NewUnit", "TIERS"]
+__all__ = ["crosswalk", "package_version", "match_area", "nearest", "national_index", "OldUnit", "NewUnit", "TIERS",
+           "PROVINCE_ALIASES"]
 
 INSTALL_HINT = 'pip install "bien_gioi_geo[admin]"'
+#: names a province went by in registration tables that the package does not list: Thừa Thiên Huế became the
+#: centrally-run city of Huế on 1 January 2025, and older tables still carry the province's name
+PROVINCE_ALIASES = {"Huế": ("Thừa Thiên Huế", "Tỉnh Thừa Thiên Huế", "TT Huế", "TT-Huế")}
 
 
 @dataclass(frozen=True)
@@ -95,7 +99,8 @@ def match_area(text: str, areas: dict, *, fuzzy: bool = True) -> tuple[list, str
     """
     if not isinstance(text, str) or not text.strip():
         return [], None
-    for tier in TIERS:
+    # a name written without marks is compared without them: "Nga Thanh" may be Nga Thanh or Nga Thành
+    for tier in TIERS if name_has_marks(text) else TIERS[2:]:
         rec = _RECORDED_KEY[tier](text)
         if not rec:
             continue
@@ -186,7 +191,8 @@ def _tables() -> _Tables:
     communes: dict[tuple[str, str], list[OldUnit]] = {}
     for (pk, dk, wk, prov, prov_s, prov_kw, dist, dist_s, dist_kw, ward, ward_s, ward_kw, code) in old_rows:
         if pk not in provinces:
-            provinces[pk] = Area(prov_s, _keys(unit_forms(prov_s, prov), json.loads(prov_kw or "[]")))
+            forms = unit_forms(prov_s, prov) + list(PROVINCE_ALIASES.get(prov_s, ()))
+            provinces[pk] = Area(prov_s, _keys(forms, json.loads(prov_kw or "[]")))
         if (pk, dk) not in districts:
             districts[(pk, dk)] = Area(dist_s, _keys(unit_forms(dist_s, dist), json.loads(dist_kw or "[]")))
         unit = OldUnit(province=prov_s, district=dist_s, name=ward, short=ward_s, code=code,
@@ -194,6 +200,21 @@ def _tables() -> _Tables:
         unit.new = [new_units[t] for t in dict.fromkeys(targets.get(f"{pk}_{dk}_{wk}", [])) if t in new_units]
         communes.setdefault((pk, dk), []).append(unit)
     return _Tables(provinces, districts, communes, new_units)
+
+
+@lru_cache(maxsize=1)
+def national_index() -> dict[str, list[OldUnit]]:
+    """Every old commune of the country under each of its loosest (y read as i) keys: where else a name exists.
+
+    Used only to offer candidates (and to refuse a one-letter guess when the name is exactly a commune
+    elsewhere), never to map a row.
+    """
+    out: dict[str, list[OldUnit]] = {}
+    for units in _tables().communes.values():
+        for u in units:
+            for k in u.keys["yi"]:
+                out.setdefault(k, []).append(u)
+    return out
 
 
 def crosswalk(*, province: str | None = None) -> pd.DataFrame:

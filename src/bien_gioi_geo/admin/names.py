@@ -21,11 +21,12 @@ import unicodedata
 
 from ..text import name_key
 
-__all__ = ["text_key", "ascii_key", "yi_key", "levenshtein", "TYPE_WORDS"]
+__all__ = ["text_key", "ascii_key", "yi_key", "levenshtein", "name_has_marks", "TYPE_WORDS"]
 
 #: NFC, case-folded, white space collapsed — the library's one name key (:func:`bien_gioi_geo.text.name_key`)
 text_key = name_key
 _NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+_TYPE_NOTE = re.compile(r"\s*\((?:Xã|Thị trấn|Phường|Huyện|Thị xã|Thành phố|Quận)\)$")
 
 #: type word of a unit → abbreviations offices write instead of it
 TYPE_WORDS: dict[str, tuple[str, ...]] = {
@@ -36,7 +37,7 @@ TYPE_WORDS: dict[str, tuple[str, ...]] = {
     "Quận": ("Q.",),
     "Thị xã": ("TX", "TX."),
     "Thành phố": ("TP", "TP."),
-    "Tỉnh": (),
+    "Tỉnh": ("T.",),
     "Đặc khu": (),
 }
 
@@ -67,6 +68,27 @@ def yi_key(value: object) -> str:
     return ascii_key(value).replace("y", "i")
 
 
+def name_has_marks(value: str) -> bool:
+    """Whether the name itself (after a leading type word such as ``Xã``, ``TT.``) carries Vietnamese marks.
+
+    A name written without them (``Nga Thanh``) may stand for any unit whose name differs only in marks
+    (``Nga Thanh``, ``Nga Thành``), so it is compared without marks even when one unit matches it exactly.
+
+    Examples
+    --------
+    >>> name_has_marks("XÃ NGA THANH"), name_has_marks("Xã Nga Thành"), name_has_marks("Xa Phin")
+    (False, True, False)
+    """
+    s = text_key(value)
+    words = sorted((w.casefold() for word, abbrevs in TYPE_WORDS.items() for w in (word, *abbrevs)), key=len,
+                   reverse=True)
+    for w in words:
+        if s.startswith(w + " ") or (w.endswith(".") and s.startswith(w)):
+            s = s[len(w):].strip()
+            break
+    return "đ" in s or any(unicodedata.combining(c) for c in unicodedata.normalize("NFD", s))
+
+
 def levenshtein(a: str, b: str) -> int:
     """Edit distance (insertions, deletions, substitutions) between two short strings.
 
@@ -93,10 +115,13 @@ def unit_forms(short: str, full: str) -> list[str]:
     --------
     >>> unit_forms("Phong Thổ", "Thị trấn Phong Thổ")
     ['Phong Thổ', 'Thị trấn Phong Thổ', 'TT Phong Thổ', 'TT. Phong Thổ']
+    >>> unit_forms("Mường Tè (Xã)", "Xã Mường Tè")
+    ['Mường Tè (Xã)', 'Xã Mường Tè', 'Mường Tè', 'X. Mường Tè']
     """
-    forms = [short, full]
+    bare = _TYPE_NOTE.sub("", short)  # "Mường Tè (Xã)": the package's short name of a town's namesake commune
+    forms = [short, full, bare]
     for word, abbrevs in TYPE_WORDS.items():
-        if full.startswith(word + " "):
-            forms += [f"{a} {short}" for a in abbrevs]
+        if full.casefold().startswith(word.casefold() + " "):  # the package writes a few "Thị Trấn …"
+            forms += [f"{a} {bare}" for a in abbrevs]
             break
     return list(dict.fromkeys(f for f in forms if f))
