@@ -384,7 +384,8 @@ def build_phong_tho(reference: Path, out: Path) -> None:
     write_geojson(assignments, out / "assignments.geojson", properties={"illustrative": ILLUSTRATIVE},
                   precision=PRECISION)
     (out / "dataset.json").write_text(json.dumps({
-        "name": "phong_tho", "title": "Phong Thổ (Lai Châu) – Viet Nam–China border, self-management",
+        "name": "phong_tho", "title": "Phong Thổ (Lai Châu) – tự quản đường biên giới Việt Nam – Trung Quốc",
+        "title_en": "Phong Thổ (Lai Châu) – Viet Nam–China border, self-management",
         "official_length_km": 97.229, "left": "CN", "right": "VN",
         "illustrative": ILLUSTRATIVE, "line_source": ODBL, "seed": SEED,
     }, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
@@ -503,7 +504,8 @@ def build_vietnam(reference: Path, out: Path) -> None:
                                crs="EPSG:4326")
     write_geojson(bridges, out / "gap_bridges.geojson", precision=PRECISION)
     (out / "dataset.json").write_text(json.dumps({
-        "name": "vietnam", "title": "Viet Nam's land borders with China, Laos and Cambodia",
+        "name": "vietnam", "title": "Đường biên giới đất liền của Việt Nam với Trung Quốc, Lào và Campuchia",
+        "title_en": "Viet Nam's land borders with China, Laos and Cambodia",
         "line_source": ODBL, "illustrative": "nothing: lines only (no markers or assignments)",
     }, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 
@@ -652,7 +654,8 @@ def build_phong_tho_problems(reference: Path, clean: Path, out: Path) -> list[di
     write_geojson(a, out / "assignments.geojson",
                   properties={"illustrative": ILLUSTRATIVE + "; with planted problems"}, precision=PRECISION)
     (out / "dataset.json").write_text(json.dumps({
-        "name": "phong_tho_problems", "title": "Phong Thổ sample with planted data problems (for validation)",
+        "name": "phong_tho_problems", "title": "Mẫu Phong Thổ có cài sẵn lỗi dữ liệu (để thử kiểm tra dữ liệu)",
+        "title_en": "Phong Thổ sample with planted data problems (for validation)",
         "official_length_km": 97.229, "left": "CN", "right": "VN", "lenient": True,
         "illustrative": ILLUSTRATIVE + "; realistic mistakes planted, listed in README.md", "line_source": ODBL,
         "planted": planted,
@@ -775,7 +778,8 @@ def build_dien_bien(reference: Path, out: Path) -> None:
     write_geojson(assignments, out / "assignments.geojson", properties={"illustrative": ILLUSTRATIVE},
                   precision=PRECISION)
     (out / "dataset.json").write_text(json.dumps({
-        "name": "dien_bien", "title": "Điện Biên – borders with Laos and China, self-management",
+        "name": "dien_bien", "title": "Điện Biên – tự quản đường biên giới với Lào và Trung Quốc",
+        "title_en": "Điện Biên – borders with Laos and China, self-management",
         "illustrative": ILLUSTRATIVE, "line_source": ODBL, "seed": SEED + 1,
     }, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
 

@@ -138,6 +138,18 @@ def label(key: str, lang: str = "vi") -> str:
     return pair[0] if lang == "vi" else pair[1]
 
 
+def dataset_title(meta: Mapping[str, Any], lang: str = "vi") -> str | None:
+    """A dataset's title in ``lang``: ``dataset.json``'s ``title`` (Vietnamese), or its ``title_en`` with
+    ``lang="en"`` when there is one.
+
+    >>> dataset_title({"title": "Phong Thổ – tự quản", "title_en": "Phong Thổ – self-management"}, "en")
+    'Phong Thổ – self-management'
+    """
+    label("title", lang)  # checks lang
+    title = meta.get("title_en") if lang == "en" and meta.get("title_en") else meta.get("title")
+    return str(title) if title else None
+
+
 def translate_values(df: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     """A copy of ``df`` with the values of its :data:`CATEGORICAL` columns written in ``lang``."""
     out = df.copy()

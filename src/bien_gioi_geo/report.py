@@ -92,13 +92,12 @@ def _tables(ds: Dataset, cov: Coverage, issues: gpd.GeoDataFrame, lang: str) -> 
 
 def units_title(cov: Coverage, lang: str) -> str | None:
     """Which set of administrative units the coverage's rows are reported under, as a caption in ``lang``
-    (``None`` when the dataset did not go through :func:`bien_gioi_geo.admin.to_current`).
+    (:func:`bien_gioi_geo.admin.report.units_caption`; "as recorded, not reconciled" when the dataset did not go
+    through :func:`bien_gioi_geo.admin.to_current`).
     """
-    from .admin.report import UNIT_SET_LABELS
+    from .admin.report import units_caption
 
-    units = cov.dataset.meta.get("admin_units")
-    pair = UNIT_SET_LABELS.get(units) if isinstance(units, str) else None
-    return None if pair is None else pair[0 if lang == "vi" else 1]
+    return units_caption(cov, lang)
 
 
 def _summary_sheet(cov: Coverage, lang: str) -> pd.DataFrame:

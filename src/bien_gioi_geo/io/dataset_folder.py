@@ -23,6 +23,7 @@ from .readers import read_admin, read_assignments, read_border, read_markers
 META_KEYS: dict[str, tuple[tuple[type, ...], str]] = {
     "name": ((str,), "a text"),
     "title": ((str,), "a text"),
+    "title_en": ((str,), "a text (the title in English, used with lang='en')"),
     "official_length_km": ((int, float), "a positive number of kilometres"),
     "left": ((str,), "a country code such as 'CN'"),
     "right": ((str,), "a country code such as 'VN'"),

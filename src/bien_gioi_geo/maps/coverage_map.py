@@ -28,7 +28,7 @@ from ..coverage import Coverage, coverage
 from ..dataset import Dataset
 from ..errors import check_option
 from ..formatting import format_count, format_km
-from ..labels import label
+from ..labels import dataset_title, label
 from .elements import js_json, latlng, page_assets, script
 from .legend import legend_groups, legend_head, t, title_text
 
@@ -267,7 +267,7 @@ def coverage_map(dataset: Dataset, coverage_result: Coverage | None = None, *, l
         sides=sorted({str(s) for s in mk["emplaced_by"].dropna()}) if markers else [],
         kinds=[k for k in KIND_RADIUS if markers and k in set(mk["kind"])], gap=GAP_COLOUR, overlap=OVERLAP_COLOUR,
         problems=problems, markers=markers)
-    title = title_text(dataset.meta.get("title") or dataset.name, cov.as_of, lang)
+    title = title_text(dataset_title(dataset.meta, lang) or dataset.name, cov.as_of, lang)
     attribution = "Border line: © OpenStreetMap contributors (ODbL 1.0)"
     m.add_child(script(f"bgGeo.setLang({js_json(lang)});"
                        f"bgGeo.title({mp}, {js_json(title)});"

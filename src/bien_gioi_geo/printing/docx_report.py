@@ -24,6 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..admin.report import units_caption
 from ..coverage import Coverage
 from ..dataset import Dataset
 from ..errors import InputError
@@ -38,7 +39,7 @@ KIND_ORDER = ("triple", "double", "single", "auxiliary", "stake")  # the seeds' 
 
 # the report's tables: (key of the report folder's table, key of its heading, columns shown)
 TABLES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("by_commune", "tbl_by_commune", ("commune", "assignments", "covered_km", "official_km", "villages",
+    ("by_commune", "tbl_by_commune", ("commune", "commune_report", "assignments", "covered_km", "official_km", "villages",
                                       "households", "people", "collectives", "individuals", "markers")),
     ("gaps", "tbl_gaps", ("start_km", "end_km", "length_km", "official_start_km", "official_end_km",
                           "from_marker_near", "to_marker_near")),
@@ -246,6 +247,7 @@ def word_report(dataset: Dataset, coverage_: Coverage | None = None, issues: pd.
     document.add_heading(xlsx_text(title) if title else text("report_title", lang), level=0)
     sub = place + (" – " + text("as_of", lang, date=format_date(as_of, lang=lang)) if as_of is not None else "")
     document.add_heading(xlsx_text(sub), level=2)
+    document.add_heading(units_caption(cov, lang), level=3)  # which administrative units the figures are by
     document.add_paragraph(xlsx_text(summary_sentence(cov, lang=lang, place=place[:1].upper() + place[1:])))
     ctx = ReportContext(dataset, cov, issues, lang, as_of)
     for section in sections:

@@ -26,11 +26,12 @@ import numpy as np
 import pandas as pd
 import pyproj
 
+from ..admin.report import units_caption
 from ..coverage import Coverage, coverage
 from ..dataset import Dataset
 from ..errors import InputError, OptionError, check_option
 from ..formatting import check_lang, format_date, format_km, format_number, format_scale
-from ..labels import label
+from ..labels import dataset_title, label
 from .placement import LabelRequest, place_labels
 from .strings import text
 
@@ -149,7 +150,7 @@ def _where(ds: Dataset, lang: str) -> str:
     district, province = common("district"), common("province")
     if district and province:
         return text("where_district", lang, district=district, province=province)
-    return district or province or _nfc(ds.meta.get("title") or ds.name or "")
+    return district or province or _nfc(dataset_title(ds.meta, lang) or ds.name or "")
 
 
 def _projected(geoms: Any, crs: pyproj.CRS) -> Any:
@@ -325,6 +326,8 @@ def print_map(dataset: Dataset, coverage_: Coverage | None = None, *, paper: str
         # ---------------------------------------------------------------- stretches by commune
         iv = cov.intervals
         a = dataset.assignments
+        if "commune_report" in cov.dataset.assignments:  # went through bg.admin: the units the figures are by
+            a = cov.dataset.assignments.assign(commune=cov.dataset.assignments["commune_report"])
         communes = a["commune"].map(lambda v: _nfc(v) if isinstance(v, str) else None) if "commune" in a \
             else pd.Series(None, index=a.index, dtype=object)
         ok = iv["unresolved"].isna() & (iv["length_km"] > 0) & iv["border_id"].isin(list(borders))
@@ -456,6 +459,7 @@ def print_map(dataset: Dataset, coverage_: Coverage | None = None, *, paper: str
                  (text("border", lang, names=names_b), 7.0, "normal", "border")]
         if as_of is not None:
             lines.append((text("as_of", lang, date=format_date(as_of, lang=lang)), 8.0, "bold", "as_of"))
+        lines.append((units_caption(cov, lang), 6.5, "normal", "admin_units"))  # current or recorded units
         lines.append((text("prepared_by", lang, who=_nfc(prepared_by)) if prepared_by
                       else text("prepared_blank", lang), 7.5, "normal", "prepared_by"))
         lines.append((text("made_on", lang, date=format_date(made, lang=lang)), 7.0, "normal", "made_on"))
