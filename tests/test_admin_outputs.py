@@ -8,9 +8,16 @@ written out here (not imported from the library), and the communes of the tables
 from __future__ import annotations
 
 import importlib.util
+import random
+import re
 import unicodedata
+from pathlib import Path
 
+import geopandas as gpd
+import pandas as pd
 import pytest
+from pyproj import Geod
+from shapely import LineString, box
 
 import bien_gioi_geo as bg
 
@@ -74,3 +81,73 @@ def test_printed_map_states_the_units_in_its_title_block(current, tmp_path):
     fig_en = bg.printing.print_map(current, lang="en", as_of="2024-12-31")
     texts = {t.get_gid(): t.get_text() for t in fig_en.texts}
     assert " ".join(texts["admin_units"].split()) == "By recorded administrative units (before 1 July 2025)"
+
+
+def test_readme_tour_shows_the_phong_tho_summary_by_current_commune(current):
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    block = readme.split('bg.coverage(cur).by("commune_current")', 1)[1].split("checked =", 1)[0]
+    shown = {}
+    for line in block.splitlines()[2:]:
+        m = re.match(r"# ((?:Xã|Phường) [^\d]+?)\s+(\d+)\s+([\d.]+)\s+(\d+)\s+(\d+)\s+← (.*)", line)
+        if m:
+            shown[m[1]] = (int(m[2]), float(m[3]), int(m[4]), int(m[5]), set(m[6].split(", ")))
+    t = bg.coverage(current).by("commune_current")
+    olds = current.assignments.groupby("commune_current")["commune"].agg(set)
+    assert set(shown) == set(t.index)
+    for name, (n, km, hh, people, old) in shown.items():
+        r = t.loc[name]
+        assert (r["assignments"], r["households"], r["people"]) == (n, hh, people)
+        assert r["official_km"] == pytest.approx(km, abs=5e-4)
+        assert olds[name] == old
+
+
+def _split_dataset(seed: int):
+    """Stretches on a line across two current communes (Xã Tiên Yên west of 107.40°E, Xã Điền Xá east of it),
+    recorded under Yên Than (divided between them), Tiên Lãng (whole into Tiên Yên) and Hà Lâu (whole into
+    Điền Xá); the midpoints stay 0.8 km or more from the communes' shared edge.
+    """
+    rng = random.Random(seed)
+    line = LineString([(107.31, 21.35), (107.49, 21.35)])
+    border = bg.Border(line)
+    edge_km = Geod(ellps="WGS84").inv(107.31, 21.35, 107.40, 21.35)[2] / 1000.0  # chainage of the shared edge
+    rows, expected = [], []
+    while len(rows) < 40:
+        s = rng.uniform(0.0, border.length_km - 2.0)
+        e = s + rng.uniform(0.2, 2.0)
+        mid = (s + e) / 2
+        if abs(mid - edge_km) < 0.8:
+            continue
+        west = mid < edge_km
+        commune = rng.choice(["Yên Than", "Yên Than", "Tiên Lãng" if west else "Hà Lâu"])
+        rows.append({"assignment_id": f"A{len(rows)}", "group_type": "household", "village": f"Bản {len(rows)}",
+                     "commune": commune, "district": "Tiên Yên", "province": "Quảng Ninh",
+                     "households": rng.randint(1, 9), "people": rng.randint(5, 40), "start_km": s, "end_km": e})
+        expected.append("Xã Tiên Yên" if west else "Xã Điền Xá")
+    ds = bg.Dataset(line, assignments=pd.DataFrame(rows), left="CN", right="VN")
+    units = gpd.GeoDataFrame({"commune": ["Xã Tiên Yên", "Điền Xá"]},
+                             geometry=[box(107.30, 21.30, 107.40, 21.40), box(107.40, 21.30, 107.50, 21.40)],
+                             crs="EPSG:4326")
+    return ds, units, expected
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_split_communes_decided_by_geometry_coverage_equals_rekeyed_rows(seed):
+    ds, units, expected = _split_dataset(seed)
+    cur = bg.admin.to_current(ds, units=units)
+    a = cur.assignments
+    assert a["commune_current"].tolist() == expected  # the side of 107.40°E the stretch's midpoint is on
+    assert set(a.loc[a["commune"] == "Yên Than", "admin_status"]) == {"geometry"}
+    by = bg.coverage(cur).by("commune_current")
+    rekeyed = ds.assignments.copy()
+    rekeyed["commune"] = expected
+    ref = bg.coverage(bg.Dataset(dict(ds.borders), ds.markers, rekeyed, name=ds.name)).by("commune")
+    ref.index.name = "commune_current"
+    pd.testing.assert_frame_equal(by, ref)
+    # totals per current province and per old district, from the same crosswalk
+    prov = bg.admin.by_units(bg.coverage(cur), level="province")
+    rekeyed["province"] = a["province_current"].tolist()
+    ref_p = bg.coverage(bg.Dataset(dict(ds.borders), ds.markers, rekeyed, name=ds.name)).by("province")
+    assert prov.index.tolist() == ["Quảng Ninh"] and prov.index.tolist() == ref_p.index.tolist()
+    assert prov["covered_km"].tolist() == pytest.approx(ref_p["covered_km"].tolist(), abs=1e-9)
+    dist = bg.admin.by_units(bg.coverage(cur), level="district", units="recorded")
+    pd.testing.assert_frame_equal(dist, bg.coverage(ds).by("district"), check_like=True)

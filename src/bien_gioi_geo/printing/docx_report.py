@@ -39,8 +39,8 @@ KIND_ORDER = ("triple", "double", "single", "auxiliary", "stake")  # the seeds' 
 
 # the report's tables: (key of the report folder's table, key of its heading, columns shown)
 TABLES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("by_commune", "tbl_by_commune", ("commune", "commune_report", "assignments", "covered_km", "official_km", "villages",
-                                      "households", "people", "collectives", "individuals", "markers")),
+    ("by_commune", "tbl_by_commune", ("commune", "commune_report", "assignments", "covered_km", "official_km",
+                                      "villages", "households", "people", "collectives", "individuals", "markers")),
     ("gaps", "tbl_gaps", ("start_km", "end_km", "length_km", "official_start_km", "official_end_km",
                           "from_marker_near", "to_marker_near")),
     ("overlaps", "tbl_overlaps", ("start_km", "end_km", "length_km", "official_start_km", "official_end_km",
