@@ -265,8 +265,8 @@ def test_crosswalk_table_lists_every_part_of_a_divided_commune():
 
 def test_current_units_of_lai_chau_and_dien_bien_match_the_resolutions_lists():
     # NQ 1670/NQ-UBTVQH15 (16/6/2025) as reported by Lao Động: 34 new communes + 2 wards + 2 unchanged communes.
-    # The report (in English) writes "Pa Do"; the package has "Pa Ủ" (Mường Tè) — recorded in
-    # docs/admin_crosswalk.md as the one name not confirmed; it is compared as "Pa U" here.
+    # The report (in English) writes "Pa Do" and "Bum mua"; the same report in Vietnamese (Người Tây Bắc,
+    # nguoitaybac.vn/print-11566.html) has "Pa Ủ" and "Bum Nưa", as the package does (docs/admin_crosswalk.md).
     published = ("Muong Kim, Khoen On, Than Uyen, Muong Than, Pac Ta, Nam So, Tan Uyen, Muong Khoa, Ban Bo, Binh Lu, "
                  "Ta Leng, Khun Ha, Sin Suoi Ho, Phong Tho, Dao San, Si Lo Lau, Khong Lao, Tua Sin Chai, Sin Ho, "
                  "Hong Thu, Nam Tam, Pu Sam Cap, Nam Cuoi, Nam Ma, Le Loi, Nam Hang, Muong Mo, Hua Bum, Pa Tan, "

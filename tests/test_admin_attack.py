@@ -75,11 +75,11 @@ def _legacy() -> pd.DataFrame:
     try:
         rows = con.execute(
             "select provinceShort, districtShort, district, ward, wardShort, wardType, provinceKey, districtKey, "
-            "wardKey from admin_units_legacy where ward is not null").fetchall()
+            "wardKey, wardCode from admin_units_legacy where ward is not null").fetchall()
     finally:
         con.close()
     f = pd.DataFrame(rows, columns=["province", "district", "district_full", "ward", "short", "type", "pk", "dk",
-                                    "wk"])
+                                    "wk", "code"])
     # the type from the name (the package's wardType is wrong for a few, e.g. "Thị trấn Ngọc Lặc" is "Xã"); the
     # short name without it (the package writes "Mường Tè (Xã)" where a town has a namesake commune)
     f["type"] = [next((t for t in ("Thị trấn", "Phường", "Xã") if w.lower().startswith(t.lower() + " ")), t0)
@@ -275,3 +275,32 @@ def test_same_name_in_another_district_is_not_fuzzed_into_a_neighbour():
     assert any("Mường Tè" in c for c in out.loc[0, "admin_candidates"])
     assert out.loc[1, "commune_current"] is not None
     assert key(out.loc[1, "commune_current"]) in TARGETS["tinhlaichau_huyenmuongte_xamuongte"]
+
+
+def test_every_old_commune_listed_under_several_new_ones_is_split_in_every_province():
+    # the package's two tables: no old commune is listed under two new ones in the whole-merger table, and none
+    # is in both tables, so "listed under two or more new communes" is exactly the divided table (471 units)
+    listed = [o for wards in RAW["DICT_PROVINCE_WARD_NO_DIVIDED"].values() for olds in wards.values() for o in olds]
+    divided = {o for olds in RAW["DICT_PROVINCE_WARD_DIVIDED"].values() for o in olds}
+    assert len(listed) == len(set(listed)) and not divided & set(listed)
+    # the crosswalk marks as split every old commune with two or more new ones, in every border province
+    for province in BORDER_PROVINCES:
+        t = admin.crosswalk(province=province)
+        mine = LEGACY[LEGACY["province"] == province]
+        assert len(t.drop_duplicates("commune_code")) == len(mine)
+        split = set(t.loc[t["split"], "commune_code"])
+        expected = set(mine.loc[mine["old_key"].map(lambda k: len(TARGETS[k]) > 1), "code"])
+        assert split == expected, province
+        parts = t[t["split"]].groupby("commune_code")["commune_current"].agg(lambda s: {key(n) for n in s})
+        assert all(parts[c] == TARGETS[k] for c, k in zip(mine["code"], mine["old_key"], strict=True) if c in split)
+
+
+def test_pa_u_is_the_official_name_and_pa_do_is_not_guessed():
+    # NQ 1670/NQ-UBTVQH15 as printed in Vietnamese (Người Tây Bắc, nguoitaybac.vn/print-11566.html): "… Thu Lũm,
+    # Pa Ủ"; the English report's "Pa Do" is its transliteration. Pa Ủ = Tá Bạ + Pa Ủ (package's raw JSON).
+    f = pd.DataFrame({"commune": ["Pa Do", "Pa U", "Tá Bạ"], "district": "Mường Tè", "province": "Lai Châu"})
+    out = admin.to_current(f, errors="collect")
+    assert out.loc[0, "admin_status"] == "unknown" and out.loc[0, "commune_current"] is None
+    assert any(c.startswith("Xã Pa ủ (Mường Tè") for c in out.loc[0, "admin_candidates"])
+    assert out.loc[1:, "commune_current"].map(key).tolist() == ["xapau", "xapau"]
+    assert TARGETS["tinhlaichau_huyenmuongte_xapau"] == TARGETS["tinhlaichau_huyenmuongte_xataba"] == {"xapau"}
