@@ -111,15 +111,16 @@ def _match_row(prov: Any, dist: Any, comm: Any, lang: str) -> dict[str, Any]:
         bump(tier)
         dists = {k: dists[k] for k in dks}
     scope = {(k, i): u for k in dists for i, u in enumerate(t.communes.get(k, []))}
-    hits, tier = match_area(comm, scope)
+    narrowed = isinstance(prov, str) and bool(prov.strip())  # without a province, no one-letter reading
+    hits, tier = match_area(comm, scope, fuzzy=narrowed)
     if tier == "fuzzy" and yi_key(comm) in national_index():
         # one letter from a commune here, but exactly the name of a commune elsewhere: a wrong district or
         # province as likely as a typo, so no guess
         return fail("unknown", "commune", comm, _elsewhere(comm, [_label(scope[k]) for k in hits],
                                                            {t.provinces[p].name for p in pks}))
     if not hits:
-        return fail("unknown", "commune", comm, _elsewhere(comm, [_label(scope[k]) for k in nearest(comm, scope)],
-                                                           {t.provinces[p].name for p in pks}))
+        near = [_label(scope[k]) for k in nearest(comm, scope)] if narrowed else []
+        return fail("unknown", "commune", comm, _elsewhere(comm, near, {t.provinces[p].name for p in pks}))
     bump(tier)
     units = [scope[k] for k in hits]
     targets = {tuple(n for n in u.new) for u in units}

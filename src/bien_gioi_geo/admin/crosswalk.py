@@ -112,7 +112,7 @@ def match_area(text: str, areas: dict, *, fuzzy: bool = True) -> tuple[list, str
     rec = yi_key(text)
     if len(rec) < FUZZY_MIN_LEN:
         return [], None
-    dist = _distances(rec, areas)
+    dist = _distances(rec, areas, cap=FUZZY_GAP)
     if dist and dist[0][0] <= 1 and (len(dist) == 1 or dist[1][0] >= FUZZY_GAP):
         return [dist[0][2]], "fuzzy"
     return [], None
@@ -123,14 +123,19 @@ def nearest(text: str, areas: dict, *, n: int = 3) -> list:
     rec = yi_key(text)
     if not rec or not areas:
         return []
-    dist = _distances(rec, areas)
     limit = max(3, len(rec) // 2)
+    dist = _distances(rec, areas, cap=limit)
     return [key for d, _, key in dist[:n] if d <= limit]
 
 
-def _distances(rec: str, areas: dict) -> list[tuple[int, int, object]]:
-    """(edit distance of ``rec`` to the unit's nearest key, position, unit key), nearest first."""
-    return sorted((min(levenshtein(rec, k) for k in _keys_of(a)["yi"]), i, key)
+def _distances(rec: str, areas: dict, *, cap: int) -> list[tuple[int, int, object]]:
+    """(edit distance of ``rec`` to the unit's nearest key, position, unit key), nearest first; distances above
+    ``cap`` are reported as ``cap + 1`` (a key whose length differs by more than ``cap`` is not compared).
+    """
+    def d(k: str) -> int:
+        return levenshtein(rec, k) if abs(len(k) - len(rec)) <= cap else cap + 1
+
+    return sorted((min(cap + 1, *(d(k) for k in _keys_of(a)["yi"])), i, key)
                   for i, (key, a) in enumerate(areas.items()))
 
 
