@@ -274,6 +274,11 @@ def test_same_name_in_another_district_is_not_fuzzed_into_a_neighbour():
     assert out.loc[0, "admin_status"] in ("unknown", "ambiguous") and out.loc[0, "commune_current"] is None
     assert any("Mường Tè" in c for c in out.loc[0, "admin_candidates"])
     assert out.loc[1, "commune_current"] is not None
+    # one letter off, and no province to narrow it: never a reading across the country
+    far = admin.to_current(pd.DataFrame({"commune": ["Huoi Luonn"]}), errors="collect")
+    assert far.loc[0, "admin_status"] == "unknown"
+    near = admin.to_current(pd.DataFrame({"commune": ["Huoi Luonn"], "province": ["Lai Châu"]}), errors="collect")
+    assert near.loc[0, "admin_status"] == "fuzzy" and near.loc[0, "commune_current"] == "Xã Phong Thổ"
     assert key(out.loc[1, "commune_current"]) in TARGETS["tinhlaichau_huyenmuongte_xamuongte"]
 
 

@@ -151,3 +151,19 @@ def test_split_communes_decided_by_geometry_coverage_equals_rekeyed_rows(seed):
     assert prov["covered_km"].tolist() == pytest.approx(ref_p["covered_km"].tolist(), abs=1e-9)
     dist = bg.admin.by_units(bg.coverage(cur), level="district", units="recorded")
     pd.testing.assert_frame_equal(dist, bg.coverage(ds).by("district"), check_like=True)
+
+
+def test_bundled_sample_has_a_vietnamese_title_and_an_english_one_for_lang_en():
+    import json
+
+    from bien_gioi_geo.labels import dataset_title
+
+    ds = bg.datasets.load("phong_tho")
+    vi, en = dataset_title(ds.meta, "vi"), dataset_title(ds.meta, "en")
+    assert vi == "Phong Thổ (Lai Châu) – tự quản đường biên giới Việt Nam – Trung Quốc"
+    assert en == "Phong Thổ (Lai Châu) – Viet Nam–China border, self-management"
+    for lang, title in (("vi", vi), ("en", en)):
+        html = bg.coverage_map(ds, lang=lang).get_root().render()
+        assert json.dumps(title)[1:-1] in html or title in html  # the map's title script carries it
+    other = en if lang == "vi" else vi
+    assert other not in html and json.dumps(other)[1:-1] not in html
