@@ -167,3 +167,20 @@ def test_bundled_sample_has_a_vietnamese_title_and_an_english_one_for_lang_en():
         assert json.dumps(title)[1:-1] in html or title in html  # the map's title script carries it
     other = en if lang == "vi" else vi
     assert other not in html and json.dumps(other)[1:-1] not in html
+
+
+def test_rows_left_split_are_left_out_of_both_tables_alike():
+    # no geometry of the new communes: the Yên Than rows stay split (no current commune); the table by current
+    # commune and the table of the re-keyed rows treat them the same way
+    ds, _, expected = _split_dataset(5)
+    cur = bg.admin.to_current(ds, errors="collect")
+    a = cur.assignments
+    split = a["commune"].eq("Yên Than")
+    assert split.any() and a.loc[split, "commune_current"].isna().all()
+    assert set(a.loc[split, "admin_status"]) == {"split"}
+    assert len(cur.meta["admin_problems"]) == split.sum()
+    rekeyed = ds.assignments.copy()
+    rekeyed["commune"] = [None if s else e for s, e in zip(split, expected, strict=True)]
+    ref = bg.coverage(bg.Dataset(dict(ds.borders), ds.markers, rekeyed, name=ds.name)).by("commune")
+    ref.index.name = "commune_current"
+    pd.testing.assert_frame_equal(bg.coverage(cur).by("commune_current"), ref)
