@@ -12,6 +12,7 @@ in the frame and a row of ``problems``.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
@@ -37,7 +38,7 @@ from .values import (
     parse_stretch,
 )
 
-__all__ = ["Normalised", "NOTE_COLUMNS", "normalise_rows"]
+__all__ = ["Normalised", "NOTE_COLUMNS", "field_parser", "normalise_rows"]
 
 #: Columns of the notes and problems tables.
 NOTE_COLUMNS = ["source", "sheet", "row", "field", "value", "message"]
@@ -89,6 +90,14 @@ def _marker_list(value: object, lang: str) -> tuple[object, str | None]:
         return [], None
     if isinstance(value, (list, tuple)):  # a list property (GeoJSON) or a list built by a reader
         parts: list[object] = [p for p in value if not (isinstance(p, str) and not p.strip())]
+    elif isinstance(value, str) and value.strip().startswith("["):  # a JSON list, as the library writes lists
+        try:
+            items = json.loads(value)
+        except (ValueError, RecursionError):
+            raise InputError(msg("not_marker_list", lang, value=value[:40])) from None
+        if not isinstance(items, list):
+            raise InputError(msg("not_marker_list", lang, value=value[:40]))
+        parts = [p for p in items if not (isinstance(p, str) and not p.strip())]
     elif isinstance(value, str):
         parts = [p for p in value.replace(";", ",").replace("\n", ",").split(",") if p.strip()]
     else:
@@ -96,7 +105,12 @@ def _marker_list(value: object, lang: str) -> tuple[object, str | None]:
     return [parse_marker_id_cell(p, lang=lang)[0] for p in parts], None
 
 
-def _parser(f: Field, table: str, decimal: str | None, lang: str) -> Callable[[object], tuple[object, str | None]]:
+def field_parser(f: Field, table: str, decimal: str | None, lang: str
+                 ) -> Callable[[object], tuple[object, str | None]]:
+    """The cell parser of field ``f`` (by its value type in ``fields.toml``): a cell → ``(value, note)``, raising
+    :class:`~bien_gioi_geo.errors.InputError` for a cell it cannot read. ``decimal`` is the column's decimal
+    separator when known (:func:`~bien_gioi_geo.model.infer_decimal_separator`).
+    """
     t = f.type
     if t == "id":
         if table == "markers":
@@ -241,7 +255,7 @@ def normalise_rows(header: Sequence[object], rows: Sequence[Sequence[object]], *
             out[name] = [unicodedata.normalize("NFC", v) if isinstance(v, str) else v for v in raw]
             continue
         decimal = infer_decimal_separator(raw) if f.type in ("decimal", "coordinate", "chainage_km") else None
-        parse = _parser(f, table, decimal, lang)
+        parse = field_parser(f, table, decimal, lang)
         values: list[object] = []
         orig: list[object] = []
         memo: dict[tuple[type, object], tuple[object, str | None] | InputError] = {}  # offices repeat values
