@@ -23,7 +23,7 @@ from ..schema import (
     parse_marker_id,
 )
 from ..text import nfc, normalise_names
-from .common import COUNTRY_ALIASES, Errors, plain_value
+from .common import COUNTRY_ALIASES, MODEL_FIELDS, Errors, plain_value
 from .geometry import feature_label, geom_to_wgs84
 from .problems import Problems, Raw, check_errors_arg
 from .raw import check_text, rename_columns
@@ -109,8 +109,10 @@ class FieldLoop:
     English, showing the value, and the field is None.
     """
 
-    def __init__(self, table: str, records: list[dict[str, Any]]) -> None:
+    def __init__(self, table: str, records: list[dict[str, Any]], *, order: tuple[str, ...] = ()) -> None:
         self.table = table
+        self.order = order
+        self.core = set(MODEL_FIELDS[table])
         self.fields: list[tuple[model.Field, Parser, Parser]] = []
         for f in (*model.table_fields(table), *_EXTRA_FIELDS.get(table, ())):
             if f.key in _NOT_LOOPED:
@@ -133,7 +135,11 @@ class FieldLoop:
     def read(self, row: dict[str, Any], rec: dict[str, Any], probs: Problems, number: int) -> set[str]:
         """Set ``row[field]`` for every field from the record; return the fields that could not be read."""
         failed: set[str] = set()
+        for key in self.order:  # the library's own columns first, in their order (files written stay the same)
+            row.setdefault(key, None)
         for f, parse_en, parse_vi in self.fields:
+            if f.key not in self.core and _get(rec, f.key) is None:
+                continue  # a field of the office tables only (``description``…): a column only when given
             value = _get(rec, f.key)
             try:
                 parsed, _note = parse_en(value)
@@ -144,9 +150,8 @@ class FieldLoop:
                 continue
             if isinstance(parsed, model.MarkerPosition):  # ``62+300``: the marker, and the offset in metres
                 row[f.key] = parsed.marker
-                off = f.key.replace("_marker", "_offset_m")
-                if parsed.offset_m or _get(rec, off) is None:
-                    row[off] = parsed.offset_m
+                if parsed.offset_m:
+                    row[f.key.replace("_marker", "_offset_m")] = parsed.offset_m
             else:
                 row[f.key] = parsed
         return failed
@@ -206,7 +211,7 @@ def check_markers(raw: Raw) -> gpd.GeoDataFrame:
     probs = raw.problems
     out: list[dict[str, Any]] = []
     posts_of: dict[str, int] = {}
-    loop = FieldLoop("markers", raw.records)
+    loop = FieldLoop("markers", raw.records, order=("marker_id", "number", "post", "main_number", "aux"))
     for rec, geom, number in zip(raw.records, raw.geoms, raw.numbers, strict=True):
         if number in probs.bad:
             continue
@@ -272,7 +277,7 @@ def check_assignments(raw: Raw) -> gpd.GeoDataFrame:
     """Assignments from a raw table: one row per good record, a problem per bad field."""
     probs = raw.problems
     out: list[dict[str, Any]] = []
-    loop = FieldLoop("assignments", raw.records)
+    loop = FieldLoop("assignments", raw.records, order=MODEL_FIELDS["assignments"])
     for rec, geom, number in zip(raw.records, raw.geoms, raw.numbers, strict=True):
         if number in probs.bad:
             continue

@@ -67,9 +67,14 @@ def raw_office(source: str, sheet: str | None, header: Sequence[object], rows: S
     norm = normalise_rows(list(header), [list(r) for _, r in rows], table=kind, source=source, sheet=sheet,
                           row_numbers=[n for n, _ in rows], axis_order=axis_order, lang=lang)
     probs = Problems(where, "row")
-    for r in norm.problems.itertuples(index=False):
+    other = "en" if lang == "vi" else "vi"  # the problems in the other language too (same rows, same order)
+    in_other = [] if norm.problems.empty else normalise_rows(
+        list(header), [list(r) for _, r in rows], table=kind, source=source, sheet=sheet,
+        row_numbers=[n for n, _ in rows], axis_order=axis_order, lang=other).problems["message"].tolist()
+    for r, m_other in zip(norm.problems.itertuples(index=False), in_other, strict=True):
         row = None if pd.isna(r.row) else int(r.row)
-        probs.add(row, r.field, None, r.message, shown=r.value)
+        texts = {lang: str(r.message), other: str(m_other)}
+        probs.add(row, r.field, None, r.message, shown=r.value, vi=texts["vi"], en=texts["en"])
     for r in norm.notes.itertuples(index=False):
         at = "" if pd.isna(r.row) else f"row {int(r.row)}, "
         at += "" if r.field is None or (isinstance(r.field, float) and math.isnan(r.field)) else f"{r.field!r}: "

@@ -41,6 +41,22 @@ TEXTS: dict[str, tuple[str, str]] = {
                      "một lần — hãy xoá bản sao",
                      "duplicate_id: the row repeats row {first} (same {name} and values); it is counted once — "
                      "delete the copy"),
+    "formula": ("công thức không có giá trị đã lưu (tệp do một chương trình ghi và chưa được tính lại); mở và lưu "
+                "tệp bằng Excel hoặc LibreOffice để lưu giá trị, hoặc gõ giá trị vào",
+                "a formula without a saved value (the workbook was written by a program and never recalculated); "
+                "open and save it in Excel or LibreOffice so the values are stored, or type the values"),
+    "field_count": ("hàng có {n} ô; hàng tiêu đề có {m} cột", "has {n} fields; the header has {m}"),
+    "metres": ("{value!r}: cần một số mét hữu hạn", "expected a finite number of metres"),
+    "degrees": ("{value!r}: không đọc được tọa độ (cần độ thập phân như 22,5 hoặc độ-phút-giây như "
+                "22°47'30,5\"); {detail}", "{detail}"),
+    "after_conversion": ("sau khi đổi từ {crs}: tọa độ ({x}, {y}) không phải kinh độ/vĩ độ hợp lệ; tọa độ có thuộc "
+                         "hệ khác, hoặc X và Y có bị đổi chỗ không?", "after conversion from {crs}: {detail}"),
+    "outside_area": ("tọa độ ({x}, {y}) theo {crs} là ({lon:.5f}, {lat:.5f}) theo WGS 84, nằm ngoài vùng sử dụng "
+                     "của hệ này; tọa độ có thuộc hệ khác hoặc đơn vị khác không (độ ghi như mét, hoặc mét như "
+                     "độ), hoặc X và Y có bị đổi chỗ không?", "{detail}"),
+    "surrogate": ("chứa một ký tự không hợp lệ (U+{code:04X}) ở vị trí {pos}; không tệp nào lưu được — gõ lại giá "
+                  "trị", "contains an unpaired surrogate code point U+{code:04X} at position {pos}; this is not "
+                  "text any file can hold — retype the value"),
     "unreadable": ("không đọc được ô này ({detail})", "{detail}"),
 }
 
@@ -53,5 +69,6 @@ def text(key: str, lang: str, **kw: Any) -> str:
 
 def add(probs: Problems, row: int | None, field: str | None, value: object, key: str, **kw: Any) -> None:
     """Add the problem ``key`` to ``probs`` in both languages (``message`` in English, as readers always wrote)."""
+    kw.setdefault("value", value)
     en = text(key, "en", **kw)
     probs.add(row, field, value, en, vi=text(key, "vi", **kw), en=en)

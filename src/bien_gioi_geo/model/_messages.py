@@ -12,8 +12,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {  # key: (vi, en)
     "not_number": ("không phải là số: {value!r}; cần một số như 97,229 hoặc 97.229",
                    "not a number: {value!r}; expected a number such as 97.229 or 97,229"),
     "bad_grouping": ("{value!r}: dấu phân cách hàng nghìn sai chỗ (mỗi nhóm phải có 3 chữ số, như 1.234.567)",
-                     "{value!r}: not a number as written: misplaced thousands separator (each group has 3 digits, as in "
-                     "1,234,567)"),
+                     "{value!r}: not a number as written: misplaced thousands separator (each group has 3 "
+                     "digits, as in 1,234,567)"),
     "too_large": ("{value!r}: số quá lớn", "{value!r}: the number is too large; expected a finite number"),
     "count_too_large": ("{value!r}: số lượng lớn hơn {max} là không hợp lý",
                         "{value!r}: a count larger than {max} is not plausible"),
@@ -31,11 +31,12 @@ _MESSAGES: dict[str, tuple[str, str]] = {  # key: (vi, en)
                   "only this reading lies in the plausible range {lo:g}–{hi:g}"),
     "why_column": ("các ô khác trong cột dùng {sep!r} làm dấu thập phân",
                    "other cells of the column use {sep!r} as the decimal separator"),
-    "negative_count": ("{value!r}: số lượng không thể âm", "{value!r}: a count cannot be negative; expected a whole number of 0 or more"),
+    "negative_count": ("{value!r}: số lượng không thể âm",
+                       "{value!r}: a count cannot be negative; expected a whole number of 0 or more"),
     "fraction_count": ("{value!r}: số lượng phải là số nguyên (số hộ, số người không có phần lẻ)",
                        "{value!r}: a count is a whole number (households and people have no fractions)"),
     "fraction_count_cell": ("{value!r}: số lượng phải là số nguyên; nếu ô được gõ là 16.010 (mười sáu nghìn) thì "
-                            "Excel đã đọc dấu chấm là dấu thập phân — định dạng cột là Văn bản (Text) hoặc gõ 16010",
+                            "Excel đã đọc dấu chấm là dấu thập phân — định dạng cột là Văn bản ('Text') hoặc gõ 16010",
                             "{value!r}: a count is a whole number; if the cell was typed 16.010 (sixteen thousand), "
                             "Excel read the dot as a decimal point — format the column as Text or type 16010"),
     # chainage, anchors, stretches
@@ -75,8 +76,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {  # key: (vi, en)
     "year_only": ("{value!r}: chỉ có năm; đọc là {date}", "{value!r}: a year only; read as {date}"),
     "year_only_refused": ("{value!r}: chỉ có năm; cần ngày đầy đủ (ngày/tháng/năm)",
                           "{value!r}: a year only; expected a date with day and month (day/month/year)"),
-    "excel_serial": ("{value!r}: ô ngày là một số — Excel hiện ngày ở ô định dạng General (Chung) thành số thứ tự "
-                     "ngày: {value} là ngày {date}; định dạng cột là Ngày (Date) hoặc gõ ngày dạng {date}",
+    "excel_serial": ("{value!r}: ô ngày là một số — Excel hiện ngày ở ô định dạng 'General' (Chung) thành số thứ tự "
+                     "ngày: {value} là ngày {date}; định dạng cột là Ngày ('Date') hoặc gõ ngày dạng {date}",
                      "{value!r}: a number in a date column — Excel shows a date in a General-formatted cell as its "
                      "serial day number: {value} would be {date}; expected a date: format the column as Date or "
                      "type the date as {date}"),
@@ -86,7 +87,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {  # key: (vi, en)
     "marker_post": ("{value!r}: số cột trong ngoặc phải là 1, 2 hoặc 3",
                     "{value!r}: the post number must be 1, 2 or 3"),
     "marker_is_date": ("{value!r}: Excel đã đổi số hiệu mốc thành ngày (có lẽ là {guess!r}); định dạng cột số hiệu "
-                       "mốc là Văn bản (Text) rồi gõ lại",
+                       "mốc là Văn bản ('Text') rồi gõ lại",
                        "{value!r}: Excel turned the marker id into a date (probably {guess!r}); format the marker id "
                        "column as Text and type it again"),
     # headers

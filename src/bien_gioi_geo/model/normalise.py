@@ -122,7 +122,7 @@ def field_parser(f: Field, table: str, decimal: str | None, lang: str
         cat = f.categories or f.key
         return lambda v: parse_category(v, cat, lang=lang)
     if t == "count":
-        return lambda v: parse_count(v, lang=lang)
+        return lambda v: _signed_count(v, lang)
     if t == "chainage_km":
         return lambda v: parse_chainage_km(v, decimal=decimal, lang=lang)
     if t == "date":
@@ -137,6 +137,19 @@ def field_parser(f: Field, table: str, decimal: str | None, lang: str
         return lambda v: _degrees(v, axis, lang, decimal)
     kind = "projected_m" if t == "coordinate" else _KIND_OF_UNIT.get(f.unit or "", "decimal")
     return lambda v: parse_decimal(v, kind=kind, decimal=decimal, lang=lang)  # type: ignore[arg-type]
+
+
+def _signed_count(value: object, lang: str) -> tuple[object, str | None]:
+    """A count (:func:`~.values.parse_count`), a negative one kept as it is: it is a mistake of the data that
+    validation's ``bad_counts`` reports with its assignment, not a cell that cannot be read.
+    """
+    if isinstance(value, str) and value.strip()[:1] in ("-", "\u2212"):
+        n, note = parse_count(value.strip()[1:], lang=lang)
+        return (None if n is None else -int(n)), note  # type: ignore[call-overload]
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
+        n, note = parse_count(-value, lang=lang)
+        return -int(n), note  # type: ignore[call-overload]
+    return parse_count(value, lang=lang)
 
 
 def _text(value: object) -> str | None:

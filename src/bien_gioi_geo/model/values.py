@@ -34,7 +34,8 @@ Dates
     ``03/04/2024`` is always 3 April. A number in a date column (``45385``: an Excel date cell formatted General,
     which Excel shows as its serial day number, or the same number exported to CSV) is REFUSED, never guessed:
     the message says which date it would be as an Excel serial (03/04/2024) and asks to format the column as
-    Date or type the date. (The number might be anything else; an office fixes the column once.) A year alone (``2024``, ``năm 2024``) is read as 1 January for a start date and
+    Date or type the date. (The number might be anything else; an office fixes the column once.) A year alone
+    (``2024``, ``năm 2024``) is read as 1 January for a start date and
     31 December for an end date, with a note, and refused for a day-exact field (``year_only="refuse"``).
 """
 
@@ -99,7 +100,7 @@ def parse_category(value: object, category: str, *, lang: str = "vi") -> Parsed:
     if key in aliases:
         return aliases[key], None
     accepted = sorted({a for a in aliases.values()})
-    spellings = ", ".join(f"{c} ({'/'.join(category_spellings(category)[c])})" for c in accepted)
+    spellings = ", ".join(f"{c} ({'/'.join(map(repr, category_spellings(category)[c]))})" for c in accepted)
     raise InputError(msg("unknown_category", lang, value=_text(value), what=msg(f"cat_{category}", lang),
                          accepted=spellings))
 
