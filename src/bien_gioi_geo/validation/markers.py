@@ -60,7 +60,7 @@ def swapped_coordinates(ctx: Context) -> Iterator[dict[str, Any]]:
             yield {"params": {"what": Phrase("marker", {"mid": r["marker_id"], "distance_m": r["distance_m"],
                                                         "swapped_m": sw, **xy})},
                    "marker_ids": [r["marker_id"]], "border_id": r["border_id"], "geometry": r.geometry}
-    for p in read_rows(ctx, swapped=True):
+    for p in read_rows(ctx, kind="swapped"):
         yield {"params": {"what": Phrase("read", p)}}
 
 

@@ -11,9 +11,9 @@ from .context import Context
 from .registry import rule
 
 
-def read_rows(ctx: Context, *, swapped: bool) -> Iterator[dict[str, Any]]:
-    """The problems of the reader (of the dataset's ``meta["read_problems"]`` unless given), those about swapped
-    coordinates or the others.
+def read_rows(ctx: Context, *, kind: str) -> Iterator[dict[str, Any]]:
+    """The problems of the reader (of the dataset's ``meta["read_problems"]`` unless given) of one ``kind``:
+    ``"swapped"`` (swapped coordinates), ``"duplicate"`` (a row typed twice) or ``"read"`` (the others).
     """
     p = ctx.read_problems
     if p is None:
@@ -23,7 +23,8 @@ def read_rows(ctx: Context, *, swapped: bool) -> Iterator[dict[str, Any]]:
         return
     for r in p.itertuples(index=False):
         en = _given(getattr(r, "message_en", None)) or str(r.message)
-        if ("swapped" in en) == swapped:
+        found = "duplicate" if en.startswith("duplicate_id:") else "swapped" if "swapped" in en else "read"
+        if found == kind:
             yield {"source": {"vi": vi_source(r.source), "en": r.source}, "row": str(r.row), "field": _field(r.field),
                    "message": {"vi": _vietnamese(r), "en": en}}
 
@@ -71,5 +72,5 @@ READ_MESSAGE = {"vi": "{source}, hàng {row}, trường {field!r}: {message}",
 @rule("read_error", "error", messages=READ_MESSAGE)
 def read_error(ctx: Context) -> Iterator[dict[str, Any]]:
     """A row a reader could not read (lenient mode, ``errors="collect"``); the reader's own message follows."""
-    for p in read_rows(ctx, swapped=False):
+    for p in read_rows(ctx, kind="read"):
         yield {"params": p}
