@@ -26,6 +26,9 @@ from .problems import Problems, Raw
 
 __all__ = ["is_office_header", "raw_office", "workbook_tables"]
 
+#: Office fields whose column in the library has another name: the declared length (``Chiều dài (km)``) is
+#: ``declared_km`` (``length_km`` is the length the library measures).
+_LIBRARY_NAME = {"length_km": "declared_km", "length_km_typed": "declared_km_typed"}
 #: Columns of the model's frame that become the geometry, not record fields.
 _GEO_KEYS = ("lat", "lon", "x", "y", "easting", "northing", "wkt")
 
@@ -96,6 +99,7 @@ def raw_office(source: str, sheet: str | None, header: Sequence[object], rows: S
             v = _plain(v)
             if c.endswith("_original"):
                 c = c[: -len("_original")] + "_typed"  # the text as typed where the model rewrote it
+            c = _LIBRARY_NAME.get(c, c)
             if c not in _GEO_KEYS and v is not None:
                 clean[c] = v
         if mode is not None:

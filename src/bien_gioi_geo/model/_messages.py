@@ -19,6 +19,13 @@ _MESSAGES: dict[str, tuple[str, str]] = {  # key: (vi, en)
                         "{value!r}: a count larger than {max} is not plausible"),
     "not_marker_list": ("{value!r}: cần danh sách số hiệu mốc như 62(1);62(2);62/1",
                         "{value!r}: expected a list of marker ids such as 62(1);62(2);62/1"),
+    "lat_swapped": ("{value!r}: giá trị này là kinh độ, không phải vĩ độ (vĩ độ trong khoảng ±90°): vĩ độ và kinh độ "
+                    "có bị đổi chỗ không?", "{value!r}: this is a longitude, not a latitude (latitudes lie within "
+                    "±90°): are latitude and longitude swapped?"),
+    "lon_swapped": ("{value!r}: giá trị này là vĩ độ, không phải kinh độ: vĩ độ và kinh độ có bị đổi chỗ không?",
+                    "{value!r}: this is a latitude, not a longitude: are latitude and longitude swapped?"),
+    "not_degrees": ("{value!r}: không đọc được độ; cần độ thập phân như 22,5291 hoặc độ-phút-giây như "
+                    "22°31'45,2\"N", "{value!r}: {detail}"),
     "not_finite": ("{value!r}: cần một số hữu hạn", "{value!r}: expected a finite number"),
     "boolean": ("{value!r}: cần một số, không phải giá trị đúng/sai", "{value!r}: expected a number, not a boolean"),
     "ambiguous_decimal": ("{value!r} có thể đọc hai cách ({a} hoặc {b}); đã đọc là {chosen} ({why})",

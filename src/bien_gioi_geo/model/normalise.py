@@ -81,8 +81,19 @@ def _degrees(value: object, axis: str, lang: str, decimal: str | None) -> tuple[
         try:
             return parse_dms(value.strip(), axis), None
         except ValueError as exc:
-            raise InputError(str(exc)) from None
-    return parse_decimal(value, kind="degree", decimal=decimal, lang=lang)
+            raise _degree_error(value.strip(), axis, str(exc), lang) from None
+    deg, note = parse_decimal(value, kind="degree", decimal=decimal, lang=lang)
+    if deg is not None and axis == "lat" and 90 < abs(float(deg)) <= 180:  # type: ignore[arg-type]
+        raise InputError(msg("lat_swapped", lang, value=value))
+    return deg, note
+
+
+def _degree_error(value: str, axis: str, detail: str, lang: str) -> InputError:
+    """A DMS cell that cannot be read: swapped latitude/longitude said so, else what is expected."""
+    outside = "outside ±90" in detail and axis == "lat"
+    if "swapped" in detail or outside:
+        return InputError(msg("lat_swapped" if axis == "lat" else "lon_swapped", lang, value=value))
+    return InputError(msg("not_degrees", lang, value=value, detail=detail))
 
 
 def _marker_list(value: object, lang: str) -> tuple[object, str | None]:

@@ -18,7 +18,7 @@ _ROW_WORD = {"vi": "hàng", "en": "row"}
 
 def _source(df: pd.DataFrame) -> str | None:
     """The reader's name of a table's source (``so.xlsx, sheet 'Cột mốc'``), or the file name."""
-    src = df.attrs.get("source")
+    src = df.attrs.get("source_name") or df.attrs.get("source")
     if not isinstance(src, str) or not src:
         return None
     return os.path.basename(src) if os.sep in src or "/" in src else src
