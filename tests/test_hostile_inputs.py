@@ -571,7 +571,7 @@ def test_dataset_folder_unrelated_file_is_noted_not_read(tmp_path):
 
 def test_dataset_collect_reports_bad_rows_of_each_table(tmp_path):
     path = folder({"markers.csv": MARKERS_CSV + "63,single,abc,22.5\n",
-                   "assignments.csv": "assignment_id,households,start_km,end_km\nA1,2.5,0,1\nA2,3,5 ngày,6\n"})(tmp_path)
+                   "assignments.csv": "assignment_id,households,start_km,end_km\nA1,2.5,0,1\nA2,3,5 ha,6\n"})(tmp_path)
     ds, problems = bg.read_dataset(path, errors="collect")
     got = sorted(zip(problems["source"], problems["row"], problems["field"], strict=True))
     assert got == [("assignments.csv", 2, "households"), ("assignments.csv", 3, "start_km"),

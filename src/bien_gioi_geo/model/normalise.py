@@ -97,6 +97,8 @@ def _degree_error(value: str, axis: str, detail: str, lang: str) -> InputError:
 
 
 def _marker_list(value: object, lang: str) -> tuple[object, str | None]:
+    if hasattr(value, "tolist") and not isinstance(value, (str, bytes)):  # a numpy array (or scalar) of a frame
+        value = value.tolist()
     if value is None or (isinstance(value, str) and not value.strip()):
         return [], None
     if isinstance(value, (list, tuple)):  # a list property (GeoJSON) or a list built by a reader
