@@ -116,7 +116,7 @@ def test_excel_date_in_a_marker_id_column_is_a_problem_of_that_row() -> None:
             ["63", "22°35'01,5\"B", "103°09'43,6\"Đ"]]
     frame, _, problems = normalise_rows(header, rows, table="markers", source="m.csv", first_row_number=2)
     assert problems[["row", "field"]].values.tolist() == [[3, "marker_id"]]
-    assert "Văn bản (Text)" in problems["message"].iloc[0] and "22/1" in problems["message"].iloc[0]
+    assert "Văn bản ('Text')" in problems["message"].iloc[0] and "22/1" in problems["message"].iloc[0]
     assert frame["lat"].tolist()[0] == 22.5816699
     assert frame["lat"].tolist()[2] == pytest.approx(22 + 35 / 60 + 1.5 / 3600, abs=1e-12)
     assert frame["lon"].tolist()[2] == pytest.approx(103 + 9 / 60 + 43.6 / 3600, abs=1e-12)
