@@ -308,7 +308,7 @@ def test_categories_in_both_unicode_forms(text: str, category: str, expected: st
 
 
 @pytest.mark.parametrize(("text", "category", "match"), [
-    ("mốc tư", "kind", r"'mốc tư': không phải loại mốc đã biết; chấp nhận: auxiliary \(mốc phụ/phụ/auxiliary\)"),
+    ("mốc tư", "kind", r"'mốc tư': không phải loại mốc đã biết; chấp nhận: auxiliary \('mốc phụ'/'phụ'/'auxiliary'\)"),
     ("Thái Lan", "side", "không phải bên"), ("hộ nghèo", "group_type", "hình thức tự quản"),
     ("mốc đối", "kind", "loại mốc"),  # a different tone is a different word
 ])
