@@ -46,3 +46,11 @@ def test_an_anchored_marker_in_an_english_table(tmp_path) -> None:
     f.write_text("assignment_id,from_marker,to_marker\nA1,62+300,mốc 63 - 150 m\n", encoding="utf-8")
     a = bg.read_assignments(f).iloc[0]
     assert (a["from_marker"], a["from_offset_m"], a["to_marker"], a["to_offset_m"]) == ("62", 300.0, "63", -150.0)
+
+
+def test_a_value_that_reads_two_ways_is_noted_in_an_english_table(tmp_path) -> None:
+    f = tmp_path / "a.csv"
+    f.write_text('assignment_id,start_km,end_km\nA1,0,"1,234"\n', encoding="utf-8")
+    a = bg.read_assignments(f)
+    assert a.iloc[0]["end_km"] == 1.234  # both 1.234 and 1234 km are plausible: Vietnamese usage, said so
+    assert any("'1,234' reads two ways" in n and "row 2" in n for n in a.attrs["read_notes"])

@@ -92,7 +92,8 @@ def _group_type(lang: str) -> Parser:
 
 
 Parser = Callable[[object], tuple[object, str | None]]
-#: Fields of the library's own columns that ``fields.toml`` does not list (the model's name is in brackets).
+#: Fields of the library's own columns that ``fields.toml`` does not list (it names the declared length
+#: ``length_km``, which the office reader passes on as ``declared_km``).
 _EXTRA_FIELDS = {"assignments": (model.Field("declared_km", "decimal", False, (), "Chiều dài khai báo (km)",
                                              "Declared length (km)", unit="km"),)}
 #: Fields read from the geometry or by the row checks themselves, not by the loop.
@@ -154,6 +155,8 @@ class FieldLoop:
                     row[f.key.replace("_marker", "_offset_m")] = parsed.offset_m
             else:
                 row[f.key] = parsed
+            if _note:  # how a value that reads two ways was read: never silently
+                probs.note(f"row {number}, {f.key!r}: {_note}")
         return failed
 
 
