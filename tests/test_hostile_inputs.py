@@ -119,7 +119,7 @@ def case(cid: str, maker: Maker, reader: str, expect: Err | Prob, **kwargs: Any)
 for i, bad in enumerate(["5km", "NaN", "inf", "-inf", "1e400", "12 m", "1.2.3", "--5", "0x10", "12e"]):
     case(f"csv-elevation-{i}", text_file("m.csv", MARK_HEAD + f"62,single,103.1,22.5,{bad}\n"), "read_markers",
          Prob(2, "elevation_m", "expected a (?:finite )?number|not a|too large"))
-for i, bad in enumerate(["5km", "NaN", "inf", "1e400", '"2,5,0"', "12 hộ"]):
+for i, bad in enumerate(["5 ngày", "NaN", "inf", "1e400", '"2,5,0"', "12 hộ"]):
     case(f"csv-start-km-{i}", text_file("a.csv", ASSIGN_HEAD + f"A1,Bản A,3,{bad},6\n"), "read_assignments",
          Prob(2, "start_km", "expected a|too large|finite"))
 for i, bad in enumerate(["", "  "]):
@@ -131,12 +131,12 @@ for i, bad in enumerate(["2.5", "12 hộ", "1e30", "10000000000000000000000000",
 
 # GeoJSON values of the wrong JSON type or size
 for i, (fld, bad) in enumerate([("elevation_m", True), ("elevation_m", "2024-01-01"), ("elevation_m", [1]),
-                                 ("elevation_m", {"v": 1}), ("official_km", "5km"), ("official_km", 10**400)]):
+                                 ("elevation_m", {"v": 1}), ("official_km", "5 ngày"), ("official_km", 10**400)]):
     case(f"gj-marker-number-{i}", geojson("m.geojson", marker("62"), marker("63", **{fld: bad})), "read_markers",
          Prob(2, fld, "expected a|boolean|too large|finite"))
 for i, (fld, bad) in enumerate([("households", 10**25), ("people", 2**70), ("households", 1e30),
                                  ("collectives", -1.5), ("individuals", True), ("people", "nhiều"),
-                                 ("start_km", "5km"), ("end_km", None if False else "∞"), ("start_km", False),
+                                 ("start_km", "5 ngày"), ("end_km", None if False else "∞"), ("start_km", False),
                                  ("declared_km", "1e400")]):
     case(f"gj-assign-number-{i}", geojson("a.geojson", assignment(**{fld: bad})), "read_assignments",
          Prob(1, fld, "expected a|boolean|not plausible|whole number|finite|too large"))
@@ -571,7 +571,7 @@ def test_dataset_folder_unrelated_file_is_noted_not_read(tmp_path):
 
 def test_dataset_collect_reports_bad_rows_of_each_table(tmp_path):
     path = folder({"markers.csv": MARKERS_CSV + "63,single,abc,22.5\n",
-                   "assignments.csv": "assignment_id,households,start_km,end_km\nA1,2.5,0,1\nA2,3,5km,6\n"})(tmp_path)
+                   "assignments.csv": "assignment_id,households,start_km,end_km\nA1,2.5,0,1\nA2,3,5 ha,6\n"})(tmp_path)
     ds, problems = bg.read_dataset(path, errors="collect")
     got = sorted(zip(problems["source"], problems["row"], problems["field"], strict=True))
     assert got == [("assignments.csv", 2, "households"), ("assignments.csv", 3, "start_km"),
@@ -736,7 +736,7 @@ API_CASES: list[tuple[str, Callable[[], Any], type[BaseException], str]] = [
     ("check-frame-not-frame", lambda: check_frame([1, 2], "markers"), bg.InputError, "expected a \\(Geo\\)DataFrame"),
     ("check-frame-errors", lambda: check_frame(pd.DataFrame(), "markers", errors="skip"), bg.InputError,
      "errors must be"),
-    ("check-frame-bad-value", lambda: check_frame(pd.DataFrame({"assignment_id": ["A"], "start_km": ["5km"],
+    ("check-frame-bad-value", lambda: check_frame(pd.DataFrame({"assignment_id": ["A"], "start_km": ["5 ngày"],
                                                                 "end_km": [6]}), "assignments"),
      bg.InputError, r"assignments, row 1, field 'start_km'"),
     ("check-frame-overflow", lambda: check_frame(pd.DataFrame({"assignment_id": ["A"], "households": [10**25],

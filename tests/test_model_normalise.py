@@ -91,9 +91,10 @@ def test_assignments_from_an_office_sheet() -> None:
     assert (r.loc[14, "from_marker"], r.loc[14, "to_marker"], r.loc[14, "stretch_from"]) == ("27", "28",
                                                                                              "description")
     assert (r.loc[15, "start_km"], r.loc[15, "end_km"]) == (5.5, 8.2)
-    assert pd.isna(r.loc[14, "households"]) and pd.isna(r.loc[14, "people"])  # refused, reported below
+    assert pd.isna(r.loc[14, "households"])  # refused, reported below
+    assert r.loc[14, "people"] == -4  # read: a negative count is validation's bad_counts, with its assignment
     got = {(int(p.row), p.field) for p in problems.itertuples()}
-    assert got == {(14, "households"), (14, "people"), (14, "valid_from"), (17, "assignment_id")}
+    assert got == {(14, "households"), (14, "valid_from"), (17, "assignment_id")}
     assert list(problems.columns) == NOTE_COLUMNS
     assert set(problems["source"]) == {"so_theo_doi.xlsx"} and set(problems["sheet"]) == {"Tổ tự quản"}
     assert problems.set_index("field").loc["households", "value"] == "'2,5'"
@@ -115,7 +116,7 @@ def test_excel_date_in_a_marker_id_column_is_a_problem_of_that_row() -> None:
             ["63", "22°35'01,5\"B", "103°09'43,6\"Đ"]]
     frame, _, problems = normalise_rows(header, rows, table="markers", source="m.csv", first_row_number=2)
     assert problems[["row", "field"]].values.tolist() == [[3, "marker_id"]]
-    assert "Văn bản (Text)" in problems["message"].iloc[0] and "22/1" in problems["message"].iloc[0]
+    assert "Văn bản ('Text')" in problems["message"].iloc[0] and "22/1" in problems["message"].iloc[0]
     assert frame["lat"].tolist()[0] == 22.5816699
     assert frame["lat"].tolist()[2] == pytest.approx(22 + 35 / 60 + 1.5 / 3600, abs=1e-12)
     assert frame["lon"].tolist()[2] == pytest.approx(103 + 9 / 60 + 43.6 / 3600, abs=1e-12)

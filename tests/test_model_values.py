@@ -308,7 +308,7 @@ def test_categories_in_both_unicode_forms(text: str, category: str, expected: st
 
 
 @pytest.mark.parametrize(("text", "category", "match"), [
-    ("mốc tư", "kind", r"'mốc tư': không phải loại mốc đã biết; chấp nhận: auxiliary \(mốc phụ/phụ/auxiliary\)"),
+    ("mốc tư", "kind", r"'mốc tư': không phải loại mốc đã biết; chấp nhận: auxiliary \('mốc phụ'/'phụ'/'auxiliary'\)"),
     ("Thái Lan", "side", "không phải bên"), ("hộ nghèo", "group_type", "hình thức tự quản"),
     ("mốc đối", "kind", "loại mốc"),  # a different tone is a different word
 ])
@@ -329,11 +329,16 @@ def test_dates_day_first(cell: object, expected: dt.date) -> None:
     assert parse_date(cell) == (expected, None)
 
 
-def test_excel_serial_date() -> None:
-    # 45385 days after 1899-12-30 (Excel's day zero for serials after 28 Feb 1900)
-    value, note = parse_date(45385)
-    assert value == dt.date(1899, 12, 30) + dt.timedelta(days=45385) == dt.date(2024, 4, 3)
-    assert note is not None and "Excel" in note
+@pytest.mark.parametrize("cell", [45385, 45385.0, "45385"])
+def test_excel_serial_date_is_refused_with_the_date_it_would_be(cell: object) -> None:
+    # 45385 days after 1899-12-30 (Excel's day zero for serials after 28 Feb 1900) is 3 April 2024: the message
+    # names that date and the fix, and the value is not guessed
+    assert dt.date(1899, 12, 30) + dt.timedelta(days=45385) == dt.date(2024, 4, 3)
+    with pytest.raises(InputError, match=r"45385.*03/04/2024.*Date") as exc:
+        parse_date(cell, lang="en")
+    assert "format the column as Date" in str(exc.value)
+    with pytest.raises(InputError, match=r"45385.*ngày 03/04/2024; định dạng cột là Ngày"):
+        parse_date(cell)
 
 
 @pytest.mark.parametrize(("cell", "year_only", "expected"), [

@@ -7,6 +7,7 @@ summary and categorical values (marker kinds, sides, severities), all reader-fac
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -114,6 +115,7 @@ LABELS: dict[str, tuple[str, str]] = {  # key: (vi, en)
     "error": ("lỗi", "error"),
     "warning": ("cảnh báo", "warning"),
     "hint": ("Gợi ý xử lý", "Hint"),
+    "where": ("Vị trí trong tệp (trang tính, hàng)", "Where in the file (sheet, row)"),
     "valid_from": ("Có hiệu lực từ", "Valid from"),
     "valid_to": ("Hết hiệu lực từ", "Valid until"),
     "group": ("Nhóm", "Group"),
@@ -170,11 +172,43 @@ def _figure(key: str, value: Any, lang: str) -> Any:
         return format_date(value, lang=lang)
     if key == "percent":
         return format_percent(value, decimals=1, lang=lang)
+    if key == "chainage" and lang == "vi" and isinstance(value, str):
+        return chainage_note_vi(value)
     if key.endswith("_km"):
         return format_km(value, lang=lang)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return format_count(value, lang=lang)
     return value
+
+
+_NOTE_VI = [
+    (re.compile(r"chainage_km: geodesic on WGS 84 along the drawn line \((?P<km>[0-9.]+) km\)"),
+     "lý trình: đo theo đường trắc địa trên ellipsoid WGS 84 dọc đường biên giới đã vẽ ({km} km)"),
+    (re.compile(r"official_km: calibrated piecewise-linearly from (?P<src>.*) \((?P<n>\d+) control points\)"),
+     "lý trình chính thức: hiệu chỉnh tuyến tính từng đoạn theo {src} ({n} điểm khống chế)"),
+]
+
+
+def chainage_note_vi(note: str) -> str:
+    """The borders' note of how chainage is measured (:attr:`Border.chainage_note`), in Vietnamese.
+
+    >>> chainage_note_vi("chainage_km: geodesic on WGS 84 along the drawn line (97.229 km)")
+    'lý trình: đo theo đường trắc địa trên ellipsoid WGS 84 dọc đường biên giới đã vẽ (97,229 km)'
+    """
+    from .formatting import format_km
+
+    out = []
+    for part in note.split("; "):
+        for pattern, vi in _NOTE_VI:
+            m = pattern.fullmatch(part)
+            if m is not None:
+                kw = m.groupdict()
+                if "km" in kw:
+                    kw["km"] = format_km(float(kw["km"]), lang="vi")
+                part = vi.format(**kw)
+                break
+        out.append(part)
+    return "; ".join(out)
 
 
 def summary_rows(summary: Mapping[str, Any], *, lang: str = "vi") -> pd.DataFrame:

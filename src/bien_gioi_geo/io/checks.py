@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-import math
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -14,6 +12,7 @@ import pandas as pd
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from .. import model
 from ..crs import WGS84
 from ..errors import InputError
 from ..schema import (
@@ -21,14 +20,14 @@ from ..schema import (
     COUNT_COLUMNS,
     MARKER_TEXT_COLUMNS,
     NAME_COLUMNS,
-    parse_kind,
     parse_marker_id,
 )
 from ..text import nfc, normalise_names
-from .common import COUNTRY_ALIASES, MAX_COUNT, Errors, plain_value
+from .common import COUNTRY_ALIASES, MODEL_FIELDS, Errors, plain_value
 from .geometry import feature_label, geom_to_wgs84
 from .problems import Problems, Raw, check_errors_arg
 from .raw import check_text, rename_columns
+from .texts import add
 
 
 def _text(v: object) -> str | None:
@@ -38,58 +37,6 @@ def _text(v: object) -> str | None:
         v = int(v)
     s = str(v).strip()
     return s or None  # NFC is applied per column by normalise_names, which keeps the original
-
-
-def _float(v: object) -> float | None:
-    if v is None or (isinstance(v, str) and not v.strip()):
-        return None
-    if isinstance(v, bool):
-        raise ValueError("expected a number, got a boolean")
-    if isinstance(v, (dt.date, dt.time, dt.timedelta)):
-        raise ValueError(f"expected a number, got a date/time ({v})")
-    if isinstance(v, str) and len(v) > 60:
-        raise ValueError("expected a number, got a long text")
-    try:
-        f = float(v.strip().replace(",", ".") if isinstance(v, str) and v.count(",") == 1 and "." not in v
-                  else v)  # type: ignore[arg-type]  # anything float() refuses is reported below
-    except OverflowError:
-        raise ValueError("the number is too large") from None
-    except (TypeError, ValueError):
-        raise ValueError("expected a number (digits, with '.' or one ',' as the decimal mark; no units)") from None
-    if not math.isfinite(f):
-        raise ValueError("expected a finite number (not inf or NaN, and not too large)")
-    return f
-
-
-def _count(v: object) -> int | None:
-    f = _float(v)
-    if f is None:
-        return None
-    if not f.is_integer():
-        raise ValueError("expected a whole number")
-    if abs(f) > MAX_COUNT:
-        raise ValueError(f"a count larger than {MAX_COUNT:,} is not plausible")
-    return int(f)
-
-
-def _date(v: object) -> dt.date | None:
-    if v is None or (isinstance(v, str) and not v.strip()):
-        return None
-    if isinstance(v, dt.datetime):
-        return v.date()
-    if isinstance(v, dt.date):
-        return v
-    if isinstance(v, bool) or not isinstance(v, (str, int, float)):
-        raise ValueError(f"expected a date such as 2024-03-03 or 03/03/2024, got a {type(v).__name__}")
-    s = str(v).strip()
-    if len(s) > 40:
-        raise ValueError("expected a date such as 2024-03-03 or 03/03/2024, got a long text")
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%z"):
-        try:
-            return dt.datetime.strptime(s, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError("expected a date such as 2024-03-03 or 03/03/2024")
 
 
 def parse_country(v: object) -> str | None:
@@ -106,50 +53,120 @@ def parse_country(v: object) -> str | None:
     raise ValueError("expected an ISO 3166 country code such as 'VN', 'CN', 'LA' or 'KH'")
 
 
-def _marker_text(v: object) -> str | None:
-    text = _text(v)
-    return None if text is None else str(parse_marker_id(text))
+def _side(lang: str) -> Parser:
+    """The ``side`` category of ``fields.toml``, and any other ISO 3166 alpha-2 code (``TH``) as it is."""
+    cat = model.field_parser(model.Field("side", "category", False, (), "", "", categories="side"), "border", None,
+                             lang)
+
+    def parse(v: object) -> tuple[object, str | None]:
+        try:
+            return cat(v)
+        except InputError:
+            s = _text(v)
+            if s is not None and len(s) == 2 and s.isascii() and s.isalpha():
+                return s.upper(), None
+            raise
+
+    return parse
 
 
-def _marker_list(v: object) -> list[str]:
-    if v is None:
-        return []
-    if isinstance(v, (list, tuple, np.ndarray)):
-        items = list(v)
-    else:
-        s = str(v).strip()
-        if not s:
-            return []
-        if s.startswith("["):
-            try:
-                items = json.loads(s)
-            except (ValueError, RecursionError):
-                raise ValueError("expected a list of marker ids such as 62(1);62(2);62/1") from None
-            if not isinstance(items, list):
-                raise ValueError("expected a list of marker ids")
-        else:
-            items = [t for t in s.replace(",", ";").split(";")]
-    out = []
-    for it in items:
-        if isinstance(it, str) and not it.strip():
-            continue
-        out.append(str(parse_marker_id(it)))
-    return out
+def _chainage(lang: str, decimal: str | None) -> Parser:
+    """A chainage (``Km 3+200``…); a negative one is read as a number, for validation's ``out_of_range``."""
+    def parse(v: object) -> tuple[object, str | None]:
+        if isinstance(v, str) and v.strip()[:1] in ("-", "\u2212"):
+            return model.parse_decimal(v, kind="km", decimal=decimal, lang=lang)
+        return model.parse_chainage_km(v, decimal=decimal, lang=lang)
+
+    return parse
 
 
-def _parse(row: dict[str, Any], rec: dict[str, Any], fld: str, parser: Callable[[object], object],
-           probs: Problems, number: int) -> bool:
-    """Set ``row[fld]`` to ``parser`` of the record's value; on failure set it to None, add a problem naming the
-    field and the value, and return False.
+def _group_type(lang: str) -> Parser:
+    """The ``group_type`` category; a type the table does not list is kept as written (``village_team``)."""
+    def parse(v: object) -> tuple[object, str | None]:
+        try:
+            return model.parse_category(v, "group_type", lang=lang)
+        except InputError:
+            return _text(v), None
+
+    return parse
+
+
+Parser = Callable[[object], tuple[object, str | None]]
+#: Fields of the library's own columns that ``fields.toml`` does not list (it names the declared length
+#: ``length_km``, which the office reader passes on as ``declared_km``).
+_EXTRA_FIELDS = {"assignments": (model.Field("declared_km", "decimal", False, (), "Chiều dài khai báo (km)",
+                                             "Declared length (km)", unit="km"),)}
+#: Fields read from the geometry or by the row checks themselves, not by the loop.
+_NOT_LOOPED = {"lat", "lon", "x", "y", "easting", "northing", "wkt", "length_km"}
+_DECIMAL_TYPES = ("decimal", "coordinate", "chainage_km")
+
+
+class FieldLoop:
+    """Every field of a table kind read by the model's parser of its value type (``fields.toml``): one loop for
+    every table (markers, assignments, border), whatever the file and its header language.
+
+    A value already of its type stays as it is (a float from a GeoJSON property or an Excel cell is not read
+    again as text; a date cell stays a date). A cell that cannot be read becomes a problem in Vietnamese and
+    English, showing the value, and the field is None.
     """
-    value = _get(rec, fld)
+
+    def __init__(self, table: str, records: list[dict[str, Any]], *, order: tuple[str, ...] = ()) -> None:
+        self.table = table
+        self.order = order
+        self.core = set(MODEL_FIELDS[table])
+        self.fields: list[tuple[model.Field, Parser, Parser]] = []
+        for f in (*model.table_fields(table), *_EXTRA_FIELDS.get(table, ())):
+            if f.key in _NOT_LOOPED:
+                continue
+            decimal = (model.infer_decimal_separator([_get(r, f.key) for r in records])
+                       if f.type in _DECIMAL_TYPES else None)
+            self.fields.append((f, self._parser(f, decimal, "en"), self._parser(f, decimal, "vi")))
+
+    def _parser(self, f: model.Field, decimal: str | None, lang: str) -> Parser:
+        if f.type in ("text", "id") and not (f.type == "id" and self.table == "markers"):
+            return lambda v: (_text(v), None)  # NFC is applied per column by normalise_names (keeping originals)
+        if f.categories == "side":
+            return _side(lang)
+        if f.key == "group_type":
+            return _group_type(lang)
+        if f.type == "chainage_km":
+            return _chainage(lang, decimal)
+        return model.field_parser(f, self.table, decimal, lang)
+
+    def read(self, row: dict[str, Any], rec: dict[str, Any], probs: Problems, number: int) -> set[str]:
+        """Set ``row[field]`` for every field from the record; return the fields that could not be read."""
+        failed: set[str] = set()
+        for key in self.order:  # the library's own columns first, in their order (files written stay the same)
+            row.setdefault(key, None)
+        for f, parse_en, parse_vi in self.fields:
+            if f.key not in self.core and _get(rec, f.key) is None:
+                continue  # a field of the office tables only (``description``…): a column only when given
+            value = _get(rec, f.key)
+            try:
+                parsed, _note = parse_en(value)
+            except InputError as exc:
+                row[f.key] = None
+                probs.add(number, f.key, value, str(exc), vi=_vi_of(functools.partial(parse_vi, value)), en=str(exc))
+                failed.add(f.key)
+                continue
+            if isinstance(parsed, model.MarkerPosition):  # ``62+300``: the marker, and the offset in metres
+                row[f.key] = parsed.marker
+                if parsed.offset_m:
+                    row[f.key.replace("_marker", "_offset_m")] = parsed.offset_m
+            else:
+                row[f.key] = parsed
+            if _note:  # how a value that reads two ways was read: never silently
+                probs.note(f"row {number}, {f.key!r}: {_note}")
+        return failed
+
+
+def _vi_of(parse: Callable[[], object]) -> str | None:
+    """The Vietnamese message of a parse that fails (None if it does not)."""
     try:
-        row[fld] = parser(value)
-        return True
-    except (ValueError, TypeError, OverflowError, RecursionError) as exc:
-        row[fld] = None
-        probs.add(number, fld, value, str(exc))
-        return False
+        parse()
+    except InputError as exc:
+        return str(exc)
+    return None
 
 
 def _get(rec: dict[str, Any], name: str) -> object:
@@ -173,20 +190,21 @@ def _number_and_post_agree(rec: dict[str, Any], parsed: Any, probs: Problems, nu
             ok = False
         else:
             if str(gn) != parsed.number:
-                probs.add(number, "number", given_number,
-                          f"does not match marker_id {str(parsed)!r} (its number is {parsed.number!r})")
+                add(probs, number, "number", given_number, "number_mismatch", given=given_number,
+                    mid=str(parsed), number=parsed.number)
                 ok = False
     given_post = _get(rec, "post")
     if given_post is not None and str(given_post).strip() != "":
         try:
-            gp = _count(given_post)
-        except ValueError as exc:
-            probs.add(number, "post", given_post, str(exc))
+            gp, _ = model.parse_count(given_post, lang="en")
+        except InputError as exc:
+            probs.add(number, "post", given_post, str(exc), en=str(exc),
+                      vi=_vi_of(lambda: model.parse_count(given_post, lang="vi")))
             ok = False
         else:
             if gp != parsed.post:
-                probs.add(number, "post", given_post,
-                          f"does not match marker_id {str(parsed)!r} (post {parsed.post!r})")
+                add(probs, number, "post", given_post, "post_mismatch", given=given_post, mid=str(parsed),
+                    post=parsed.post)
                 ok = False
     return ok
 
@@ -196,42 +214,29 @@ def check_markers(raw: Raw) -> gpd.GeoDataFrame:
     probs = raw.problems
     out: list[dict[str, Any]] = []
     posts_of: dict[str, int] = {}
+    loop = FieldLoop("markers", raw.records, order=("marker_id", "number", "post", "main_number", "aux"))
     for rec, geom, number in zip(raw.records, raw.geoms, raw.numbers, strict=True):
         if number in probs.bad:
             continue
         row: dict[str, Any] = {"source_row": rec.get("source_row") or number}
-        mid = _get(rec, "marker_id")
-        try:
-            parsed = parse_marker_id(mid)
-        except ValueError as exc:
-            probs.add(number, "marker_id", None, str(exc) if mid is not None else "missing marker_id")
+        failed = loop.read(row, rec, probs, number)
+        if "marker_id" in failed:
             continue
+        if row["marker_id"] is None:
+            add(probs, number, "marker_id", None, "missing_id", name="marker_id", label="số hiệu mốc")
+            continue
+        parsed = parse_marker_id(row["marker_id"])
         row.update(marker_id=str(parsed), number=parsed.number, post=parsed.post,
                    main_number=parsed.main_number, aux=parsed.aux)
         posts_of[parsed.number] = posts_of.get(parsed.number, 0) + 1
-        ok = _number_and_post_agree(rec, parsed, probs, number)
-        kind = _get(rec, "kind")
-        if kind is not None and str(kind).strip():
-            try:
-                row["kind"] = parse_kind(kind)
-            except ValueError as exc:
-                probs.add(number, "kind", kind, str(exc))
-                ok = False
-        else:
-            row["kind"] = None
-        ok &= _parse(row, rec, "emplaced_by", parse_country, probs, number)
-        for fld in ("elevation_m", "official_km"):
-            ok &= _parse(row, rec, fld, _float, probs, number)
-        ok &= _parse(row, rec, "last_inspected", _date, probs, number)
-        for fld in ("condition", "border_id", "notes"):
-            row[fld] = _text(_get(rec, fld))
+        ok = _number_and_post_agree(rec, parsed, probs, number) and not failed
         if geom is None or geom.is_empty:
-            probs.add(number, "geometry", None, "a marker post needs a location (a Point)")
+            add(probs, number, "geometry", None, "marker_no_location")
             ok = False
         elif geom.geom_type == "MultiPoint" and len(geom.geoms) == 1:
             geom = geom.geoms[0]
         elif geom.geom_type != "Point":
-            probs.add(number, "geometry", None, f"a marker post is a Point, not a {geom.geom_type}")
+            add(probs, number, "geometry", None, "marker_not_point", kind=geom.geom_type)
             ok = False
         # keep any other columns the user had
         for k, v in rec.items():
@@ -275,53 +280,40 @@ def check_assignments(raw: Raw) -> gpd.GeoDataFrame:
     """Assignments from a raw table: one row per good record, a problem per bad field."""
     probs = raw.problems
     out: list[dict[str, Any]] = []
+    loop = FieldLoop("assignments", raw.records, order=MODEL_FIELDS["assignments"])
     for rec, geom, number in zip(raw.records, raw.geoms, raw.numbers, strict=True):
         if number in probs.bad:
             continue
         row: dict[str, Any] = {"source_row": rec.get("source_row") or number}
-        ok = True
-        aid = _text(_get(rec, "assignment_id"))
-        if aid is None:
-            probs.add(number, "assignment_id", None, "missing assignment_id (each stretch needs an id)")
+        failed = loop.read(row, rec, probs, number)  # an unreadable term is not also "missing"
+        if row["assignment_id"] is None:
+            add(probs, number, "assignment_id", None, "missing_assignment_id")
             continue
-        row["assignment_id"] = aid
-        n_before = len(probs.rows)
+        ok = not failed
         for fld in ASSIGNMENT_TEXT_COLUMNS:
             if fld not in row:
                 row[fld] = _text(_get(rec, fld))
-        for fld in COUNT_COLUMNS:
-            ok &= _parse(row, rec, fld, _count, probs, number)
-        for fld in ("start_km", "end_km", "declared_km"):
-            ok &= _parse(row, rec, fld, _float, probs, number)
-        for fld in ("valid_from", "valid_to"):
-            ok &= _parse(row, rec, fld, _date, probs, number)
-        for fld in ("from_marker", "to_marker"):
-            ok &= _parse(row, rec, fld, _marker_text, probs, number)
-        ok &= _parse(row, rec, "markers", _marker_list, probs, number)
         if geom is not None and not geom.is_empty and geom.geom_type not in ("LineString", "MultiLineString"):
-            probs.add(number, "geometry", None, f"a drawn stretch is a LineString, not a {geom.geom_type}")
+            add(probs, number, "geometry", None, "stretch_not_line", kind=geom.geom_type)
             ok = False
         if geom is not None and geom.is_empty:
             geom = None
         has_m = row["from_marker"] is not None or row["to_marker"] is not None
         has_c = row["start_km"] is not None or row["end_km"] is not None
-        failed = {r["field"] for r in probs.rows[n_before:]}  # an unreadable term is not also "missing"
         if has_m and (row["from_marker"] is None or row["to_marker"] is None) and not \
                 failed & {"from_marker", "to_marker"}:
-            probs.add(number, "to_marker" if row["to_marker"] is None else "from_marker", None,
-                      "a stretch by markers needs both from_marker and to_marker")
+            add(probs, number, "to_marker" if row["to_marker"] is None else "from_marker", None,
+                "needs_both_markers")
             ok = False
         if has_c and (row["start_km"] is None or row["end_km"] is None) and not failed & {"start_km", "end_km"}:
-            probs.add(number, "end_km" if row["end_km"] is None else "start_km", None,
-                      "a stretch by chainage needs both start_km and end_km")
+            add(probs, number, "end_km" if row["end_km"] is None else "start_km", None, "needs_both_km")
             ok = False
         forms = [f for f, given in (("markers", has_m), ("chainage", has_c), ("line", geom is not None)) if given]
         row["stretch_by"] = forms[0] if forms else "none"
         row["stretch_forms"] = ",".join(forms)
         if not forms and not row["markers"] and not failed & {"from_marker", "to_marker", "start_km", "end_km",
                                                                "markers"}:
-            probs.add(number, None, None, "gives no stretch (from_marker/to_marker, start_km/end_km or a line) "
-                                          "and no markers to look after")
+            add(probs, number, None, None, "no_stretch")
             ok = False
         for k, v in rec.items():
             if k not in row:
@@ -345,23 +337,18 @@ def check_border(raw: Raw) -> gpd.GeoDataFrame:
     """Border lines from a raw table: one row per good feature, a problem per bad one."""
     probs = raw.problems
     out: list[dict[str, Any]] = []
+    loop = FieldLoop("border", raw.records)
     for rec, geom, number in zip(raw.records, raw.geoms, raw.numbers, strict=True):
         if number in probs.bad:
             continue
         if geom is None or geom.is_empty:
-            probs.add(number, "geometry", None, "a border feature needs a LineString or MultiLineString")
+            add(probs, number, "geometry", None, "border_no_line")
             continue
         if geom.geom_type not in ("LineString", "MultiLineString"):
-            probs.add(number, "geometry", None, f"a border is a LineString or MultiLineString, not a "
-                                                f"{geom.geom_type}")
+            add(probs, number, "geometry", None, "border_not_line", kind=geom.geom_type)
             continue
         row: dict[str, Any] = {"source_row": rec.get("source_row") or number}
-        ok = True
-        for fld in ("border_id", "name"):
-            row[fld] = _text(_get(rec, fld))
-        for fld in ("left", "right"):
-            ok &= _parse(row, rec, fld, parse_country, probs, number)
-        ok &= _parse(row, rec, "official_length_km", _float, probs, number)
+        ok = not loop.read(row, rec, probs, number)
         for k, v in rec.items():
             if k not in row:
                 row[k] = v
@@ -379,7 +366,7 @@ def check_admin(raw: Raw) -> gpd.GeoDataFrame:
         if number in probs.bad:
             continue
         if geom is None or geom.geom_type not in ("Polygon", "MultiPolygon"):
-            probs.add(number, "geometry", None, "an administrative unit is a Polygon or MultiPolygon")
+            add(probs, number, "geometry", None, "admin_not_polygon")
             continue
         row = {k: (nfc(v) if isinstance(v, str) else v) for k, v in rec.items()}
         row["source_row"] = number
@@ -410,9 +397,8 @@ def drop_repeated_rows(gdf: gpd.GeoDataFrame, probs: Problems, kind: str) -> gpd
     first_of = text.drop_duplicates(keep="first").reset_index().set_index(cols)["index"]
     for i in gdf.index[repeated.to_numpy()]:
         j = first_of.loc[tuple(text.loc[i, cols])]
-        probs.add(int(gdf.at[i, "source_row"]), key, gdf.at[i, key],
-                  f"duplicate_id: the row repeats row {int(gdf.at[j, 'source_row'])} (same {key} and values); "
-                  "it is counted once — delete the copy")
+        add(probs, int(gdf.at[i, "source_row"]), key, gdf.at[i, key], "duplicate_id",
+            first=int(gdf.at[j, "source_row"]), name=key, label=model.field_label(key, "vi"))
     return gdf.loc[~repeated.to_numpy()]
 
 

@@ -9,6 +9,7 @@ from ..errors import InputError
 from .common import LAT_NAMES, LON_NAMES, MODEL_FIELDS, WKT_NAMES, X_NAMES, Y_NAMES
 from .problems import Raw
 from .tabular import office_table, raw_table
+from .texts import add
 
 
 def raw_excel(p: Path, *, crs: object, kind: str, sheet: str | None, header_row: int | None = None,
@@ -79,9 +80,7 @@ def raw_excel(p: Path, *, crs: object, kind: str, sheet: str | None, header_row:
     header_at = {c: h.strip() for c, h in enumerate(header)}
     for (r, c), formula in sorted(formulas.items()):
         if r > first and c in header_at:
-            raw.problems.add(r + 1, header_at[c], formula, "a formula without a saved value (the workbook was "
-                             "written by a program and never recalculated); open and save it in Excel or "
-                             "LibreOffice so the values are stored, or type the values")
+            add(raw.problems, r + 1, header_at[c], formula, "formula")
     for n in notes if office is None else ():
         raw.problems.note(n)
     return raw

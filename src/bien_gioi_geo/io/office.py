@@ -26,6 +26,9 @@ from .problems import Problems, Raw
 
 __all__ = ["is_office_header", "raw_office", "workbook_tables"]
 
+#: Office fields whose column in the library has another name: the declared length (``Chiều dài (km)``) is
+#: ``declared_km`` (``length_km`` is the length the library measures).
+_LIBRARY_NAME = {"length_km": "declared_km", "length_km_typed": "declared_km_typed"}
 #: Columns of the model's frame that become the geometry, not record fields.
 _GEO_KEYS = ("lat", "lon", "x", "y", "easting", "northing", "wkt")
 
@@ -67,9 +70,14 @@ def raw_office(source: str, sheet: str | None, header: Sequence[object], rows: S
     norm = normalise_rows(list(header), [list(r) for _, r in rows], table=kind, source=source, sheet=sheet,
                           row_numbers=[n for n, _ in rows], axis_order=axis_order, lang=lang)
     probs = Problems(where, "row")
-    for r in norm.problems.itertuples(index=False):
+    other = "en" if lang == "vi" else "vi"  # the problems in the other language too (same rows, same order)
+    in_other = [] if norm.problems.empty else normalise_rows(
+        list(header), [list(r) for _, r in rows], table=kind, source=source, sheet=sheet,
+        row_numbers=[n for n, _ in rows], axis_order=axis_order, lang=other).problems["message"].tolist()
+    for r, m_other in zip(norm.problems.itertuples(index=False), in_other, strict=True):
         row = None if pd.isna(r.row) else int(r.row)
-        probs.add(row, r.field, None, r.message, shown=r.value)
+        texts = {lang: str(r.message), other: str(m_other)}
+        probs.add(row, r.field, None, r.message, shown=r.value, vi=texts["vi"], en=texts["en"])
     for r in norm.notes.itertuples(index=False):
         at = "" if pd.isna(r.row) else f"row {int(r.row)}, "
         at += "" if r.field is None or (isinstance(r.field, float) and math.isnan(r.field)) else f"{r.field!r}: "
@@ -91,6 +99,7 @@ def raw_office(source: str, sheet: str | None, header: Sequence[object], rows: S
             v = _plain(v)
             if c.endswith("_original"):
                 c = c[: -len("_original")] + "_typed"  # the text as typed where the model rewrote it
+            c = _LIBRARY_NAME.get(c, c)
             if c not in _GEO_KEYS and v is not None:
                 clean[c] = v
         if mode is not None:

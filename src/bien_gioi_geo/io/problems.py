@@ -12,7 +12,9 @@ from ..errors import InputError, where
 __all__ = ["PROBLEM_COLUMNS", "Problems", "Raw", "check_errors_arg"]
 
 #: Columns of a reader's problems table.
-PROBLEM_COLUMNS = ["source", "row", "field", "value", "message"]
+#: ``message`` is the reader's text as before (English, or Vietnamese for an office table); ``message_vi`` and
+#: ``message_en`` the same in each language, which validation shows by its ``lang``.
+PROBLEM_COLUMNS = ["source", "row", "field", "value", "message", "message_vi", "message_en"]
 _MAX_LISTED = 20
 
 
@@ -31,15 +33,18 @@ class Problems:
         self.notes.append(f"{self.source}: {message}")
 
     def add(self, row: int | None, field: str | None, value: object, message: str, *,
-            shown: str | None = None) -> None:
-        """Add a problem; ``shown`` is the value already as text (``repr``), else ``repr(value)``."""
+            shown: str | None = None, vi: str | None = None, en: str | None = None) -> None:
+        """Add a problem; ``shown`` is the value already as text (``repr``), else ``repr(value)``; ``vi`` and
+        ``en`` the message in Vietnamese and English when ``message`` is in only one of them.
+        """
         if shown is None:
             shown = None if value is None else repr(value)
         if shown is not None and len(shown) > 80:
             shown = shown[:79] + "…"
         if field is not None:  # a name with a lone surrogate cannot live in a pandas string column: show it escaped
             field = field.encode("utf-8", "backslashreplace").decode("utf-8")
-        self.rows.append({"source": self.source, "row": row, "field": field, "value": shown, "message": message})
+        self.rows.append({"source": self.source, "row": row, "field": field, "value": shown, "message": message,
+                          "message_vi": vi, "message_en": en})
         if row is not None:
             self.bad.add(row)
 

@@ -19,6 +19,7 @@ from .geojson import raw_geojson
 from .ogr import raw_ogr
 from .problems import Raw
 from .tabular import raw_csv
+from .texts import add
 
 
 def read_raw(path: str | os.PathLike[str], *, crs: object, layer: str | None, kind: str,
@@ -60,9 +61,7 @@ def check_text(raw: Raw) -> None:
                     try:
                         text.encode("utf-8")
                     except UnicodeEncodeError as exc:
-                        raw.problems.add(number, k, v, f"contains an unpaired surrogate code point "
-                                         f"U+{ord(text[exc.start]):04X} at position {exc.start + 1}; this is not "
-                                         "text any file can hold — retype the value")
+                        add(raw.problems, number, k, v, "surrogate", code=ord(text[exc.start]), pos=exc.start + 1)
 
 
 def rename_columns(raw: Raw, kind: str, *, from_file: bool, shapefile: bool = False) -> None:

@@ -26,6 +26,7 @@ def _read(check: Callable[[Raw], gpd.GeoDataFrame], path: str | os.PathLike[str]
     raw = read_raw(path, crs=crs, layer=layer, kind=kind, header_row=header_row, axis_order=axis_order)
     gdf = drop_repeated_rows(check(raw), raw.problems, kind)
     gdf.attrs["source"] = str(path)
+    gdf.attrs["source_name"] = raw.source  # as the problems name it: file, and sheet of a workbook
     gdf.attrs["read_notes"] = list(raw.problems.notes)
     mark_checked(gdf, kind)
     if errors == "raise":

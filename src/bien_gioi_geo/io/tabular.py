@@ -21,6 +21,7 @@ from .common import LAT_NAMES, LON_NAMES, MAX_CELL_CHARS, MAX_WKT_DEPTH, MODEL_F
 from .geometry import feature_label, geom_to_wgs84, to_points
 from .office import is_office_header, raw_office
 from .problems import Problems, Raw
+from .texts import add
 
 
 def raw_csv(p: Path, *, crs: object, kind: str, header_row: int | None = None,
@@ -144,7 +145,7 @@ def raw_table(name: str, header: list[str], rows: list[tuple[int, list[str]]], *
     for k, (line, row) in enumerate(rows):
         number = line
         if len(row) != len(header):
-            probs.add(number, None, None, f"has {len(row)} fields; the header has {len(header)}")
+            add(probs, number, None, None, "field_count", n=len(row), m=len(header))
             records.append({})
             geoms.append(None)
             numbers.append(number)
@@ -157,12 +158,12 @@ def raw_table(name: str, header: list[str], rows: list[tuple[int, list[str]]], *
             try:
                 lon = parse_dms(row[header.index(lon_c)].strip(), "lon")
             except ValueError as exc:
-                probs.add(number, lon_c, None, str(exc))
+                add(probs, number, lon_c, row[header.index(lon_c)].strip(), "degrees", detail=str(exc))
                 lon = None
             try:
                 lat = parse_dms(row[header.index(lat_c)].strip(), "lat")
             except ValueError as exc:
-                probs.add(number, lat_c, None, _swap_hint(str(exc)))
+                add(probs, number, lat_c, row[header.index(lat_c)].strip(), "degrees", detail=_swap_hint(str(exc)))
                 lat = None
             if lon is not None and lat is not None:
                 pts_idx.append(k)
@@ -178,7 +179,7 @@ def raw_table(name: str, header: list[str], rows: list[tuple[int, list[str]]], *
                         raise ValueError
                     vals.append(v)
                 except ValueError:
-                    probs.add(number, c, raw, "expected a finite number of metres")
+                    add(probs, number, c, raw, "metres")
             if len(vals) == 2:
                 pts_idx.append(k)
                 xs.append(vals[0])

@@ -10,7 +10,7 @@ from __future__ import annotations
 from .axes import AxisOrder, resolve_axis_order
 from .fields import Field, HeaderMatch, field_label, header_key, match_headers, table_fields
 from .layout import HeaderRow, fill_merged, find_header_row
-from .normalise import NOTE_COLUMNS, Normalised, normalise_rows
+from .normalise import NOTE_COLUMNS, Normalised, field_parser, normalise_rows
 from .values import (
     MarkerPosition,
     Stretch,
@@ -37,6 +37,7 @@ __all__ = [
     "Normalised",
     "Stretch",
     "field_label",
+    "field_parser",
     "fill_merged",
     "find_header_row",
     "format_km",

@@ -12,7 +12,20 @@ _MESSAGES: dict[str, tuple[str, str]] = {  # key: (vi, en)
     "not_number": ("không phải là số: {value!r}; cần một số như 97,229 hoặc 97.229",
                    "not a number: {value!r}; expected a number such as 97.229 or 97,229"),
     "bad_grouping": ("{value!r}: dấu phân cách hàng nghìn sai chỗ (mỗi nhóm phải có 3 chữ số, như 1.234.567)",
-                     "{value!r}: misplaced thousands separator (each group has 3 digits, as in 1,234,567)"),
+                     "{value!r}: not a number as written: misplaced thousands separator (each group has 3 "
+                     "digits, as in 1,234,567)"),
+    "too_large": ("{value!r}: số quá lớn", "{value!r}: the number is too large; expected a finite number"),
+    "count_too_large": ("{value!r}: số lượng lớn hơn {max} là không hợp lý",
+                        "{value!r}: a count larger than {max} is not plausible"),
+    "not_marker_list": ("{value!r}: cần danh sách số hiệu mốc như 62(1);62(2);62/1",
+                        "{value!r}: expected a list of marker ids such as 62(1);62(2);62/1"),
+    "lat_swapped": ("{value!r}: giá trị này là kinh độ, không phải vĩ độ (vĩ độ trong khoảng ±90°): vĩ độ và kinh độ "
+                    "có bị đổi chỗ không?", "{value!r}: this is a longitude, not a latitude (latitudes lie within "
+                    "±90°): are latitude and longitude swapped?"),
+    "lon_swapped": ("{value!r}: giá trị này là vĩ độ, không phải kinh độ: vĩ độ và kinh độ có bị đổi chỗ không?",
+                    "{value!r}: this is a latitude, not a longitude: are latitude and longitude swapped?"),
+    "not_degrees": ("{value!r}: không đọc được độ; cần độ thập phân như 22,5291 hoặc độ-phút-giây như "
+                    "22°31'45,2\"N", "{value!r}: {detail}"),
     "not_finite": ("{value!r}: cần một số hữu hạn", "{value!r}: expected a finite number"),
     "boolean": ("{value!r}: cần một số, không phải giá trị đúng/sai", "{value!r}: expected a number, not a boolean"),
     "ambiguous_decimal": ("{value!r} có thể đọc hai cách ({a} hoặc {b}); đã đọc là {chosen} ({why})",
@@ -25,16 +38,17 @@ _MESSAGES: dict[str, tuple[str, str]] = {  # key: (vi, en)
                   "only this reading lies in the plausible range {lo:g}–{hi:g}"),
     "why_column": ("các ô khác trong cột dùng {sep!r} làm dấu thập phân",
                    "other cells of the column use {sep!r} as the decimal separator"),
-    "negative_count": ("{value!r}: số lượng không thể âm", "{value!r}: a count cannot be negative"),
+    "negative_count": ("{value!r}: số lượng không thể âm",
+                       "{value!r}: a count cannot be negative; expected a whole number of 0 or more"),
     "fraction_count": ("{value!r}: số lượng phải là số nguyên (số hộ, số người không có phần lẻ)",
                        "{value!r}: a count is a whole number (households and people have no fractions)"),
     "fraction_count_cell": ("{value!r}: số lượng phải là số nguyên; nếu ô được gõ là 16.010 (mười sáu nghìn) thì "
-                            "Excel đã đọc dấu chấm là dấu thập phân — định dạng cột là Văn bản (Text) hoặc gõ 16010",
+                            "Excel đã đọc dấu chấm là dấu thập phân — định dạng cột là Văn bản ('Text') hoặc gõ 16010",
                             "{value!r}: a count is a whole number; if the cell was typed 16.010 (sixteen thousand), "
                             "Excel read the dot as a decimal point — format the column as Text or type 16010"),
     # chainage, anchors, stretches
     "not_chainage": ("{value!r}: không đọc được lý trình; cần dạng Km 3+200, K3+200, 3+200 hoặc 3,2 (km)",
-                     "{value!r}: not a chainage; expected Km 3+200, K3+200, 3+200 or 3.2 (km)"),
+                     "{value!r}: not a chainage; expected a number of km (3.2) or Km 3+200, K3+200, 3+200"),
     "metres_part": ("{value!r}: phần mét sau dấu + phải nhỏ hơn 1000 (viết Km 4+200 thay cho Km 3+1200)",
                     "{value!r}: the metres after + must be under 1000 (write Km 4+200, not Km 3+1200)"),
     "negative_km": ("{value!r}: lý trình không thể âm", "{value!r}: a chainage cannot be negative"),
@@ -55,28 +69,32 @@ _MESSAGES: dict[str, tuple[str, str]] = {  # key: (vi, en)
                      "columns"),
     # categories
     "unknown_category": ("{value!r}: không phải {what} đã biết; chấp nhận: {accepted}",
-                         "{value!r}: not a known {what}; accepted: {accepted}"),
+                         "{value!r}: not a known {what}; expected one of: {accepted}"),
     "cat_kind": ("loại mốc", "marker kind"),
-    "cat_side": ("bên (nước)", "side (country)"),
+    "cat_side": ("bên (nước)", "side (country code)"),
     "cat_group_type": ("hình thức tự quản", "group type"),
     "implied_one": ("hình thức {group!r} không có số {what}: tính là 1 {what}",
                     "group type {group!r} with no {what} count: counted as one {what}"),
     # dates
     "not_date": ("{value!r}: không phải ngày; cần dạng 03/03/2024 (ngày/tháng/năm) hoặc 2024-03-03",
-                 "{value!r}: not a date; expected 03/03/2024 (day/month/year) or 2024-03-03"),
+                 "{value!r}: not a date; expected a date such as 03/03/2024 (day/month/year) or 2024-03-03"),
     "bad_day_month": ("{value!r}: ngày hoặc tháng không hợp lệ (ngày viết trước tháng: ngày/tháng/năm)",
-                      "{value!r}: invalid day or month (the day comes first: day/month/year)"),
+                      "{value!r}: invalid day or month; expected a date with the day first (day/month/year)"),
     "year_only": ("{value!r}: chỉ có năm; đọc là {date}", "{value!r}: a year only; read as {date}"),
     "year_only_refused": ("{value!r}: chỉ có năm; cần ngày đầy đủ (ngày/tháng/năm)",
-                          "{value!r}: a year only; a full date (day/month/year) is needed"),
-    "excel_serial": ("{value!r}: số ngày kiểu Excel, đọc là {date}", "{value!r}: an Excel date serial, read as {date}"),
+                          "{value!r}: a year only; expected a date with day and month (day/month/year)"),
+    "excel_serial": ("{value!r}: ô ngày là một số — Excel hiện ngày ở ô định dạng 'General' (Chung) thành số thứ tự "
+                     "ngày: {value} là ngày {date}; định dạng cột là Ngày ('Date') hoặc gõ ngày dạng {date}",
+                     "{value!r}: a number in a date column — Excel shows a date in a General-formatted cell as its "
+                     "serial day number: {value} would be {date}; expected a date: format the column as Date or "
+                     "type the date as {date}"),
     # marker ids
     "not_marker_id": ("{value!r}: cần số hiệu mốc như 62, 62(1), 62/1 hoặc 62/1(2)",
                       "{value!r}: expected a marker id such as 62, 62(1), 62/1 or 62/1(2)"),
     "marker_post": ("{value!r}: số cột trong ngoặc phải là 1, 2 hoặc 3",
                     "{value!r}: the post number must be 1, 2 or 3"),
     "marker_is_date": ("{value!r}: Excel đã đổi số hiệu mốc thành ngày (có lẽ là {guess!r}); định dạng cột số hiệu "
-                       "mốc là Văn bản (Text) rồi gõ lại",
+                       "mốc là Văn bản ('Text') rồi gõ lại",
                        "{value!r}: Excel turned the marker id into a date (probably {guess!r}); format the marker id "
                        "column as Text and type it again"),
     # headers
@@ -143,7 +161,7 @@ def msg(key: str, lang: str = "vi", **kw: object) -> str:
     Examples
     --------
     >>> msg("negative_count", "en", value="-3")
-    "'-3': a count cannot be negative"
+    "'-3': a count cannot be negative; expected a whole number of 0 or more"
     """
     check_lang(lang)
     vi, en = _MESSAGES[key]

@@ -12,6 +12,7 @@ in the frame and a row of ``problems``.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
@@ -37,7 +38,7 @@ from .values import (
     parse_stretch,
 )
 
-__all__ = ["Normalised", "NOTE_COLUMNS", "normalise_rows"]
+__all__ = ["Normalised", "NOTE_COLUMNS", "field_parser", "normalise_rows"]
 
 #: Columns of the notes and problems tables.
 NOTE_COLUMNS = ["source", "sheet", "row", "field", "value", "message"]
@@ -80,15 +81,36 @@ def _degrees(value: object, axis: str, lang: str, decimal: str | None) -> tuple[
         try:
             return parse_dms(value.strip(), axis), None
         except ValueError as exc:
-            raise InputError(str(exc)) from None
-    return parse_decimal(value, kind="degree", decimal=decimal, lang=lang)
+            raise _degree_error(value.strip(), axis, str(exc), lang) from None
+    deg, note = parse_decimal(value, kind="degree", decimal=decimal, lang=lang)
+    if deg is not None and axis == "lat" and 90 < abs(float(deg)) <= 180:  # type: ignore[arg-type]
+        raise InputError(msg("lat_swapped", lang, value=value))
+    return deg, note
+
+
+def _degree_error(value: str, axis: str, detail: str, lang: str) -> InputError:
+    """A DMS cell that cannot be read: swapped latitude/longitude said so, else what is expected."""
+    outside = "outside ±90" in detail and axis == "lat"
+    if "swapped" in detail or outside:
+        return InputError(msg("lat_swapped" if axis == "lat" else "lon_swapped", lang, value=value))
+    return InputError(msg("not_degrees", lang, value=value, detail=detail))
 
 
 def _marker_list(value: object, lang: str) -> tuple[object, str | None]:
+    if hasattr(value, "tolist") and not isinstance(value, (str, bytes)):  # a numpy array (or scalar) of a frame
+        value = value.tolist()
     if value is None or (isinstance(value, str) and not value.strip()):
         return [], None
     if isinstance(value, (list, tuple)):  # a list property (GeoJSON) or a list built by a reader
         parts: list[object] = [p for p in value if not (isinstance(p, str) and not p.strip())]
+    elif isinstance(value, str) and value.strip().startswith("["):  # a JSON list, as the library writes lists
+        try:
+            items = json.loads(value)
+        except (ValueError, RecursionError):
+            raise InputError(msg("not_marker_list", lang, value=value[:40])) from None
+        if not isinstance(items, list):
+            raise InputError(msg("not_marker_list", lang, value=value[:40]))
+        parts = [p for p in items if not (isinstance(p, str) and not p.strip())]
     elif isinstance(value, str):
         parts = [p for p in value.replace(";", ",").replace("\n", ",").split(",") if p.strip()]
     else:
@@ -96,7 +118,12 @@ def _marker_list(value: object, lang: str) -> tuple[object, str | None]:
     return [parse_marker_id_cell(p, lang=lang)[0] for p in parts], None
 
 
-def _parser(f: Field, table: str, decimal: str | None, lang: str) -> Callable[[object], tuple[object, str | None]]:
+def field_parser(f: Field, table: str, decimal: str | None, lang: str
+                 ) -> Callable[[object], tuple[object, str | None]]:
+    """The cell parser of field ``f`` (by its value type in ``fields.toml``): a cell → ``(value, note)``, raising
+    :class:`~bien_gioi_geo.errors.InputError` for a cell it cannot read. ``decimal`` is the column's decimal
+    separator when known (:func:`~bien_gioi_geo.model.infer_decimal_separator`).
+    """
     t = f.type
     if t == "id":
         if table == "markers":
@@ -108,7 +135,7 @@ def _parser(f: Field, table: str, decimal: str | None, lang: str) -> Callable[[o
         cat = f.categories or f.key
         return lambda v: parse_category(v, cat, lang=lang)
     if t == "count":
-        return lambda v: parse_count(v, lang=lang)
+        return lambda v: _signed_count(v, lang)
     if t == "chainage_km":
         return lambda v: parse_chainage_km(v, decimal=decimal, lang=lang)
     if t == "date":
@@ -123,6 +150,19 @@ def _parser(f: Field, table: str, decimal: str | None, lang: str) -> Callable[[o
         return lambda v: _degrees(v, axis, lang, decimal)
     kind = "projected_m" if t == "coordinate" else _KIND_OF_UNIT.get(f.unit or "", "decimal")
     return lambda v: parse_decimal(v, kind=kind, decimal=decimal, lang=lang)  # type: ignore[arg-type]
+
+
+def _signed_count(value: object, lang: str) -> tuple[object, str | None]:
+    """A count (:func:`~.values.parse_count`), a negative one kept as it is: it is a mistake of the data that
+    validation's ``bad_counts`` reports with its assignment, not a cell that cannot be read.
+    """
+    if isinstance(value, str) and value.strip()[:1] in ("-", "\u2212"):
+        n, note = parse_count(value.strip()[1:], lang=lang)
+        return (None if n is None else -int(n)), note  # type: ignore[call-overload]
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0:
+        n, note = parse_count(-value, lang=lang)
+        return -int(n), note  # type: ignore[call-overload]
+    return parse_count(value, lang=lang)
 
 
 def _text(value: object) -> str | None:
@@ -241,7 +281,7 @@ def normalise_rows(header: Sequence[object], rows: Sequence[Sequence[object]], *
             out[name] = [unicodedata.normalize("NFC", v) if isinstance(v, str) else v for v in raw]
             continue
         decimal = infer_decimal_separator(raw) if f.type in ("decimal", "coordinate", "chainage_km") else None
-        parse = _parser(f, table, decimal, lang)
+        parse = field_parser(f, table, decimal, lang)
         values: list[object] = []
         orig: list[object] = []
         memo: dict[tuple[type, object], tuple[object, str | None] | InputError] = {}  # offices repeat values

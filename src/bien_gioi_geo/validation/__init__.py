@@ -32,11 +32,12 @@ from ..formatting import check_lang
 from . import markers, names, periods, read, stretches  # noqa: F401  (registers the rules)
 from .context import Context, Options
 from .registry import COMMON_PHRASES, RULES, SEVERITIES, Rule, render, rule
+from .where import where_of
 
 __all__ = ["validate", "RULES", "ISSUE_COLUMNS", "Rule", "rule", "rule_table", "rules_markdown"]
 
 ISSUE_COLUMNS = ["rule", "severity", "message", "hint", "assignment_ids", "marker_ids", "border_id", "start_km",
-                 "end_km", "valid_from", "valid_to", "geometry"]
+                 "end_km", "valid_from", "valid_to", "where", "geometry"]
 
 _COLUMNS = ("assignment_ids", "marker_ids", "border_id", "start_km", "end_km", "valid_from", "valid_to", "geometry")
 
@@ -84,7 +85,9 @@ def validate(dataset: Dataset, *, cov: Coverage | None = None, marker_tolerance_
     geopandas.GeoDataFrame
         Columns ``rule``, ``severity``, ``message``, ``hint``, ``assignment_ids``, ``marker_ids``, ``border_id``,
         ``start_km``, ``end_km``, ``valid_from``/``valid_to`` (the period a problem holds in, dated data only),
-        ``geometry`` (EPSG:4326); sorted by severity then rule.
+        ``where`` (the file, sheet and rows as the user's program numbers them — Excel rows of a workbook — of
+        the rows the problem names, e.g. ``so_theo_doi.xlsx, sheet 'Tổ tự quản', hàng 12``; None for a problem
+        of no row, such as a gap), ``geometry`` (EPSG:4326); sorted by severity then rule.
     """
     from ..errors import check_option
     from ..ledger import resolve_as_of
@@ -109,6 +112,7 @@ def validate(dataset: Dataset, *, cov: Coverage | None = None, marker_tolerance_
                                    "end_km": np.nan, "valid_from": None, "valid_to": None, "geometry": None}
             row.update({k: v for k, v in hit.items() if k in _COLUMNS})
             row["assignment_ids"], row["marker_ids"] = list(row["assignment_ids"]), list(row["marker_ids"])
+            row["where"] = where_of(ctx, rid, hit, row, lang)
             row["start_km"], row["end_km"] = float(row["start_km"]), float(row["end_km"])
             rows.append(row)
     issues = gpd.GeoDataFrame(rows, columns=ISSUE_COLUMNS, geometry="geometry", crs=WGS84)

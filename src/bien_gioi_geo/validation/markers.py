@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -60,7 +60,7 @@ def swapped_coordinates(ctx: Context) -> Iterator[dict[str, Any]]:
             yield {"params": {"what": Phrase("marker", {"mid": r["marker_id"], "distance_m": r["distance_m"],
                                                         "swapped_m": sw, **xy})},
                    "marker_ids": [r["marker_id"]], "border_id": r["border_id"], "geometry": r.geometry}
-    for p in read_rows(ctx, swapped=True):
+    for p in read_rows(ctx, kind="swapped"):
         yield {"params": {"what": Phrase("read", p)}}
 
 
@@ -118,15 +118,58 @@ def _numbers(ctx: Context) -> _Numbers:
 
 
 @rule("marker_unassigned", "warning", messages={
-    "vi": "Mốc {number!r} ({kind}) chưa có tổ tự quản",
-    "en": "marker {number!r} ({kind}) has no self-management group"})
+    "vi": "Mốc {number!r} ({kind}) chưa có tổ tự quản{on}",
+    "en": "marker {number!r} ({kind}) has no self-management group{on}"},
+    phrases={"on": {"vi": " (mốc nằm trên đoạn biên giới do {who} tự quản, nhưng không tổ nào nhận tự quản mốc "
+                          "này trong danh sách mốc tự quản)",
+                    "en": " (it lies on the stretch looked after by {who}, but no group lists it among the "
+                          "markers it looks after)"}})
 def marker_unassigned(ctx: Context) -> Iterator[dict[str, Any]]:
-    """A marker nobody looks after on ``as_of``."""
+    """A marker no assignment valid on ``as_of`` lists among the markers it looks after.
+
+    What decides is the ``markers`` list (``Mốc tự quản``), not the stretch: DESIGN.md defines an assignment as
+    "a stretch and/or marker set entrusted to a group", so a stretch and a set of markers are entrusted
+    separately, and the reviews count "mốc tự quản" (27 of Phong Thổ's 51 markers) apart from the km looked
+    after (the whole line). A marker strictly inside or at an end (within 1 m of chainage) of a looked-after
+    stretch but in no ``markers`` list is still reported, and the message names whose stretch it lies on, so the
+    office can add it to that group's list.
+    """
     if ctx.cov.markers.empty:
         return
+    on_stretch = _stretches_at(ctx)
     for _key, r, number, common in _numbers(ctx).rows():
         if r.n_carers == 0:
-            yield {"params": {"number": number, "kind": _kind(r.kind)}, "marker_ids": [r.number], **common}
+            who = on_stretch(r.border_id, r.chainage_km)
+            on = Phrase("on", {"who": who}) if who else ""
+            yield {"params": {"number": number, "kind": _kind(r.kind), "on": on}, "marker_ids": [r.number],
+                   **common}
+
+
+_END_TOLERANCE_KM = 0.001  # a marker within 1 m of a stretch's end is at that end
+
+
+def _stretches_at(ctx: Context) -> Callable[[Any, float], list[str]]:
+    """The assignment ids whose resolved stretch (ends included) holds a chainage of a border."""
+    iv = ctx.cov.intervals
+    spans: dict[Any, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+    if len(iv) and {"start_km", "end_km", "border_id", "assignment_id"} <= set(iv.columns):
+        lo = iv["start_km"].to_numpy(dtype=float)
+        hi = iv["end_km"].to_numpy(dtype=float)
+        bid = iv["border_id"].astype(object).to_numpy()
+        aid = iv["assignment_id"].astype(object).to_numpy()
+        ok = np.isfinite(lo) & np.isfinite(hi)
+        for b in dict.fromkeys(bid[ok].tolist()):
+            sel = ok & (bid == b)
+            spans[b] = (np.fmin(lo[sel], hi[sel]) - _END_TOLERANCE_KM,
+                        np.fmax(lo[sel], hi[sel]) + _END_TOLERANCE_KM, aid[sel])
+
+    def at(border_id: Any, km: float) -> list[str]:
+        s = spans.get(border_id)
+        if s is None or km is None or not np.isfinite(km):
+            return []
+        return list(dict.fromkeys(str(x) for x in s[2][(s[0] <= km) & (km <= s[1])].tolist()))
+
+    return at
 
 
 @rule("marker_assigned_twice", "warning", messages={

@@ -11,6 +11,7 @@ import pandas as pd
 
 from ..text import name_key
 from .context import Context
+from .read import READ_MESSAGE, read_rows
 from .registry import Phrase, rule
 
 _COUNTS = ("households", "people", "collectives", "individuals")
@@ -20,13 +21,15 @@ _FIELD = {c: {"vi": vi, "en": c} for c, vi in [("village", "tên bản"), ("comm
                                                 ("individuals", "số cá nhân")]}
 
 
-@rule("duplicate_id", "error", messages={
-    "vi": "Mã {what} {id!r} bị dùng cho {n} dòng{where}",
-    "en": "{what} {id!r} is used by {n} rows{where}"},
-    phrases={"on": {"vi": " trên tuyến {border}", "en": " on {border}"}})
+@rule("duplicate_id", "error", messages={"vi": "{what}", "en": "{what}"},
+    phrases={"ids": {"vi": "Mã {kind} {id!r} bị dùng cho {n} dòng{where}",
+                     "en": "{kind} {id!r} is used by {n} rows{where}"},
+             "on": {"vi": " trên tuyến {border}", "en": " on {border}"},
+             "read": READ_MESSAGE})
 def duplicate_id(ctx: Context) -> Iterator[dict[str, Any]]:
     """Two rows with the same ``assignment_id`` (none of them dated: versions carry dates), or the same
-    ``marker_id`` on one border (numbers restart on each border).
+    ``marker_id`` on one border (numbers restart on each border); or a row typed twice (same id, same values),
+    which the reader counts once and names with its file, sheet and row.
     """
     a = ctx.ds.assignments if not ctx.dated else ctx.full.assignments
     what_a = {"vi": "đăng ký", "en": "assignment_id"}
@@ -35,7 +38,8 @@ def duplicate_id(ctx: Context) -> Iterator[dict[str, Any]]:
     else:
         ids = list(dict.fromkeys(a["assignment_id"][a["assignment_id"].duplicated(keep=False)]))
     for aid in ids:
-        yield {"params": {"what": what_a, "id": aid, "n": int((a["assignment_id"] == aid).sum()), "where": ""},
+        n = int((a["assignment_id"] == aid).sum())
+        yield {"params": {"what": Phrase("ids", {"kind": what_a, "id": aid, "n": n, "where": ""})},
                "assignment_ids": [aid]}
     m = ctx.cov.markers
     # (built in Python: pandas 3's string columns drop the NUL separator when concatenated)
@@ -45,8 +49,11 @@ def duplicate_id(ctx: Context) -> Iterator[dict[str, Any]]:
         bid, mid = k.split("\x00")
         rows = m[key == k]
         where: Any = Phrase("on", {"border": bid}) if len(ctx.ds.borders) > 1 else ""
-        yield {"params": {"what": {"vi": "mốc", "en": "marker_id"}, "id": mid, "n": len(rows), "where": where},
+        yield {"params": {"what": Phrase("ids", {"kind": {"vi": "mốc", "en": "marker_id"}, "id": mid,
+                                                 "n": len(rows), "where": where})},
                "marker_ids": [mid], "border_id": bid, "geometry": rows.geometry.iloc[0]}
+    for p in read_rows(ctx, kind="duplicate"):  # a row typed twice, counted once by the reader
+        yield {"params": {"what": Phrase("read", p)}}
 
 
 @rule("name_variant", "warning", messages={

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -107,7 +108,31 @@ def unresolved_stretch(ctx: Context) -> Iterator[dict[str, Any]]:
     for aid, bid, unres, by, unknown in zip(ctx.col("assignment_id"), ctx.col("border_id"), ctx.col("unresolved"),
                                             ctx.col("stretch_by"), _unknown(ctx), strict=True):
         if not unknown and isinstance(unres, str) and by != "none":
-            yield {"params": {"aid": aid, "why": unres}, "assignment_ids": [aid], "border_id": bid}
+            yield {"params": {"aid": aid, "why": unresolved_reason(unres)}, "assignment_ids": [aid],
+                   "border_id": bid}
+
+
+#: The reasons :func:`bien_gioi_geo.coverage.resolve_intervals` gives (English) and their Vietnamese.
+_REASONS_VI = [
+    (re.compile(r"unknown marker\(s\) (?P<x>.*)"), "không có mốc {x} trong danh sách mốc"),
+    (re.compile(r"the dataset has several borders; give border_id for a stretch by chainage"),
+     "bộ dữ liệu có nhiều đường biên giới; cần ghi mã đường biên (border_id) cho đoạn theo lý trình"),
+    (re.compile(r"no stretch \(markers only\)"), "không có đoạn, chỉ có mốc tự quản"),
+    (re.compile(r"unknown border_id (?P<x>.*)"), "không có đường biên giới mã {x}"),
+]
+
+
+def unresolved_reason(reason: str) -> dict[str, str]:
+    """Why a stretch could not be placed, in each language (a reason not listed is put in plain Vietnamese).
+
+    >>> unresolved_reason("unknown border_id 'B9'")["vi"]
+    "không có đường biên giới mã 'B9'"
+    """
+    for pattern, vi in _REASONS_VI:
+        m = pattern.fullmatch(reason)
+        if m is not None:
+            return {"vi": vi.format(**m.groupdict()), "en": reason}
+    return {"vi": "không định vị được đoạn trên đường biên giới", "en": reason}
 
 
 @rule("reversed_range", "error", messages={
