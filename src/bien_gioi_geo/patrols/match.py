@@ -294,6 +294,8 @@ def match_located(lf: pd.DataFrame, borders: dict[str, Border], opts: MatchOptio
     :mod:`bien_gioi_geo.patrols.timeparts`). ``opens``/``closes`` say whether the piece holds its visit's first
     and last fix; :func:`stitch` joins the pieces.
     """
+    if len(lf) == 0:
+        return _empty_pieces(attributes)
     code, _ = pd.factorize(lf["track_id"], sort=True)
     tsec = (lf["time_ns"].to_numpy() - _ORIGIN_NS) / 1e9
     lon, lat = lf["lon"].to_numpy(dtype=float), lf["lat"].to_numpy(dtype=float)
