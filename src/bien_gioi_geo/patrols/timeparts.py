@@ -31,8 +31,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from .match import MatchOptions, anchor_mask, fixes_table, locate_frame, match_located, prepared, sorted_unique, \
-    stitch
+from .match import MatchOptions, anchor_mask, fixes_table, locate_frame, match_located, prepared, sorted_unique, stitch
 
 __all__ = ["match_time_partitions", "CONTEXT", "OPEN"]
 
