@@ -130,6 +130,21 @@ def test_map_shows_data_text_verbatim_never_as_template(tmp_path):
     assert "Chưa tuần tra" in html and "≤ 7 ngày" in html and "\\u003e 90 ngày" in html
 
 
+def test_map_title_has_its_date_when_no_track_matched():
+    from bien_gioi_geo.maps.patrol_map import patrol_map
+
+    la = bg.datasets.load("vietnam").borders["VN-LA"]
+    far = pd.DataFrame({"track_id": ["X", "X"], "time": ["2024-05-01 08:00", "2024-05-01 08:01"],
+                        "lon": [105.0, 105.001], "lat": [10.0, 10.0]})  # the Mekong delta, far from Laos
+    p = bg.patrols(la, far)
+    assert p.visits.empty
+    html = patrol_map(p, fixes=far, as_of="2024-06-01", tiles=None).get_root().render()
+    assert "Số ngày từ lần tuần tra gần nhất (tính đến 01/06/2024)" in html
+    today = pd.Timestamp.now(tz="Asia/Ho_Chi_Minh").strftime("%d/%m/%Y")
+    html = patrol_map(p, fixes=far, tiles=None).get_root().render()
+    assert f"(tính đến {today})" in html  # no visit, no as_of: today, stated
+
+
 def test_cli_writes_tables_and_map(tmp_path):
     from bien_gioi_geo.cli import main
 

@@ -244,11 +244,11 @@ def sorted_unique(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def prepared(fixes: pd.DataFrame, attributes: list[str]) -> pd.DataFrame:
-    """The fixes in matching form: ``track_id`` (objects), ``time_ns``, ``lon``, ``lat``, ``row`` and attributes,
+    """The fixes in matching form: ``track_id``, ``time_ns``, ``lon``, ``lat``, ``row`` and attributes,
     sorted and without repeats (:func:`sorted_unique`).
     """
     n = len(fixes)
-    df = pd.DataFrame({"track_id": fixes["track_id"].to_numpy(dtype=object), "time_ns": utc_ns(fixes["time"]),
+    df = pd.DataFrame({"track_id": fixes["track_id"].array, "time_ns": utc_ns(fixes["time"]),
                        "lon": fixes["lon"].to_numpy(dtype=float), "lat": fixes["lat"].to_numpy(dtype=float),
                        "row": fixes["row"].to_numpy() if "row" in fixes else np.full(n, -1)})
     for c in attributes:
@@ -317,7 +317,7 @@ def match_located(lf: pd.DataFrame, borders: dict[str, Border], opts: MatchOptio
         e = np.r_[b[1:], len(idx)] - 1
         first, last = idx[b], idx[e]
         df = pd.DataFrame({
-            "track_id": lf["track_id"].to_numpy(dtype=object)[first], "border_id": bid,
+            "track_id": lf["track_id"].iloc[first].to_numpy(dtype=object), "border_id": bid,
             "start_km": np.minimum.reduceat(res["lo"][idx], b), "end_km": np.maximum.reduceat(res["hi"][idx], b),
             "start_time": lf["time_ns"].to_numpy()[first], "end_time": lf["time_ns"].to_numpy()[last],
             "n_fixes": (e - b + 1).astype(np.int64), "first_row": lf["row"].to_numpy()[first],
@@ -431,9 +431,11 @@ def _refuse_incomplete(fixes: pd.DataFrame) -> None:
     """An :class:`InputError` naming the rows with no readable time, no track or no finite position."""
     lon = pd.to_numeric(fixes["lon"], errors="coerce").to_numpy(dtype=float)
     lat = pd.to_numeric(fixes["lat"], errors="coerce").to_numpy(dtype=float)
-    track = fixes["track_id"].astype(object)
+    track = fixes["track_id"]
+    blank = track.astype("string").str.strip().eq("").fillna(False) if track.dtype.kind in "OSU" \
+        or isinstance(track.dtype, pd.StringDtype) else pd.Series(False, index=track.index)
     reasons = {"time": fixes["time"].isna().to_numpy(),
-               "track_id": (track.isna() | track.map(lambda v: isinstance(v, str) and not v.strip())).to_numpy(),
+               "track_id": (track.isna() | blank).to_numpy(dtype=bool),
                "lon/lat": ~(np.isfinite(lon) & np.isfinite(lat))}
     bad = [(field, np.flatnonzero(mask)) for field, mask in reasons.items() if mask.any()]
     if not bad:

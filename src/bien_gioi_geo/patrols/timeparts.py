@@ -54,7 +54,7 @@ def _keep(lf: pd.DataFrame, opts: MatchOptions, n_borders: int) -> pd.DataFrame:
     if len(lf) == 0:
         return lf
     keep = lf.groupby("track_id", sort=False).cumcount(ascending=False).to_numpy() < CONTEXT
-    tracks = lf["track_id"].to_numpy(dtype=object)
+    tracks, _ = pd.factorize(lf["track_id"])
     for k in range(n_borders):
         idx = np.flatnonzero(anchor_mask(lf, k, opts))
         if len(idx):
@@ -87,7 +87,7 @@ def _match_part(lf: pd.DataFrame, state: pd.DataFrame | None, borders: dict[str,
     if at_end:
         ext = sorted_unique((state if state is not None else lf).assign(ctx=True))
     elif state is not None and len(state):
-        ctx = state[state["track_id"].isin(set(lf["track_id"]))]
+        ctx = state[state["track_id"].isin(lf["track_id"].unique())]
         _check_order(ctx, lf)
         ext = sorted_unique(pd.concat([ctx.assign(ctx=True), lf.assign(ctx=False)], ignore_index=True))
     else:
