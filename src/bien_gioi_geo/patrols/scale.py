@@ -12,11 +12,13 @@ On a cluster (``pip install "bien_gioi_geo[scale]"``: dask, dask-geopandas, dist
     import dask_geopandas
     client = Client("tcp://scheduler:8786")            # the scheduler's address
     fixes = dask_geopandas.read_parquet("/shared/fixes/*.parquet")  # shared storage every worker can read
-    p = bg.patrols(ds, fixes)                          # border broadcast once; same visits as in memory
+    p = bg.patrols(ds, fixes, partitioned="time")      # border broadcast once; same visits as in memory
 
-Each partition is matched on a worker with :func:`~bien_gioi_geo.patrols.match.match_frame`; the frame is first
-shuffled so that every track is in one partition (skipped when it is indexed by ``track_id`` with known
-divisions, i.e. already partitioned by track). Matching is per track, so the visits are the same as in memory.
+A frame partitioned by track is matched partition by partition with
+:func:`~bien_gioi_geo.patrols.match.match_frame`; one partitioned by time goes through
+:mod:`~bien_gioi_geo.patrols.timeparts` (context carried between partitions, visits stitched at the edges); any
+other frame is first shuffled so that every track is in one partition. The README's Patrols section says how to
+start the cluster and how much memory a worker needs.
 """
 
 from __future__ import annotations
