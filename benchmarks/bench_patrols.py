@@ -126,13 +126,15 @@ def run_dask(path: Path, workers: int, by: str, track_path: Path) -> dict:
         t = time.perf_counter()
         p = bg.patrols(b, ddf, partitioned=by)
         elapsed = time.perf_counter() - t
+    # the largest worker process (the cluster's processes are this process's children, ended by now)
+    workers_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024 ** 2
     t = time.perf_counter()
     mem = bg.patrols(b, track_path)
     t_mem = time.perf_counter() - t
     same = mem._visits.drop(columns=["first_row", "last_row"]).equals(
         p._visits.drop(columns=["first_row", "last_row"]))
     return {"workers": workers, "by": by, "partitions": ddf.npartitions, "n_fixes": p.n_fixes,
-            "seconds": round(elapsed, 1),
+            "seconds": round(elapsed, 1), "worker_peak_rss_gib": round(workers_peak, 2),
             "in_memory_seconds": round(t_mem, 1), "ratio_vs_in_memory": round(elapsed / t_mem, 2),
             "same_visits": bool(same)}
 
