@@ -226,8 +226,6 @@ def utc_ns(times: pd.Series) -> np.ndarray:
 
 
 _ORIGIN_NS = 1_600_000_000 * 10**9  # seconds are counted from a fixed moment, so any cut of the data rounds alike
-_KEYS = ["track_id", "time_ns", "lon", "lat", "row"]
-_LOC = ("ch", "alt", "amb", "dist", "part")
 
 
 def sorted_unique(df: pd.DataFrame) -> pd.DataFrame:
