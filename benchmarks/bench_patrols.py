@@ -120,7 +120,7 @@ def run_dask(path: Path, workers: int, by: str, track_path: Path) -> dict:
     import bien_gioi_geo as bg
 
     b = _border()
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as c, \
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0") as c, \
             Client(c):
         ddf = dask_geopandas.read_parquet(path, split_row_groups=True)
         t = time.perf_counter()

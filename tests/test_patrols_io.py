@@ -101,7 +101,7 @@ def test_dask_local_cluster_same_visits(cn, fixes):
     mem = bg.patrols(cn, fixes).visits.drop(columns=["geometry", "first_row", "last_row"])
     ddf = dd.from_pandas(fixes.sort_values("time"), npartitions=3)  # tracks spread over partitions
     with distributed.LocalCluster(n_workers=2, processes=False, threads_per_worker=1,
-                                  dashboard_address=None) as cluster, distributed.Client(cluster):
+                                  dashboard_address=":0") as cluster, distributed.Client(cluster):
         on_dask = bg.patrols(cn, ddf)
     got = on_dask.visits.drop(columns=["geometry", "first_row", "last_row"])
     pd.testing.assert_frame_equal(mem, got, check_dtype=False)
