@@ -87,7 +87,7 @@ def test_edges_mid_visit_in_gap_in_excursion(la, fixes, client):
     assert (mem.track_id == "out").sum() == 2
 
 
-@pytest.mark.parametrize("nparts", [7, 150])
+@pytest.mark.parametrize("nparts", [7, 40])  # 40: a few fixes per track per partition
 def test_many_partitions_and_shuffled_rows(la, fixes, client, nparts):
     # rows shuffled inside partitions, no index, a repeated fix straddling partitions: partitioned="time"
     fx = fixes.sort_values("time", kind="stable").reset_index(drop=True)
