@@ -2,6 +2,12 @@
 
     python benchmarks/bench_patrols.py --n 10000000            # end to end, peak RSS, ratio vs bare locate
     python benchmarks/bench_patrols.py --n 1000000 --dask 1,2  # dask LocalCluster, 1 and 2 workers
+    python benchmarks/bench_patrols.py --n 1000000 --dask 1,2 --by time  # partitions by time, tracks split
+
+``--by track`` (default) writes each track's fixes together, so each dask partition (a row group of 250,000 fixes)
+holds whole tracks (``partitioned="track"``); ``--by time`` writes the same fixes sorted by time within each block
+of a million, so tracks run across row groups and the visits are stitched (``partitioned="time"``). Both are checked
+against the in-memory visits of the track-ordered file (same fixes).
 
 The fixes are synthetic walks (3 km/h, a fix every 10 s, 8 m noise) of 1,000 fixes each on random stretches of the
 line, written once to a GeoParquet file beside the system's temp folder. Each measurement runs in a fresh child
@@ -43,7 +49,7 @@ def _geo_metadata(gdf) -> bytes:
     return pq.read_schema(buf).metadata[b"geo"]
 
 
-def generate(path: Path, n: int, seed: int = 0) -> None:
+def generate(path: Path, n: int, seed: int = 0, by: str = "track") -> None:
     import geopandas as gpd
     import pandas as pd
     import pyarrow as pa
@@ -74,6 +80,8 @@ def generate(path: Path, n: int, seed: int = 0) -> None:
         gdf = gpd.GeoDataFrame({"track_id": ids, "time": pd.to_datetime(times).tz_localize("UTC"),
                                 "unit": np.repeat(rng.integers(0, 40, k), PER_TRACK).astype(str)},
                                geometry=gpd.points_from_xy(xy[:, 0], xy[:, 1]), crs="EPSG:4326")
+        if by == "time":
+            gdf = gdf.sort_values("time", kind="stable").reset_index(drop=True)
         table = pa.table(gdf.to_arrow(geometry_encoding="WKB"))
         table = table.replace_schema_metadata({**(table.schema.metadata or {}), b"geo": _geo_metadata(gdf)})
         if writer is None:
@@ -105,25 +113,28 @@ def run_local(path: Path, n: int) -> dict:
             "bare_locate_per_s": round(rate), "ratio_vs_bare_locate": round(elapsed / (n / rate), 2)}
 
 
-def run_dask(path: Path, workers: int) -> dict:
+def run_dask(path: Path, workers: int, by: str, track_path: Path) -> dict:
     import dask_geopandas
     from distributed import Client, LocalCluster
 
     import bien_gioi_geo as bg
 
     b = _border()
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as c, \
+    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0") as c, \
             Client(c):
         ddf = dask_geopandas.read_parquet(path, split_row_groups=True)
         t = time.perf_counter()
-        p = bg.patrols(b, ddf)
+        p = bg.patrols(b, ddf, partitioned=by)
         elapsed = time.perf_counter() - t
+    # the largest worker process (the cluster's processes are this process's children, ended by now)
+    workers_peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024 ** 2
     t = time.perf_counter()
-    mem = bg.patrols(b, path)
+    mem = bg.patrols(b, track_path)
     t_mem = time.perf_counter() - t
     same = mem._visits.drop(columns=["first_row", "last_row"]).equals(
         p._visits.drop(columns=["first_row", "last_row"]))
-    return {"workers": workers, "n_fixes": p.n_fixes, "seconds": round(elapsed, 1),
+    return {"workers": workers, "by": by, "partitions": ddf.npartitions, "n_fixes": p.n_fixes,
+            "seconds": round(elapsed, 1), "worker_peak_rss_gib": round(workers_peak, 2),
             "in_memory_seconds": round(t_mem, 1), "ratio_vs_in_memory": round(elapsed / t_mem, 2),
             "same_visits": bool(same)}
 
@@ -132,25 +143,29 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=1_000_000)
     ap.add_argument("--dask", default="")
+    ap.add_argument("--by", choices=["track", "time"], default="track")
     ap.add_argument("--child", default="")
     args = ap.parse_args()
-    path = Path(tempfile.gettempdir()) / f"bg_patrols_{args.n}.parquet"
+    track_path = Path(tempfile.gettempdir()) / f"bg_patrols_{args.n}.parquet"
+    path = track_path if args.by == "track" else track_path.with_name(f"bg_patrols_{args.n}_by_time.parquet")
     if args.child == "generate":
-        generate(path, args.n)
+        generate(path, args.n, by=args.by)
         return
     if args.child == "local":
         print(json.dumps(run_local(path, args.n)))
         return
     if args.child.startswith("dask"):
-        print(json.dumps(run_dask(path, int(args.child[4:]))))
+        print(json.dumps(run_dask(path, int(args.child[4:]), args.by, track_path)))
         return
-    if not path.exists():
-        t = time.perf_counter()
-        subprocess.run([sys.executable, __file__, "--n", str(args.n), "--child", "generate"], check=True)
-        print(f"generated {path} in {time.perf_counter() - t:.0f} s")
+    for by, f in {"track": track_path, args.by: path}.items():
+        if not f.exists():
+            t = time.perf_counter()
+            subprocess.run([sys.executable, __file__, "--n", str(args.n), "--by", by, "--child", "generate"],
+                           check=True)
+            print(f"generated {f} in {time.perf_counter() - t:.0f} s")
     kinds = [f"dask{w}" for w in args.dask.split(",") if w] if args.dask else ["local"]
     for kind in kinds:
-        out = subprocess.run([sys.executable, __file__, "--n", str(args.n), "--child", kind],
+        out = subprocess.run([sys.executable, __file__, "--n", str(args.n), "--by", args.by, "--child", kind],
                              capture_output=True, text=True)
         print(kind, out.stdout.strip() if out.returncode == 0 else "FAILED\n" + out.stderr[-3000:])
 

@@ -101,7 +101,7 @@ def test_dask_local_cluster_same_visits(cn, fixes):
     mem = bg.patrols(cn, fixes).visits.drop(columns=["geometry", "first_row", "last_row"])
     ddf = dd.from_pandas(fixes.sort_values("time"), npartitions=3)  # tracks spread over partitions
     with distributed.LocalCluster(n_workers=2, processes=False, threads_per_worker=1,
-                                  dashboard_address=None) as cluster, distributed.Client(cluster):
+                                  dashboard_address=":0") as cluster, distributed.Client(cluster):
         on_dask = bg.patrols(cn, ddf)
     got = on_dask.visits.drop(columns=["geometry", "first_row", "last_row"])
     pd.testing.assert_frame_equal(mem, got, check_dtype=False)
@@ -128,6 +128,21 @@ def test_map_shows_data_text_verbatim_never_as_template(tmp_path):
     assert "\\u003c/script\\u003e\\u003cb\\u003ex" in html
     assert "Số ngày từ lần tuần tra gần nhất (tính đến 01/07/2024)" in html
     assert "Chưa tuần tra" in html and "≤ 7 ngày" in html and "\\u003e 90 ngày" in html
+
+
+def test_map_title_has_its_date_when_no_track_matched():
+    from bien_gioi_geo.maps.patrol_map import patrol_map
+
+    la = bg.datasets.load("vietnam").borders["VN-LA"]
+    far = pd.DataFrame({"track_id": ["X", "X"], "time": ["2024-05-01 08:00", "2024-05-01 08:01"],
+                        "lon": [105.0, 105.001], "lat": [10.0, 10.0]})  # the Mekong delta, far from Laos
+    p = bg.patrols(la, far)
+    assert p.visits.empty
+    html = patrol_map(p, fixes=far, as_of="2024-06-01", tiles=None).get_root().render()
+    assert "Số ngày từ lần tuần tra gần nhất (tính đến 01/06/2024)" in html
+    today = pd.Timestamp.now(tz="Asia/Ho_Chi_Minh").strftime("%d/%m/%Y")
+    html = patrol_map(p, fixes=far, tiles=None).get_root().render()
+    assert f"(tính đến {today})" in html  # no visit, no as_of: today, stated
 
 
 def test_cli_writes_tables_and_map(tmp_path):

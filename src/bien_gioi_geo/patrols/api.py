@@ -23,7 +23,8 @@ _NOT_ATTRIBUTES = {"track_id", "time", "lon", "lat", "row", "geometry"}
 
 def patrols(dataset_or_border: Any, fixes: Any, *, corridor_m: float = 100.0, max_gap_s: float = 900.0,
             max_speed_kmh: float = 6.0, jump_slack_m: float = 60.0, ambiguity_m: float = 30.0, min_fixes: int = 2,
-            attributes: list[str] | None = None, chunk_fixes: int = CHUNK_FIXES) -> Patrols:
+            attributes: list[str] | None = None, chunk_fixes: int = CHUNK_FIXES,
+            partitioned: str = "auto") -> Patrols:
     """Match GPS fixes to the border: which stretches were walked, when, by whom.
 
     Parameters
@@ -35,7 +36,7 @@ def patrols(dataset_or_border: Any, fixes: Any, *, corridor_m: float = 100.0, ma
         A GeoDataFrame from :func:`~bien_gioi_geo.read_tracks`; a DataFrame with ``track_id``, ``time``, ``lon``,
         ``lat``; a path (GeoParquet is streamed in chunks of whole tracks; other formats are read with
         ``read_tracks(errors="collect")`` and their bad fixes kept in ``Patrols.problems``); or a
-        dask(-geo)pandas DataFrame partitioned by track (needs the ``scale`` extra; see
+        dask(-geo)pandas DataFrame partitioned by track or by time (needs the ``scale`` extra; see
         :mod:`bien_gioi_geo.patrols.scale`).
     corridor_m, max_gap_s, max_speed_kmh, jump_slack_m, ambiguity_m, min_fixes
         Matching rules, see :mod:`bien_gioi_geo.patrols.match` (defaults suit people on foot in mountains).
@@ -44,6 +45,10 @@ def patrols(dataset_or_border: Any, fixes: Any, *, corridor_m: float = 100.0, ma
         track, time and position (unit, station, group, …).
     chunk_fixes
         About how many fixes are matched at a time (whole tracks); bounds memory.
+    partitioned
+        For a dask frame: ``"track"`` (each track whole in one partition), ``"time"`` (partitions follow one
+        another in time, tracks run across them; visits are stitched at the edges), or ``"auto"`` (by the
+        frame's index: ``track_id`` or ``time`` with known divisions; otherwise shuffled by track).
 
     Returns
     -------
@@ -56,7 +61,7 @@ def patrols(dataset_or_border: Any, fixes: Any, *, corridor_m: float = 100.0, ma
     if _is_dask(fixes):
         from .scale import match_dask
 
-        visits, n = match_dask(fixes, ds.borders, opts, attributes)
+        visits, n = match_dask(fixes, ds.borders, opts, attributes, partitioned)
         return Patrols(ds, visits, opts, n_fixes=n)
     if isinstance(fixes, (str, os.PathLike)):
         p = Path(fixes)

@@ -11,7 +11,8 @@ Rules (each fix located on the border with :meth:`~bien_gioi_geo.Border.locate`)
     * Chainages of a visit's fixes are smoothed by a running median of five, so one wild fix or a long pause
       (many fixes scattered around one spot) does not stretch the visit; a visit that ends because the next fix
       left the corridor ends where the straight line between the two fixes crosses the corridor edge.
-    * A visit needs ``min_fixes`` fixes (default 2): one fix says someone was there, not which stretch they walked.
+    * A visit needs ``min_fixes`` distinct fixes (default 2): one fix says someone was there, not which stretch
+      they walked. A repeat of a fix (same track, time and position) is dropped before matching.
 
 Defaults, for people on foot in the mountains of the northern border
     ``corridor_m=100``: border paths run beside the line, not on it; a drawn 1:50,000 line is itself ±25 m, and
@@ -35,7 +36,7 @@ import shapely
 from ..errors import InputError
 from ..referencing import Border
 
-__all__ = ["MatchOptions", "match_arrays", "VISIT_COLUMNS"]
+__all__ = ["MatchOptions", "match_arrays", "match_frame", "match_located", "stitch", "VISIT_COLUMNS"]
 
 VISIT_COLUMNS = ["track_id", "border_id", "start_km", "end_km", "start_time", "end_time", "n_fixes",
                  "first_row", "last_row"]
@@ -138,8 +139,9 @@ def match_arrays(track: np.ndarray, time_s: np.ndarray, loc: pd.DataFrame, opts:
     Returns
     -------
     dict
-        Arrays, one item per visit: ``track`` (code), ``start_km``, ``end_km``, ``first`` and ``last`` (positions
-        of the first and last fix), ``n_fixes``; and ``visit`` (per fix, the visit's number or -1).
+        Arrays, one item per fix: ``run`` (its visit's number, -1 outside the corridor), ``lo``/``hi`` (the
+        chainage it gives its visit: smoothed, and at a visit's ends stretched to the corridor edge), ``start`` and
+        ``end`` (first/last fix of its visit), ``chainage_km`` (after continuity and snapping).
     """
     n = len(track)
     ch = loc["chainage_km"].to_numpy(dtype=float).copy()
@@ -186,21 +188,17 @@ def match_arrays(track: np.ndarray, time_s: np.ndarray, loc: pd.DataFrame, opts:
     run = np.cumsum(starts) - 1
     visit_of = np.where(inside, run, -1)
     first = np.flatnonzero(starts)
-    last = np.concatenate([first[1:], [n]]) - 1 if len(first) else first
     # a run ends at the last inside fix before the next start or an outside fix
     if len(first):
         inside_idx = np.flatnonzero(inside)
         last = inside_idx[np.searchsorted(inside_idx, np.concatenate([first[1:], [n]])) - 1]
+    else:
+        last = first
     run_start = np.where(inside, first[np.clip(run, 0, None)] if len(first) else 0, np.arange(n))
     run_end = np.where(inside, last[np.clip(run, 0, None)] if len(first) else 0, np.arange(n))
     smooth = _running_median(ch, run_start, run_end)
-    if len(first):
-        order_idx = np.flatnonzero(inside)
-        vis = visit_of[order_idx]
-        lo = np.minimum.reduceat(smooth[order_idx], np.searchsorted(vis, np.arange(len(first))))
-        hi = np.maximum.reduceat(smooth[order_idx], np.searchsorted(vis, np.arange(len(first))))
-    else:
-        lo = hi = np.empty(0)
+    lo = np.where(inside, smooth, np.nan)
+    hi = lo.copy()
     # ends placed on the corridor edge, between the edge fix and its outside neighbour (same track, in time)
     for edge, nb in ((first, first - 1), (last, last + 1)):
         ok = (nb >= 0) & (nb < n)
@@ -213,15 +211,12 @@ def match_arrays(track: np.ndarray, time_s: np.ndarray, loc: pd.DataFrame, opts:
         d0, d1 = dist[edge], dist[nbc]
         t = np.clip((opts.corridor_m - d0) / np.where(d1 > d0, d1 - d0, np.inf), 0.0, 1.0)
         at = smooth[edge] + t * (ch[nbc] - ch[edge])
-        lo = np.where(ok, np.minimum(lo, at), lo)
-        hi = np.where(ok, np.maximum(hi, at), hi)
-    n_fixes = last - first + 1 if len(first) else np.empty(0, dtype=int)
-    keep = n_fixes >= opts.min_fixes
-    renum = np.cumsum(keep) - 1
-    visit_of = np.where(visit_of >= 0, np.where(keep[np.clip(visit_of, 0, None)] if len(first) else False,
-                                                renum[np.clip(visit_of, 0, None)] if len(first) else -1, -1), -1)
-    return {"track": track[first][keep], "start_km": lo[keep], "end_km": hi[keep], "first": first[keep],
-            "last": last[keep], "n_fixes": n_fixes[keep], "visit": visit_of, "chainage_km": ch}
+        e = edge[ok]
+        lo[e] = np.minimum(lo[e], at[ok])
+        hi[e] = np.maximum(hi[e], at[ok])
+    ends = np.zeros(n, dtype=bool)
+    ends[last] = True
+    return {"run": visit_of, "lo": lo, "hi": hi, "start": starts, "end": ends, "chainage_km": ch}
 
 
 def utc_ns(times: pd.Series) -> np.ndarray:
@@ -230,16 +225,131 @@ def utc_ns(times: pd.Series) -> np.ndarray:
     return t.to_numpy(dtype="datetime64[ns]").astype(np.int64)
 
 
-def _locate_all(borders: dict[str, Border], lon: np.ndarray, lat: np.ndarray,
-                opts: MatchOptions) -> tuple[list[str], list[pd.DataFrame], np.ndarray]:
-    """Locate fixes on every border; each fix belongs to the nearest border (others see it as outside)."""
-    xy = np.column_stack([lon, lat])
-    ids = list(borders)
-    locs = [borders[b].locate(xy, ambiguity_m=opts.ambiguity_m) for b in ids]
-    if len(ids) == 1:
-        return ids, locs, np.zeros(len(lon), dtype=int)
-    d = np.column_stack([np.nan_to_num(loc["distance_m"].to_numpy(dtype=float), nan=np.inf) for loc in locs])
-    return ids, locs, np.argmin(d, axis=1)
+_ORIGIN_NS = 1_600_000_000 * 10**9  # seconds are counted from a fixed moment, so any cut of the data rounds alike
+
+
+def sorted_unique(df: pd.DataFrame) -> pd.DataFrame:
+    """Fixes (``track_id``, ``time_ns``, ``lon``, ``lat``, ``row``, …) sorted by track, time, position and row;
+    a repeat of a fix (same track, time and position) is dropped, so it neither counts nor weighs twice.
+    """
+    codes, _ = pd.factorize(df["track_id"], sort=True)
+    t, x, y = (df[c].to_numpy() for c in ("time_ns", "lon", "lat"))
+    order = np.lexsort((df["row"].to_numpy(), y, x, t, codes))
+    c, t, x, y = codes[order], t[order], x[order], y[order]
+    dup = np.zeros(len(order), dtype=bool)
+    dup[1:] = (c[1:] == c[:-1]) & (t[1:] == t[:-1]) & (x[1:] == x[:-1]) & (y[1:] == y[:-1])
+    return df.iloc[order[~dup]].reset_index(drop=True)
+
+
+def prepared(fixes: pd.DataFrame, attributes: list[str]) -> pd.DataFrame:
+    """The fixes in matching form: ``track_id``, ``time_ns``, ``lon``, ``lat``, ``row`` and attributes,
+    sorted and without repeats (:func:`sorted_unique`).
+    """
+    n = len(fixes)
+    df = pd.DataFrame({"track_id": fixes["track_id"].array, "time_ns": utc_ns(fixes["time"]),
+                       "lon": fixes["lon"].to_numpy(dtype=float), "lat": fixes["lat"].to_numpy(dtype=float),
+                       "row": fixes["row"].to_numpy() if "row" in fixes else np.full(n, -1)})
+    for c in attributes:
+        df[c] = fixes[c].to_numpy() if c in fixes else None
+    return sorted_unique(df)
+
+
+def locate_frame(pf: pd.DataFrame, borders: dict[str, Border], opts: MatchOptions) -> pd.DataFrame:
+    """``pf`` (from :func:`prepared`) with each fix located on every border (columns ``ch0``, ``alt0``, ``amb0``,
+    ``dist0``, ``part0``, ``ch1``, … in the order of ``borders``) and ``nearest``, the index of its nearest border
+    (a fix belongs to its nearest border; the others see it as outside).
+    """
+    out = pf.copy()
+    xy = np.column_stack([pf["lon"].to_numpy(), pf["lat"].to_numpy()])
+    d = []
+    for k, b in enumerate(borders.values()):
+        loc = b.locate(xy, ambiguity_m=opts.ambiguity_m)
+        out[f"ch{k}"] = loc["chainage_km"].to_numpy(dtype=float)
+        out[f"alt{k}"] = loc["alt_chainage_km"].to_numpy(dtype=float)
+        out[f"amb{k}"] = loc["ambiguous"].to_numpy(dtype=bool)
+        out[f"dist{k}"] = loc["distance_m"].to_numpy(dtype=float)
+        out[f"part{k}"] = loc["part"].to_numpy(dtype=float, na_value=np.nan)
+        d.append(np.nan_to_num(out[f"dist{k}"].to_numpy(), nan=np.inf))
+    out["nearest"] = np.argmin(np.column_stack(d), axis=1) if len(pf) else np.zeros(0, dtype=int)
+    return out
+
+
+def anchor_mask(lf: pd.DataFrame, k: int, opts: MatchOptions) -> np.ndarray:
+    """Fixes that anchor continuity on border ``k``: in its corridor, nearest to it, and unambiguous."""
+    return ((lf["nearest"].to_numpy() == k) & (lf[f"dist{k}"].to_numpy() <= opts.corridor_m)
+            & ~(lf[f"amb{k}"].to_numpy() & np.isfinite(lf[f"alt{k}"].to_numpy())))
+
+
+PIECE_COLUMNS = [*VISIT_COLUMNS, "opens", "closes"]
+
+
+def match_located(lf: pd.DataFrame, borders: dict[str, Border], opts: MatchOptions, attributes: list[str],
+                  final: np.ndarray | None = None) -> pd.DataFrame:
+    """Pieces of visits (:data:`PIECE_COLUMNS` and attributes) of located fixes (:func:`locate_frame`).
+
+    A piece is a visit's fixes among the ``final`` ones (default all): whole visits in memory; on dask, where a
+    partition holds part of a track, the part whose result its partition decides (see
+    :mod:`bien_gioi_geo.patrols.timeparts`). ``opens``/``closes`` say whether the piece holds its visit's first
+    and last fix; :func:`stitch` joins the pieces.
+    """
+    if len(lf) == 0:
+        return _empty_pieces(attributes)
+    code, _ = pd.factorize(lf["track_id"], sort=True)
+    tsec = (lf["time_ns"].to_numpy() - _ORIGIN_NS) / 1e9
+    lon, lat = lf["lon"].to_numpy(dtype=float), lf["lat"].to_numpy(dtype=float)
+    nearest = lf["nearest"].to_numpy()
+    out = [_empty_pieces(attributes)]
+    for k, (bid, border) in enumerate(borders.items()):
+        dist = np.where(nearest == k, lf[f"dist{k}"].to_numpy(), np.inf) if len(borders) > 1 else lf["dist0"]
+        loc = pd.DataFrame({"chainage_km": lf[f"ch{k}"], "alt_chainage_km": lf[f"alt{k}"],
+                            "ambiguous": lf[f"amb{k}"], "distance_m": dist, "part": lf[f"part{k}"]})
+        res = match_arrays(code, tsec, loc, opts, border, lon, lat)
+        sel = res["run"] >= 0
+        if final is not None:
+            sel &= final
+        idx = np.flatnonzero(sel)
+        if not len(idx):
+            continue
+        runs = res["run"][idx]
+        b = np.flatnonzero(np.r_[True, runs[1:] != runs[:-1]])
+        e = np.r_[b[1:], len(idx)] - 1
+        first, last = idx[b], idx[e]
+        df = pd.DataFrame({
+            "track_id": lf["track_id"].iloc[first].to_numpy(dtype=object), "border_id": bid,
+            "start_km": np.minimum.reduceat(res["lo"][idx], b), "end_km": np.maximum.reduceat(res["hi"][idx], b),
+            "start_time": lf["time_ns"].to_numpy()[first], "end_time": lf["time_ns"].to_numpy()[last],
+            "n_fixes": (e - b + 1).astype(np.int64), "first_row": lf["row"].to_numpy()[first],
+            "last_row": lf["row"].to_numpy()[last], "opens": res["start"][first], "closes": res["end"][last]})
+        for c in attributes:
+            df[c] = lf[c].to_numpy()[first]
+        out.append(df)
+    return pd.concat(out, ignore_index=True) if len(out) > 1 else out[0]
+
+
+def stitch(pieces: pd.DataFrame, opts: MatchOptions, attributes: list[str]) -> pd.DataFrame:
+    """Visits from pieces (:func:`match_located`): a piece that does not open its visit continues the one before
+    (same track and border, in time); visits with fewer than ``min_fixes`` distinct fixes are dropped.
+    """
+    if len(pieces) == 0:
+        return _empty_visits(attributes)
+    p = pieces.sort_values(["track_id", "border_id", "start_time", "end_time"], kind="stable").reset_index(drop=True)
+    same = np.r_[False, (p["track_id"].to_numpy()[1:] == p["track_id"].to_numpy()[:-1])
+                 & (p["border_id"].to_numpy()[1:] == p["border_id"].to_numpy()[:-1])]
+    b = np.flatnonzero(p["opens"].to_numpy(dtype=bool) | ~same)
+    e = np.r_[b[1:], len(p)] - 1
+    n = np.add.reduceat(p["n_fixes"].to_numpy(dtype=np.int64), b)
+    v = p.iloc[b].drop(columns=["opens", "closes"]).reset_index(drop=True)
+    v["start_km"] = np.minimum.reduceat(p["start_km"].to_numpy(dtype=float), b)
+    v["end_km"] = np.maximum.reduceat(p["end_km"].to_numpy(dtype=float), b)
+    v["n_fixes"] = n
+    for c in ("end_time", "last_row"):
+        v[c] = p[c].to_numpy()[e]
+    for c in ("start_time", "end_time"):
+        v[c] = pd.to_datetime(v[c].to_numpy(dtype=np.int64), utc=True)
+    for c in ("first_row", "last_row"):
+        v[c] = v[c].astype(np.int64)
+    v = v[n >= opts.min_fixes]
+    return v.sort_values(["track_id", "start_time", "border_id"], kind="stable").reset_index(drop=True)
 
 
 def match_frame(fixes: pd.DataFrame, borders: dict[str, Border], opts: MatchOptions,
@@ -253,40 +363,21 @@ def match_frame(fixes: pd.DataFrame, borders: dict[str, Border], opts: MatchOpti
     attributes = list(attributes or [])
     if len(fixes) == 0:
         return _empty_visits(attributes)
-    track_codes, track_names = pd.factorize(fixes["track_id"], sort=True)
-    time_ns = utc_ns(fixes["time"])
-    order = np.lexsort((time_ns, track_codes))
-    code = track_codes[order]
-    tsec = (time_ns[order] - time_ns.min()) / 1e9
-    lon = fixes["lon"].to_numpy(dtype=float)[order]
-    lat = fixes["lat"].to_numpy(dtype=float)[order]
-    rows = fixes["row"].to_numpy()[order] if "row" in fixes else order + 1
-    ids, locs, nearest = _locate_all(borders, lon, lat, opts)
-    out = []
-    for k, bid in enumerate(ids):
-        loc = locs[k]
-        if len(ids) > 1:
-            loc = loc.copy()
-            loc.loc[nearest != k, "distance_m"] = np.inf
-        res = match_arrays(code, tsec, loc, opts, borders[bid], lon, lat)
-        f, g = res["first"], res["last"]
-        t_first, t_last = time_ns[order][f], time_ns[order][g]
-        df = pd.DataFrame({
-            "track_id": np.asarray(track_names, dtype=object)[res["track"]],
-            "border_id": bid,
-            "start_km": res["start_km"],
-            "end_km": res["end_km"],
-            "start_time": pd.to_datetime(t_first, utc=True),
-            "end_time": pd.to_datetime(t_last, utc=True),
-            "n_fixes": res["n_fixes"].astype(np.int64),
-            "first_row": rows[f],
-            "last_row": rows[g],
-        })
-        for c in attributes:
-            df[c] = fixes[c].to_numpy()[order][f] if c in fixes else None
-        out.append(df)
-    visits = pd.concat(out, ignore_index=True)
-    return visits.sort_values(["track_id", "start_time", "border_id"], kind="stable").reset_index(drop=True)
+    lf = locate_frame(prepared(fixes, attributes), borders, opts)
+    return stitch(match_located(lf, borders, opts, attributes), opts, attributes)
+
+
+def _empty_pieces(attributes: list[str]) -> pd.DataFrame:
+    df = pd.DataFrame({c: pd.Series(dtype=np.int64) for c in PIECE_COLUMNS})
+    for c in ("track_id", "border_id"):
+        df[c] = pd.Series(dtype=object)
+    for c in ("start_km", "end_km"):
+        df[c] = df[c].astype(float)
+    for c in ("opens", "closes"):
+        df[c] = df[c].astype(bool)
+    for c in attributes:
+        df[c] = pd.Series(dtype=object)
+    return df
 
 
 def _empty_visits(attributes: list[str]) -> pd.DataFrame:
@@ -338,9 +429,11 @@ def _refuse_incomplete(fixes: pd.DataFrame) -> None:
     """An :class:`InputError` naming the rows with no readable time, no track or no finite position."""
     lon = pd.to_numeric(fixes["lon"], errors="coerce").to_numpy(dtype=float)
     lat = pd.to_numeric(fixes["lat"], errors="coerce").to_numpy(dtype=float)
-    track = fixes["track_id"].astype(object)
+    track = fixes["track_id"]
+    blank = track.astype("string").str.strip().eq("").fillna(False) if track.dtype.kind in "OSU" \
+        or isinstance(track.dtype, pd.StringDtype) else pd.Series(False, index=track.index)
     reasons = {"time": fixes["time"].isna().to_numpy(),
-               "track_id": (track.isna() | track.map(lambda v: isinstance(v, str) and not v.strip())).to_numpy(),
+               "track_id": (track.isna() | blank).to_numpy(dtype=bool),
                "lon/lat": ~(np.isfinite(lon) & np.isfinite(lat))}
     bad = [(field, np.flatnonzero(mask)) for field, mask in reasons.items() if mask.any()]
     if not bad:

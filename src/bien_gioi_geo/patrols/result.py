@@ -173,7 +173,9 @@ class Patrols:
         last = pd.to_datetime(df["last_visit"], utc=True)
         days = (as_of - last) / pd.Timedelta(days=1)
         if frame is None:
-            return gpd.GeoDataFrame(df.assign(days_since=days), geometry=gpd.GeoSeries([], crs=WGS84), crs=WGS84)
+            empty = gpd.GeoDataFrame(df.assign(days_since=days), geometry=gpd.GeoSeries([], crs=WGS84), crs=WGS84)
+            empty.attrs["as_of"] = as_of  # the map's title states its date even when there is nothing to draw
+            return empty
         frame = frame.drop(columns=["last_visit", "visits_in_window", "last_track_id"])
         frame.insert(len(frame.columns) - 1, "last_visit", last.to_numpy())
         frame.insert(len(frame.columns) - 1, "days_since", days.to_numpy())

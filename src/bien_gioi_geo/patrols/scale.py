@@ -12,11 +12,13 @@ On a cluster (``pip install "bien_gioi_geo[scale]"``: dask, dask-geopandas, dist
     import dask_geopandas
     client = Client("tcp://scheduler:8786")            # the scheduler's address
     fixes = dask_geopandas.read_parquet("/shared/fixes/*.parquet")  # shared storage every worker can read
-    p = bg.patrols(ds, fixes)                          # border broadcast once; same visits as in memory
+    p = bg.patrols(ds, fixes, partitioned="time")      # border broadcast once; same visits as in memory
 
-Each partition is matched on a worker with :func:`~bien_gioi_geo.patrols.match.match_frame`; the frame is first
-shuffled so that every track is in one partition (skipped when it is indexed by ``track_id`` with known
-divisions, i.e. already partitioned by track). Matching is per track, so the visits are the same as in memory.
+A frame partitioned by track is matched partition by partition with
+:func:`~bien_gioi_geo.patrols.match.match_frame`; one partitioned by time goes through
+:mod:`~bien_gioi_geo.patrols.timeparts` (context carried between partitions, visits stitched at the edges); any
+other frame is first shuffled so that every track is in one partition. The README's Patrols section says how to
+start the cluster and how much memory a worker needs.
 """
 
 from __future__ import annotations
@@ -131,32 +133,43 @@ def match_parquet(path: Path, borders: dict[str, Any], opts: MatchOptions, attri
 
 def _match_partition(part: pd.DataFrame, borders: dict[str, Any], opts: MatchOptions,
                      attrs: list[str]) -> pd.DataFrame:
-    part = part.reset_index() if part.index.name == "track_id" else part
+    part = part.reset_index() if part.index.name in ("track_id", "time") else part
     visits = match_frame(fixes_table(part), borders, opts, attrs)
     if "row" not in part:  # a partition's own positions mean nothing to the caller
         visits["first_row"] = visits["last_row"] = -1
     return visits
 
 
-def match_dask(ddf: Any, borders: dict[str, Any], opts: MatchOptions,
-               attributes: list[str] | None) -> tuple[pd.DataFrame, int]:
+def match_dask(ddf: Any, borders: dict[str, Any], opts: MatchOptions, attributes: list[str] | None,
+               partitioned: str = "auto") -> tuple[pd.DataFrame, int]:
     """Visits of a dask(-geo)pandas frame of fixes, matched partition by partition on the workers.
 
-    ``first_row``/``last_row`` come from the frame's ``row`` column; without one they are -1 (a partition does
-    not know its rows' places in the whole).
+    ``partitioned`` says how the fixes are split: ``"track"`` (each track whole in one partition), ``"time"``
+    (partitions follow one another in time; tracks run across them, see :mod:`.timeparts`), or ``"auto"``: by
+    track when the frame is indexed by ``track_id`` with known divisions, by time when indexed by ``time`` with
+    known divisions, otherwise shuffled by track first. ``first_row``/``last_row`` come from the frame's ``row``
+    column; without one they are -1 (a partition does not know its rows' places in the whole).
     """
     try:
         import dask
     except ImportError:  # pragma: no cover - depends on the environment
         raise InputError(f"a dask frame of fixes: {_NEED_SCALE}") from None
+    if partitioned not in ("auto", "track", "time"):
+        raise InputError(f"partitioned must be 'auto', 'track' or 'time', not {partitioned!r}")
     cols = list(ddf.columns)
-    by_track = ddf.index.name == "track_id" and ddf.known_divisions
-    if "track_id" not in cols and not by_track:
-        raise InputError(f"dask fixes: no 'track_id' column; columns: {', '.join(map(str, cols))}")
-    if not by_track:
-        ddf = ddf.shuffle(on="track_id")
+    names = {*cols, ddf.index.name}
+    if not {"track_id", "time"} <= names:
+        raise InputError(f"dask fixes: need 'track_id' and 'time' columns; columns: {', '.join(map(str, cols))}")
     skip = {"track_id", "time", "lon", "lat", "row", "geometry"}
     attrs = [c for c in cols if c not in skip] if attributes is None else list(attributes)
+    if partitioned == "auto" and ddf.known_divisions and ddf.index.name in ("track_id", "time"):
+        partitioned = "track" if ddf.index.name == "track_id" else "time"
+    if partitioned == "time":
+        from .timeparts import match_time_partitions
+
+        return match_time_partitions(ddf, borders, opts, attrs)
+    if partitioned == "auto":
+        ddf = ddf.shuffle(on="track_id")
     shared = dask.delayed(borders, pure=True)  # one copy in the graph, sent once to each worker
     meta = _empty_visits(attrs)
     visits = ddf.map_partitions(_match_partition, shared, opts, attrs, meta=meta,

@@ -32,8 +32,12 @@ _M_PER_DEG_LAT = 110_574.0
 
 def walk(border: Border, start_km: float, legs: list[tuple[str, float]], *, track_id: str,
          start_time: Any = "2024-05-01T00:00:00Z", speed_kmh: float = 3.0, interval_s: float = 10.0,
-         noise_m: float = 8.0, corridor_m: float = 100.0, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
+         noise_m: float = 8.0, corridor_m: float = 100.0, offset_m: float = 0.0,
+         seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Fixes (``track_id``, ``time``, ``lon``, ``lat``) of one walk and its true visits.
+
+    ``offset_m`` walks beside the line: to its left (positive, looking along increasing chainage) or its right
+    (negative), e.g. on the other country's side; an ``("out", m)`` leg steps ``m`` further away on that side.
 
     Returns
     -------
@@ -65,7 +69,8 @@ def walk(border: Border, start_km: float, legs: list[tuple[str, float]], *, trac
             rec += [True] * len(ramp)
         else:
             raise ValueError(f"unknown leg {kind!r}")
-    km_a, perp_a, rec_a = np.array(km), np.array(perp), np.array(rec)
+    km_a, rec_a = np.array(km), np.array(rec)
+    perp_a = offset_m + np.sign(offset_m or 1.0) * np.array(perp)
     lo, hi = border.part_ranges_km[0][0], border.part_ranges_km[-1][1]
     km_a = np.clip(km_a, lo, hi)
     base = shapely.get_coordinates(border.point_at(km_a))
@@ -88,7 +93,7 @@ def walk(border: Border, start_km: float, legs: list[tuple[str, float]], *, trac
     fixes = pd.DataFrame({"track_id": track_id, "time": times[rec_a], "lon": lon[rec_a], "lat": lat[rec_a]})
     # truth: runs of logged samples within the corridor, split where logging stopped
     idx = np.flatnonzero(rec_a)
-    inside = perp_a[idx] <= corridor_m
+    inside = np.abs(perp_a[idx]) <= corridor_m
     new = np.ones(len(idx), dtype=bool)
     new[1:] = (np.diff(idx) > 1) | ~inside[:-1]
     truth = []
