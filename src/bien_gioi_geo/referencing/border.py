@@ -149,7 +149,7 @@ class Border:
 
     @cached_property
     def _pieces(self) -> PieceIndex:
-        return build_pieces(self._frame)
+        return build_pieces(self._frame, self.segments.part)
 
     @cached_property
     def length_m(self) -> float:

@@ -227,8 +227,8 @@ def _settle(seg: Segments, layout: Layout, frame: LocalFrame, pieces: PieceIndex
     dp = np.hypot(qx, qy, out=qx)
     col = dp.argmin(axis=1)
     dmin_p = np.take_along_axis(dp, col[:, None], axis=1)[:, 0]
-    # complete: no piece beyond the k-th middle can hold a point within ambiguity_m (+1 m) of the nearest
-    settled = cand.finite & (cand.distance[:, -1] - pieces.max_half > dmin_p + ambiguity_m + 1.0)
+    # complete: no group beyond the k-th centre can hold a point within ambiguity_m (+1 m) of the nearest
+    settled = cand.finite & (cand.distance[:, -1] - pieces.max_radius > dmin_p + ambiguity_m + 1.0)
     rows = np.flatnonzero(settled)
     if len(rows) < len(x):  # most blocks settle whole: no copies then
         s, t, dp, dmin_p, col, lon, lat = s[rows], t[rows], dp[rows], dmin_p[rows], col[rows], lon[rows], lat[rows]
