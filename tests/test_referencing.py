@@ -398,14 +398,18 @@ def test_locate_matches_brute_force_on_real_line(reference):
     d = rng.uniform(0, 300, 300)
     lo, la, _ = WGS84.fwd(shapely.get_x(base.values), shapely.get_y(base.values), az, d)
     loc = b.locate(np.column_stack([lo, la]))
-    s = b.segments
     for i in range(0, 300, 7):
-        az_ap, _, s_ap = GEOD.inv(s.ax, s.ay, np.full(len(s.ax), lo[i]), np.full(len(s.ax), la[i]))
-        th = np.radians(az_ap - s.az)
-        al = s_ap * np.cos(th)
-        cr = s_ap * np.sin(th)
-        dist = np.where(al < 0, s_ap, np.where(al > s.length, np.hypot(al - s.length, cr), np.abs(cr)))
-        assert loc["distance_m"].iloc[i] == pytest.approx(dist.min(), abs=1e-6)
+        assert loc["distance_m"].iloc[i] == pytest.approx(_brute_force_distance_m(b, lo[i], la[i]), abs=1e-6)
+
+
+def _brute_force_distance_m(b, lon, lat):
+    """The distance from (lon, lat) to the nearest of all of ``b``'s segments, each measured geodesically."""
+    s = b.segments
+    az_ap, _, s_ap = GEOD.inv(s.ax, s.ay, np.full(len(s.ax), lon), np.full(len(s.ax), lat))
+    th = np.radians(az_ap - s.az)
+    al = s_ap * np.cos(th)
+    cr = s_ap * np.sin(th)
+    return np.where(al < 0, s_ap, np.where(al > s.length, np.hypot(al - s.length, cr), np.abs(cr))).min()
 
 
 def test_border_is_immutable_and_rejects_bad_input(l_line):
@@ -551,10 +555,5 @@ def test_grouped_pieces_find_the_brute_force_nearest_on_a_fine_zigzag():
     lo, la, _ = WGS84.fwd(shapely.get_x(base.values), shapely.get_y(base.values), rng.uniform(0, 360, 200),
                           rng.uniform(0, 400, 200))
     loc = b.locate(np.column_stack([lo, la]), workers=1)
-    s_ = b.segments
     for i in range(0, 200, 5):
-        az_ap, _, s_ap = GEOD.inv(s_.ax, s_.ay, np.full(len(s_.ax), lo[i]), np.full(len(s_.ax), la[i]))
-        th = np.radians(az_ap - s_.az)
-        al, cr = s_ap * np.cos(th), s_ap * np.sin(th)
-        dist = np.where(al < 0, s_ap, np.where(al > s_.length, np.hypot(al - s_.length, cr), np.abs(cr)))
-        assert loc["distance_m"].iloc[i] == pytest.approx(dist.min(), abs=1e-6)
+        assert loc["distance_m"].iloc[i] == pytest.approx(_brute_force_distance_m(b, lo[i], la[i]), abs=1e-6)
