@@ -1,6 +1,6 @@
 """Benchmark: Border.locate against vectorised shapely.line_locate_point on UTM 48N, in the same process.
 
-    python benchmarks/bench_locate.py [--quick] [--reps N] [--shapes vnla,smooth,walk,zigzag,spiral]
+    python benchmarks/bench_locate.py [--quick] [--reps N] [--shapes vnla,smooth,walk,zigzag,spiral,finezig,vncn,vnkh]
                                       [--line PATH ...] [--skip-builtin]
 
 Lines: the real Viet Nam–Laos line (10,095 vertices, ../shared/reference/borders/vn_la_border.geojson), a smooth
@@ -9,7 +9,12 @@ synthetic 100,000-vertex curve, a 100,000-vertex line that meanders like a rando
 geopandas, all rows joined in order; a held-out line the index was never tuned on). Points lie within 200 m of the
 line (random chainage, random offset across the line), 100,000 and 1,000,000 of them (``--quick``: 100,000).
 Two more 100,000-vertex shapes that the index was NOT tuned on: a sawtooth (``zigzag_line``) and a spiral whose
-turns are 600 m apart (``spiral_line``). ``--shapes`` picks built-in lines, ``--reps`` the repetitions.
+turns are 600 m apart (``spiral_line``). Two more held out, added in round 3 after the index was last tuned: a
+5 m zigzag (``fine_zigzag_line``: 100,000 vertices 5 m apart, alternating 2 m either side of a winding path) and
+the real Viet Nam–China line resampled to 100,000 vertices (``resampled_line``) — the grouping of short pieces
+(``index.GROUP_M``) was added after seeing these two, so they are no longer unseen — and the Viet Nam–Cambodia line
+resampled the same way, first run in the final benchmark only. ``--shapes`` picks built-in lines, ``--reps`` the
+repetitions.
 
 Every timing is repeated (``--reps``, default 3), ours, the floor and the projection interleaved in the same
 process, and the median is reported with each repetition's seconds and the 1-minute load average (the machine is
@@ -111,6 +116,33 @@ def spiral_line(n: int = 100_000, *, turns: float = 40.0, gap_m: float = 600.0) 
     lon = lon0 + r * np.cos(theta) / (111_320.0 * np.cos(np.radians(lat0)))
     lat = lat0 + r * np.sin(theta) / 110_574.0
     return shapely.LineString(np.column_stack([lon, lat]))
+
+
+def fine_zigzag_line(n: int = 100_000, *, step_m: float = 5.0, amp_m: float = 2.0) -> shapely.LineString:
+    """Held out, added in round 3 and never tuned on: 5 m steps that zigzag ``amp_m`` either side of a gently
+    winding path (a river bank digitised from a noisy GPS track), 500 km long.
+    """
+    s = np.arange(n) * step_m
+    heading = 0.6 * np.sin(s / 7_000.0) + 0.3 * np.sin(s / 1_900.0)
+    ds = np.full(n, step_m)
+    ds[0] = 0.0
+    x, y = np.cumsum(ds * np.cos(heading)), np.cumsum(ds * np.sin(heading))
+    side = np.where(np.arange(n) % 2 == 0, amp_m, -amp_m)
+    x, y = x - side * np.sin(heading), y + side * np.cos(heading)
+    lon0, lat0 = 104.0, 20.5
+    lon = lon0 + x / (111_320.0 * np.cos(np.radians(lat0)))
+    lat = lat0 + y / 110_574.0
+    return shapely.LineString(np.column_stack([lon, lat]))
+
+
+def resampled_line(path: Path, n: int = 100_000) -> shapely.LineString:
+    """Held out, added in round 3: a real border line (its first part) resampled to ``n`` vertices evenly
+    spaced along its geodesic chainage (``Border.point_at``)."""
+    g = gpd.read_file(path).geometry.iloc[0]
+    g = max(g.geoms, key=lambda p: p.length) if g.geom_type == "MultiLineString" else g
+    b = bg.Border(g)
+    pts = b.point_at(np.linspace(0.0, b.length_km, n))
+    return shapely.LineString(np.column_stack([shapely.get_x(pts.values), shapely.get_y(pts.values)]))
 
 
 def line_from_file(path: Path) -> shapely.LineString | shapely.MultiLineString:
@@ -217,8 +249,8 @@ def summary(out: list[dict]) -> str:
             rows.append(f"{r['line'][:42]:42s} {run['points']:9d} {run['threads']!s:>9s} {run['points_per_s']:9d} "
                         f"{run['ratio_vs_baseline']:9.1f} {run['times_floor']:7.2f} {run['floor_points_per_s']:11d} "
                         f"{float(np.median(run['load_average_1min'])):5.2f}")
-        rows.append(f"{'':42s} agreement: {r['agreement']['disagree']} disagreements in "
-                    f"{r['agreement']['unambiguous']} unambiguous points")
+        rows.append(f"{'':42s} index build {r['index_build_s']} s; agreement: {r['agreement']['disagree']} "
+                    f"disagreements in {r['agreement']['unambiguous']} unambiguous points")
     return "\n".join(rows)
 
 
@@ -229,7 +261,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--line", type=Path, action="append", default=[], help="a held-out line (vector file)")
     ap.add_argument("--skip-builtin", action="store_true", help="only the --line lines")
     ap.add_argument("--reps", type=int, default=3, help="repetitions of every timing (the median is reported)")
-    ap.add_argument("--shapes", default="vnla,smooth,walk,zigzag,spiral",
+    ap.add_argument("--shapes", default="vnla,smooth,walk,zigzag,spiral,finezig,vncn,vnkh",
                     help="built-in lines to run, comma-separated (default: all)")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "locate.json")
     args = ap.parse_args(argv)
@@ -241,7 +273,12 @@ def main(argv: list[str] | None = None) -> int:
                    "smooth": lambda: ("smooth synthetic 100k vertices", smooth_line(), 300),
                    "walk": lambda: ("random-walk 100k vertices (seed 3)", random_walk_line(), 300),
                    "zigzag": lambda: ("held-out shape: sawtooth 100k vertices", zigzag_line(), 300),
-                   "spiral": lambda: ("held-out shape: spiral 100k vertices", spiral_line(), 300)}
+                   "spiral": lambda: ("held-out shape: spiral 100k vertices", spiral_line(), 300),
+                   "finezig": lambda: ("held-out (new): 5 m zigzag 100k vertices", fine_zigzag_line(), 300),
+                   "vncn": lambda: ("held-out (new): VN-CN resampled to 100k vertices",
+                                    resampled_line(args.reference / "borders" / "vn_cn_border.geojson"), 300),
+                   "vnkh": lambda: ("held-out (unseen): VN-KH resampled to 100k vertices",
+                                    resampled_line(args.reference / "borders" / "vn_kh_border.geojson"), 300)}
         lines += [builtin[k.strip()]() for k in args.shapes.split(",") if k.strip()]
     lines += [(f"held-out {p.name}", line_from_file(p), 300) for p in args.line]
     out = []

@@ -398,14 +398,18 @@ def test_locate_matches_brute_force_on_real_line(reference):
     d = rng.uniform(0, 300, 300)
     lo, la, _ = WGS84.fwd(shapely.get_x(base.values), shapely.get_y(base.values), az, d)
     loc = b.locate(np.column_stack([lo, la]))
-    s = b.segments
     for i in range(0, 300, 7):
-        az_ap, _, s_ap = GEOD.inv(s.ax, s.ay, np.full(len(s.ax), lo[i]), np.full(len(s.ax), la[i]))
-        th = np.radians(az_ap - s.az)
-        al = s_ap * np.cos(th)
-        cr = s_ap * np.sin(th)
-        dist = np.where(al < 0, s_ap, np.where(al > s.length, np.hypot(al - s.length, cr), np.abs(cr)))
-        assert loc["distance_m"].iloc[i] == pytest.approx(dist.min(), abs=1e-6)
+        assert loc["distance_m"].iloc[i] == pytest.approx(_brute_force_distance_m(b, lo[i], la[i]), abs=1e-6)
+
+
+def _brute_force_distance_m(b, lon, lat):
+    """The distance from (lon, lat) to the nearest of all of ``b``'s segments, each measured geodesically."""
+    s = b.segments
+    az_ap, _, s_ap = GEOD.inv(s.ax, s.ay, np.full(len(s.ax), lon), np.full(len(s.ax), lat))
+    th = np.radians(az_ap - s.az)
+    al = s_ap * np.cos(th)
+    cr = s_ap * np.sin(th)
+    return np.where(al < 0, s_ap, np.where(al > s.length, np.hypot(al - s.length, cr), np.abs(cr))).min()
 
 
 def test_border_is_immutable_and_rejects_bad_input(l_line):
@@ -531,3 +535,25 @@ def test_cut_and_point_at_clamp_infinite_chainage(l_line):
 def test_cut_and_point_at_refuse_a_nan_number(l_line, call):
     with pytest.raises(bg.ReferencingError, match="must be a number, got nan"):
         call(bg.Border(l_line))
+
+
+def test_grouped_pieces_find_the_brute_force_nearest_on_a_fine_zigzag():
+    """A line of 5 m steps zigzagging 2 m either side of a winding path (its pieces are grouped, several segments
+    per k-d tree entry): the indexed search finds the same distance as measuring every segment geodesically."""
+    n = 3000
+    s = np.arange(n) * 5.0
+    heading = 0.8 * np.sin(s / 900.0)
+    x = np.concatenate([[0.0], np.cumsum(5.0 * np.cos(heading[1:]))])
+    y = np.concatenate([[0.0], np.cumsum(5.0 * np.sin(heading[1:]))])
+    side = np.where(np.arange(n) % 2 == 0, 2.0, -2.0)
+    x, y = x - side * np.sin(heading), y + side * np.cos(heading)
+    lon, lat, _ = WGS84.fwd(np.full(n, 104.0), np.full(n, 20.5), np.degrees(np.arctan2(x, y)), np.hypot(x, y))
+    b = bg.Border(LineString(np.column_stack([lon, lat])))
+    assert b._pieces.segment.shape[1] > 1  # the index groups pieces on this line
+    rng = np.random.default_rng(11)
+    base = b.point_at(rng.uniform(0, b.length_km, 200))
+    lo, la, _ = WGS84.fwd(shapely.get_x(base.values), shapely.get_y(base.values), rng.uniform(0, 360, 200),
+                          rng.uniform(0, 400, 200))
+    loc = b.locate(np.column_stack([lo, la]), workers=1)
+    for i in range(0, 200, 5):
+        assert loc["distance_m"].iloc[i] == pytest.approx(_brute_force_distance_m(b, lo[i], la[i]), abs=1e-6)

@@ -14,7 +14,8 @@ bridged: a cut across a gap gives a MultiLineString.
 
 Modules: :mod:`.geodesy` (segments and geodesic measurement), :mod:`.index` (local frame, pieces, k-d tree),
 :mod:`.locating` (locate), :mod:`.cutting` (point_at, cut), :mod:`.calibration` (official chainage),
-:mod:`.inputs` (reading geometries and points), :mod:`.border` (the :class:`Border`).
+:mod:`.inputs` (reading geometries and points), :mod:`.table` (the table locate returns), :mod:`.border` (the
+:class:`Border`).
 """
 
 from .border import Border

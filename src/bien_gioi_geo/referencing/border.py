@@ -1,8 +1,8 @@
 """The :class:`Border`: an oriented line with geodesic chainage, built once and queried many times.
 
 It holds the line's parts and, computed on first use, its geodesic segments (:mod:`.geodesy`), its spatial index
-(:mod:`.index`) and its calibration (:mod:`.calibration`); the work is done by :mod:`.locating` and
-:mod:`.cutting`.
+(:mod:`.index`) and its calibration (:mod:`.calibration`); the work is done by :mod:`.locating`,
+:mod:`.table` (the table :meth:`Border.locate` returns) and :mod:`.cutting`.
 
 Edge-case rules (written down because linear-referencing libraries disagree)
     * chainage outside ``[0, length]`` is **clamped** to the nearest end in :meth:`Border.point_at` and
@@ -36,22 +36,9 @@ from .geodesy import GEOD, Layout, Segments, layout_of, position, segments_of
 from .index import LocalFrame, PieceIndex, build_frame, build_pieces
 from .inputs import parts_of, points_lonlat
 from .locating import LocateResult, locate_exact, locate_indexed
+from .table import check_workers, locate_table, tolerance
 
 __all__ = ["Border"]
-
-_CHUNK = 250_000  # points per batch in locate (bounds memory)
-
-
-def _tolerance(value: Any, name: str) -> float:
-    """A tolerance in metres: a finite number ≥ 0, else an error naming the argument."""
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        raise ReferencingError(f"{name} must be a number of metres, got {value!r}") from None
-    if not (math.isfinite(v) and v >= 0):
-        raise ReferencingError(f"{name} must be a finite number of metres ≥ 0, got {value!r}")
-    return v
-
 
 class Border:
     """An oriented border line with geodesic chainage, built once and queried many times.
@@ -162,7 +149,7 @@ class Border:
 
     @cached_property
     def _pieces(self) -> PieceIndex:
-        return build_pieces(self._frame)
+        return build_pieces(self._frame, self.segments.part)
 
     @cached_property
     def length_m(self) -> float:
@@ -350,44 +337,12 @@ class Border:
             For items that are not Points, coordinates that cannot be WGS 84 longitude/latitude (naming the rows
             and values), a negative or NaN ``ambiguity_m`` or a bad ``workers``.
         """
-        ambiguity_m = _tolerance(ambiguity_m, "ambiguity_m")
-        if isinstance(workers, bool) or not isinstance(workers, (int, np.integer)) or workers == 0 or workers < -1:
-            raise ReferencingError(f"locate: workers must be -1 (all cores) or a positive whole number, "
-                                   f"got {workers!r}")
+        ambiguity_m = tolerance(ambiguity_m, "ambiguity_m")
+        threads = check_workers(workers)
         index, lon, lat = points_lonlat(points, crs)
-        n = len(lon)
-        res = {k: np.full(n, np.nan) for k in ("chainage_km", "offset_m", "alt_chainage_km")}
-        part = np.full(n, -1, dtype=np.int64)
-        segment = np.full(n, -1, dtype=np.int64)
-        ambiguous = np.zeros(n, dtype=bool)
-        ok = np.flatnonzero(np.isfinite(lon) & np.isfinite(lat))
-        for lo in range(0, len(ok), _CHUNK):
-            sel = ok[lo:lo + _CHUNK]
-            r = self._locate_lonlat(lon[sel], lat[sel], ambiguity_m, int(workers))
-            res["chainage_km"][sel] = r.chainage_km
-            res["offset_m"][sel] = r.offset_m
-            res["alt_chainage_km"][sel] = r.alt_chainage_km
-            segment[sel] = r.segment
-            part[sel] = self.segments.part[r.segment]
-            ambiguous[sel] = r.ambiguous
-        cal = self.calibration
-        side = np.full(n, None, dtype=object)
-        side[res["offset_m"] > 0] = self.left
-        side[res["offset_m"] < 0] = self.right
-        missing = part < 0
-        out = pd.DataFrame({
-            "chainage_km": res["chainage_km"],
-            "official_km": cal.to_official(res["chainage_km"]) if cal is not None else np.full(n, np.nan),
-            "offset_m": res["offset_m"],
-            "distance_m": np.abs(res["offset_m"]),
-            "side": side,
-            "part": pd.arrays.IntegerArray(np.where(missing, 0, part), missing),
-            "segment": pd.arrays.IntegerArray(np.where(missing, 0, segment), missing),
-            "ambiguous": ambiguous,
-            "alt_chainage_km": res["alt_chainage_km"],
-        }, index=index)
-        out.attrs["chainage"] = self.chainage_note
-        return out
+        return locate_table(index, lon, lat, lambda x, y: self._locate_lonlat(x, y, ambiguity_m, threads),
+                            part_of_segment=self.segments.part, calibration=self.calibration, left=self.left,
+                            right=self.right, note=self.chainage_note)
 
     @property
     def chainage_note(self) -> str:

@@ -1,17 +1,21 @@
-"""The spatial index behind :meth:`Border.locate`: a local planar frame, the line cut into short pieces, a k-d tree.
+"""The spatial index behind :meth:`Border.locate`: a local planar frame, the line cut into short pieces grouped
+in a k-d tree.
 
 The line is drawn in a local transverse Mercator frame (conformal: nearest stays nearest) and every segment is cut
 into pieces of at most ``h`` metres (the 90th percentile of the segment lengths, between 5 and 100 m; more
-for very long lines: most segments stay whole, the pieces stay near-uniform and few); a
-k-d tree (scipy) holds each piece's middle point and each piece knows its segment and its half-length. For a
-point P, the planar distance ``d`` to the nearest segment among those of its ``k`` nearest middles bounds the
-distance ``d*`` to the line from above, and the nearest point of the line lies on some piece j with
-``|P − mid_j| − half_j ≤ d*``. So when the ``k``-th middle is farther than ``d + max_half + ambiguity_m`` (+1 m of
-slack), the ``k`` pieces contain the nearest segment and every nearly-nearest one. The first query asks for
-``k_first`` middles (enough for a point 200 m from a straight stretch of this line); the points not settled are
-asked again with twice as many (most of them settle there: measured 95–96 % settled after the first query, over
-99.7 % after the second, on the benchmark's smooth and random-walk lines), then four times as many, and the few
-still not settled (far from the line) go through an STRtree of the segments instead (exact, slower).
+for very long lines: most segments stay whole, the pieces stay near-uniform and few). Consecutive pieces of a part
+are grouped ``G`` at a time, ``G = GROUP_M // h`` (1 to ``MAX_GROUP``: 1, i.e. one piece per group, unless the
+pieces are under 25 m, as on a line of 5 m steps). A k-d tree (scipy) holds each group's centre (the middle of
+its pieces' bounding box) and each group knows its segments and its radius (the farthest end of its pieces from
+the centre). For a point P, the planar distance ``d`` to the nearest segment among the groups of its ``k`` nearest
+centres bounds the distance ``d*`` to the line from above, and the nearest point of the line lies in some group j
+with ``|P − centre_j| − radius_j ≤ d*``. So when the ``k``-th centre is farther than
+``d + max_radius + ambiguity_m`` (+1 m of slack), the ``k`` groups contain the nearest segment and every
+nearly-nearest one. The first query asks for ``k_first`` centres (enough for a point 200 m from a straight stretch
+of this line); the points not settled are asked again with twice as many (most of them settle there: measured
+95–96 % settled after the first query, over 99.7 % after the second, on the benchmark's smooth and random-walk
+lines), then four times as many, and the few still not settled (far from the line) go through an STRtree of the
+segments instead (exact, slower).
 """
 
 from __future__ import annotations
@@ -31,12 +35,14 @@ __all__ = ["Candidates", "LocalFrame", "PieceIndex", "build_frame", "build_piece
 
 LONG_SEGMENT_M = 50_000.0  # segments longer than this are candidates for every point (their TM image bends)
 BRUTE_FORCE_SEGMENTS = 16  # up to this many segments, measuring all of them beats building an index
-PIECE_M = 100.0  # longest piece whose middle point the k-d tree holds (TM metres)
+PIECE_M = 100.0  # longest piece (TM metres)
 MIN_PIECE_M = 5.0  # segments are not cut finer than this
 MAX_PIECES = 2_000_000  # the piece length grows for very long lines to keep the index below this size
 TYPICAL_OFFSET_M = 200.0  # the first k-d query asks for enough pieces to settle a point this far from a straight line
 WIDEN = (2, 4)  # points not settled by the first query are asked again for these many times more pieces
 PIECE_QUANTILE = 0.9  # pieces are cut to this quantile of the segments' lengths (within the bounds above)
+GROUP_M = 50.0  # pieces shorter than this are grouped, GROUP_M // piece length of them per group (at most MAX_GROUP)
+MAX_GROUP = 8
 
 
 @dataclass(frozen=True, eq=False)
@@ -113,24 +119,27 @@ def build_frame(seg: Segments) -> LocalFrame:
 
 @dataclass(frozen=True, eq=False)
 class PieceIndex:
-    """The k-d tree of piece middles: ``segment`` and ``half`` (m) of each piece, ``max_half`` (m), and ``k_first``,
-    the number of middles asked for first.
+    """The k-d tree of group centres: ``segment`` (``(groups, G)``: the segments of each group's pieces, a short
+    group padded with its first), ``radius`` (m: no point of the group's pieces is farther from its centre),
+    ``max_radius`` (m), and ``k_first``, the number of centres asked for first.
     """
 
     tree: Any
     segment: np.ndarray
-    half: np.ndarray
-    max_half: float
+    radius: np.ndarray
+    max_radius: float
     k_first: int
 
 
-def build_pieces(frame: LocalFrame) -> PieceIndex:
-    """Cut every segment into pieces of at most ``PIECE_M`` frame metres and index their middles."""
+def build_pieces(frame: LocalFrame, part: np.ndarray) -> PieceIndex:
+    """Cut every segment into pieces of at most ``PIECE_M`` frame metres, group consecutive pieces of a part
+    ``G`` at a time (``G`` = 1 unless the pieces are much shorter than ``GROUP_M``) and index the groups' centres.
+    """
     from scipy.spatial import cKDTree
 
     dx, dy = frame.x1 - frame.x0, frame.y1 - frame.y0
     tm_len = np.hypot(dx, dy)
-    # pieces of about the longer segments' length: the bound uses the longest half-piece, so uniform pieces keep it
+    # pieces of about the longer segments' length: the bound uses the largest radius, so uniform pieces keep it
     # tight; cutting at the 90th percentile rather than the median leaves most segments whole (a median cut splits
     # every longer-than-median segment into two short pieces: 1.5 pieces per segment and a larger k_first); measured
     # about 15-30 % less CPU time for locate on the benchmark's smooth and random-walk lines
@@ -139,21 +148,37 @@ def build_pieces(frame: LocalFrame) -> PieceIndex:
     count = np.maximum(1, np.ceil(tm_len / h)).astype(np.int64)
     segment = np.repeat(np.arange(len(tm_len)), count)
     k = np.arange(len(segment)) - np.repeat(np.cumsum(count) - count, count)  # piece number within its segment
-    t = (k + 0.5) / count[segment]
-    mid = np.column_stack([frame.x0[segment] + t * dx[segment], frame.y0[segment] + t * dy[segment]])
-    half = tm_len[segment] / count[segment] / 2.0
-    # a point d from a straight stretch needs the pieces along a chord of 2·sqrt(2·d·(max_half + slack)); ask for
+    t0, t1 = k / count[segment], (k + 1) / count[segment]
+    ex0, ey0 = frame.x0[segment] + t0 * dx[segment], frame.y0[segment] + t0 * dy[segment]
+    ex1, ey1 = frame.x0[segment] + t1 * dx[segment], frame.y0[segment] + t1 * dy[segment]
+    # groups of G consecutive pieces of one part: a line of many tiny segments (a 5 m zigzag) then asks the tree
+    # for a few groups rather than dozens of pieces; each group's pieces are measured together
+    g = int(np.clip(GROUP_M // h, 1, MAX_GROUP))
+    pp = part[segment]
+    ordinal = np.arange(len(segment)) - np.searchsorted(pp, pp)  # piece number within its part
+    new = np.concatenate([[True], (pp[1:] != pp[:-1]) | (ordinal[1:] // g != ordinal[:-1] // g)])
+    starts = np.flatnonzero(new)
+    gid = np.cumsum(new) - 1
+    members = np.full((len(starts), g), -1, dtype=np.int64)
+    members[gid, ordinal % g] = segment
+    members = np.where(members < 0, members[:, :1], members)
+    cx = (np.minimum.reduceat(np.minimum(ex0, ex1), starts) + np.maximum.reduceat(np.maximum(ex0, ex1), starts)) / 2
+    cy = (np.minimum.reduceat(np.minimum(ey0, ey1), starts) + np.maximum.reduceat(np.maximum(ey0, ey1), starts)) / 2
+    # a piece is straight: its farthest point from the centre is one of its ends
+    far = np.maximum(np.hypot(ex0 - cx[gid], ey0 - cy[gid]), np.hypot(ex1 - cx[gid], ey1 - cy[gid]))
+    radius = np.maximum.reduceat(far, starts) * (1.0 + 1e-12) + 1e-9
+    # a point d from a straight stretch needs the groups along a chord of 2·sqrt(2·d·(max_radius + slack)); ask for
     # that many at TYPICAL_OFFSET_M (10 m slack: the default ambiguity), the rest are asked again with more
-    max_half = float(half.max())
-    chord = 2.0 * np.sqrt(2.0 * TYPICAL_OFFSET_M * (max_half + 11.0))
-    k_first = int(np.clip(np.ceil(chord / (2.0 * float(np.median(half)))) + 1, 4, 16))
-    return PieceIndex(cKDTree(mid), segment, half, max_half, k_first)
+    max_radius = float(radius.max())
+    chord = 2.0 * np.sqrt(2.0 * TYPICAL_OFFSET_M * (max_radius + 11.0))
+    k_first = int(np.clip(np.ceil(chord / (2.0 * float(np.median(radius)))) + 1, 4, 16))
+    return PieceIndex(cKDTree(np.column_stack([cx, cy])), members, radius, max_radius, k_first)
 
 
 @dataclass(frozen=True, eq=False)
 class Candidates:
-    """The ``k`` nearest piece middles of each point: ``distance`` (m) and ``segment``, both ``(n, k)``, in the
-    caller's order; ``finite`` marks the points the frame could project.
+    """The ``k`` nearest group centres of each point: ``distance`` (m, ``(n, k)``) and the groups' segments
+    (``(n, k·G)``), in the caller's order; ``finite`` marks the points the frame could project.
     """
 
     distance: np.ndarray
@@ -169,19 +194,19 @@ def spatial_order(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def nearest_pieces(index: PieceIndex, x: np.ndarray, y: np.ndarray, *, k: int, workers: int) -> Candidates:
-    """The ``k`` nearest piece middles of points ``(x, y)`` in the frame (best given in :func:`spatial_order`).
+    """The ``k`` nearest group centres of points ``(x, y)`` in the frame (best given in :func:`spatial_order`).
 
-    The candidates are complete for a point whose nearest segment among them is at ``d`` when the ``k``-th middle
-    is farther than ``d + max_half + slack`` (see the module notes); the caller checks that.
+    The candidates are complete for a point whose nearest segment among them is at ``d`` when the ``k``-th centre
+    is farther than ``d + max_radius + slack`` (see the module notes); the caller checks that.
     """
-    k = min(k, len(index.segment))
+    k = min(k, len(index.radius))
     finite = np.isfinite(x) & np.isfinite(y)
     xy = np.column_stack([np.where(finite, x, 0.0), np.where(finite, y, 0.0)])
     d, i = index.tree.query(xy, k=k, workers=workers)
     d, i = d.reshape(len(x), k), i.reshape(len(x), k)
-    if k == len(index.segment):
-        d[:, -1] = np.inf  # every piece was returned: complete
-    return Candidates(distance=d, segment=np.take(index.segment, i), finite=finite)
+    if k == len(index.radius):
+        d[:, -1] = np.inf  # every group was returned: complete
+    return Candidates(distance=d, segment=np.take(index.segment, i, axis=0).reshape(len(x), -1), finite=finite)
 
 
 def strtree_candidates(frame: LocalFrame, x: np.ndarray, y: np.ndarray,

@@ -25,6 +25,7 @@ from .index import WIDEN, Candidates, LocalFrame, PieceIndex, nearest_pieces, sp
 __all__ = ["LocateResult", "ambiguity", "locate_exact", "locate_indexed", "vertex_sides"]
 
 THREAD_CHUNK = 65_536  # points per task when locating on several threads
+BLOCK = 8_192  # points per block of the planar check (its arrays stay in cache)
 
 
 @dataclass(frozen=True, eq=False)
@@ -176,18 +177,26 @@ def locate_indexed(seg: Segments, layout: Layout, frame: LocalFrame, pieces: Pie
 
 def _locate_chunk(seg: Segments, layout: Layout, frame: LocalFrame, pieces: PieceIndex, lon: np.ndarray,
                   lat: np.ndarray, ambiguity_m: float, workers: int) -> LocateResult:
-    """:func:`locate_indexed` on one chunk of points (``workers``: threads of the k-d query)."""
+    """:func:`locate_indexed` on one chunk of points (``workers``: threads of the k-d query).
+
+    The points are put in :func:`.index.spatial_order` and worked through in blocks of ``BLOCK``, so that the
+    ``(block, k)`` arrays of the planar check stay in the core's cache; the points a block leaves unsettled are
+    gathered and asked again together, with more pieces.
+    """
     x, y = frame.project(lon, lat)
     order = spatial_order(x, y)
     x, y, lon, lat = x[order], y[order], lon[order], lat[order]
     out = LocateResult.empty(len(lon))
     todo = np.arange(len(lon))
     for k in (pieces.k_first, *(w * pieces.k_first for w in WIDEN)):
-        cand = nearest_pieces(pieces, x[todo], y[todo], k=k, workers=workers)
-        res, settled = _settle(seg, layout, frame, pieces, cand, x[todo], y[todo], lon[todo], lat[todo],
-                               ambiguity_m)
-        out.put(order[todo[settled]], res)
-        todo = todo[~settled]
+        left = []
+        for lo in range(0, len(todo), BLOCK):
+            b = todo[lo:lo + BLOCK]
+            cand = nearest_pieces(pieces, x[b], y[b], k=k, workers=workers)
+            res, settled = _settle(seg, layout, frame, pieces, cand, x[b], y[b], lon[b], lat[b], ambiguity_m)
+            out.put(order[b[settled]], res)
+            left.append(b[~settled])
+        todo = np.concatenate(left)
         if not len(todo):
             return out
     out.put(order[todo], locate_exact(seg, layout, frame, lon[todo], lat[todo], ambiguity_m))
@@ -216,23 +225,51 @@ def _settle(seg: Segments, layout: Layout, frame: LocalFrame, pieces: PieceIndex
     qx -= vx
     qy -= vy
     dp = np.hypot(qx, qy, out=qx)
-    dmin_p = dp.min(axis=1)
-    # complete: no piece beyond the k-th middle can hold a point within ambiguity_m (+1 m) of the nearest
-    settled = cand.finite & (cand.distance[:, -1] - pieces.max_half > dmin_p + ambiguity_m + 1.0)
+    col = dp.argmin(axis=1)
+    dmin_p = np.take_along_axis(dp, col[:, None], axis=1)[:, 0]
+    # complete: no group beyond the k-th centre can hold a point within ambiguity_m (+1 m) of the nearest
+    settled = cand.finite & (cand.distance[:, -1] - pieces.max_radius > dmin_p + ambiguity_m + 1.0)
     rows = np.flatnonzero(settled)
-    s, t, dp, dmin_p = s[rows], t[rows], dp[rows], dmin_p[rows]
-    # geodesic step on the planar-nearest segment and any as near, each segment once (a long segment is cut into
-    # several pieces, so it can come back several times): sort each point's tied segments, drop repeats
-    tied = np.where(dp <= dmin_p[:, None] * 1.001 + 0.1, s, -1)
-    tied.sort(axis=1)
-    tied[:, 1:][tied[:, 1:] == tied[:, :-1]] = -1
-    r, c = np.nonzero(tied >= 0)
-    gsi = tied[r, c]
-    res, _ = _nearest(seg, layout, r, gsi, measure(seg, gsi, lon[rows][r], lat[rows][r]), len(rows))
-    # ambiguity from the planar candidates: another stretch almost as near, far away along the line
-    r, c = np.nonzero(dp <= dmin_p[:, None] + ambiguity_m)
-    chain_e = seg.start[s[r, c]] + t[r, c] * seg.length[s[r, c]]
-    amb, alt = ambiguity(r, dp[r, c], chain_e, dmin_p, res.chainage_km, ambiguity_m, len(rows))
-    res.chainage_km[:] /= 1000.0
-    res.ambiguous[:], res.alt_chainage_km[:] = amb, alt
+    if len(rows) < len(x):  # most blocks settle whole: no copies then
+        s, t, dp, dmin_p, col, lon, lat = s[rows], t[rows], dp[rows], dmin_p[rows], col[rows], lon[rows], lat[rows]
+    best = np.take_along_axis(s, col[:, None], axis=1)[:, 0]
+    chain_m, dist, segment, end, off = _geodesic_step(seg, s, dp, dmin_p, best, lon, lat)
+    res = LocateResult(chain_m / 1000.0, vertex_sides(seg, layout, segment, end, -off), segment,
+                       np.zeros(len(rows), dtype=bool), np.full(len(rows), np.nan))
+    # ambiguity from the planar candidates: another segment almost as near, far away along the line (pieces of the
+    # chosen segment itself lie at its chainage, so they never count)
+    r, c = np.nonzero((dp <= dmin_p[:, None] + ambiguity_m) & (s != segment[:, None]))
+    if len(r):
+        sc = s[r, c]
+        chain_e = seg.start[sc] + t[r, c] * seg.length[sc]
+        res.ambiguous[:], res.alt_chainage_km[:] = ambiguity(r, dp[r, c], chain_e, dmin_p, chain_m, ambiguity_m,
+                                                             len(rows))
     return res, settled
+
+
+def _geodesic_step(seg: Segments, s: np.ndarray, dp: np.ndarray, dmin_p: np.ndarray, best: np.ndarray,
+                   lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Measure geodesically each point's planar-nearest segment ``best`` and any other candidate as near (0.1 % +
+    0.1 m: ties at joints), each segment once; keep the nearest (then the smaller chainage).
+
+    Returns chainage (m), distance (m), segment, end and offset (m, + right) of each point's nearest pair.
+    """
+    m = measure(seg, best, lon, lat)
+    chain_m, dist, segment, end, off = m.chain_m, m.dist, best.copy(), m.end, m.offset
+    tied = (dp <= dmin_p[:, None] * 1.001 + 0.1) & (s != best[:, None])
+    many = np.flatnonzero(tied.any(axis=1))
+    if len(many):  # a long segment is cut into several pieces: sort each point's tied segments, drop repeats
+        extra = np.where(tied[many], s[many], -1)
+        extra.sort(axis=1)
+        extra[:, 1:][extra[:, 1:] == extra[:, :-1]] = -1
+        r, c = np.nonzero(extra >= 0)
+        pi, si = many[r], extra[r, c]
+        m1 = measure(seg, si, lon[pi], lat[pi])
+        order = np.lexsort((m1.chain_m, m1.dist, pi))  # per point, nearest first
+        first = order[np.concatenate([[True], pi[order][1:] != pi[order][:-1]])]
+        p1 = pi[first]
+        better = (m1.dist[first] < dist[p1]) | ((m1.dist[first] == dist[p1]) & (m1.chain_m[first] < chain_m[p1]))
+        p1, first = p1[better], first[better]
+        chain_m[p1], dist[p1], segment[p1], end[p1], off[p1] = (m1.chain_m[first], m1.dist[first], si[first],
+                                                                 m1.end[first], m1.offset[first])
+    return chain_m, dist, segment, end, off
