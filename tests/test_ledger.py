@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 import bien_gioi_geo as bg
-from bien_gioi_geo import ledger
+from bien_gioi_geo.analysis import ledger
 
 D = dt.date
 

@@ -166,7 +166,7 @@ def _figure(key: str, value: Any, lang: str) -> Any:
 
 
 def summary_rows(summary: Mapping[str, Any], *, lang: str = "vi") -> pd.DataFrame:
-    """A summary (:meth:`Coverage.summary <bien_gioi_geo.coverage.Coverage.summary>`) as a two-column table of
+    """A summary (:meth:`Coverage.summary <bien_gioi_geo.analysis.coverage.Coverage.summary>`) as a two-column table of
     text: labels and figures in ``lang`` (``97,229`` km, ``16.010`` households in Vietnamese).
 
     >>> t = summary_rows({"covered_km": 97.22949, "households": 16010, "markers_by_kind": {"double": 2}})

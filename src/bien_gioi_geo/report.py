@@ -18,7 +18,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from .coverage import Coverage, coverage
+from .analysis.coverage import Coverage, coverage
 from .dataset import Dataset
 from .errors import check_option
 from .labels import label, summary_rows, translate_values
@@ -104,7 +104,7 @@ def units_title(cov: Coverage, lang: str) -> str | None:
 def _summary_sheet(cov: Coverage, lang: str) -> pd.DataFrame:
     """The summary for a spreadsheet: labels in ``lang``; figures as numbers (km to the metre) so the
     spreadsheet shows them in its user's format, the rest (dates, counts by kind) as text (see
-    :meth:`Coverage.summary_table <bien_gioi_geo.coverage.Coverage.summary_table>` for the text form).
+    :meth:`Coverage.summary_table <bien_gioi_geo.analysis.coverage.Coverage.summary_table>` for the text form).
     """
     text = cov.summary_table(lang)
     s = cov.summary()

@@ -10,7 +10,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from .compare import compare
+from .analysis.compare import compare
 from .dataset import Dataset
 
 __all__ = ["change_outputs"]
@@ -23,7 +23,7 @@ def change_outputs(dataset: Dataset, dates: tuple[Any, Any], folder: Path, lang:
     ``change_joined``, ``change_left``, ``markers_found``, ``markers_lost``, ``timeline``) and the layers for the
     GeoPackage (``change_gained``, ``change_lost``).
     """
-    from .ledger import timeline
+    from .analysis.ledger import timeline
     from .maps import save_map
     from .maps.change_map import change_map, timeline_chart
 

@@ -2,7 +2,7 @@
 whom, which assignments joined or left and which markers found or lost a carer.
 
 Lengths gained and lost are differences of the two unions, computed on chainage numbers like coverage itself
-(:mod:`bien_gioi_geo.intervals`): ``after - before == gained - lost`` holds to rounding.
+(:mod:`bien_gioi_geo.analysis.intervals`): ``after - before == gained - lost`` holds to rounding.
 """
 
 from __future__ import annotations
@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from .coverage import Coverage, coverage
-from .dataset import Dataset
-from .errors import InputError
+from ..dataset import Dataset
+from ..errors import InputError
 
 __all__ = ["compare", "Comparison", "COMPARE_FIGURES", "difference"]
 
@@ -81,8 +81,8 @@ class Comparison:
         """:meth:`summary` for readers: figure names, headers naming the dates, numbers as text in the format of
         ``lang`` (``"vi"``: ``97,229``; ``"en"``: ``97.229``).
         """
-        from .formatting import format_number
-        from .labels import label
+        from ..formatting import format_number
+        from ..labels import label
 
         s = self.summary()
         d0, d1 = (_date_text(d, lang) for d in self.dates)
@@ -211,7 +211,7 @@ class Comparison:
 
 
 def _date_text(d: Any, lang: str) -> str:
-    from .formatting import format_date
+    from ..formatting import format_date
 
     return "—" if d is None else format_date(d, lang=lang)
 

@@ -11,7 +11,7 @@ Every assignment resolves to a chainage interval on its border, whichever way it
   chainage.
 
 Covered length is the length of the **union** of the intervals (never the sum), computed on chainage numbers
-(:mod:`bien_gioi_geo.intervals`). A reversed interval is swapped and an interval beyond the ends is clipped for
+(:mod:`bien_gioi_geo.analysis.intervals`). A reversed interval is swapped and an interval beyond the ends is clipped for
 the union — and both are reported by :func:`bien_gioi_geo.validate`, never silently.
 """
 
@@ -28,11 +28,11 @@ import pandas as pd
 import shapely
 
 from . import intervals as iv
-from .crs import WGS84
-from .dataset import Dataset
-from .errors import InputError, OptionError, check_option
-from .schema import COUNT_COLUMNS, parse_marker_id
-from .text import name_key
+from ..crs import WGS84
+from ..dataset import Dataset
+from ..errors import InputError, OptionError, check_option
+from ..schema import COUNT_COLUMNS, parse_marker_id
+from ..text import name_key
 
 __all__ = ["coverage", "Coverage", "resolve_intervals"]
 
@@ -176,7 +176,7 @@ class Coverage:
                  min_length_m: float = 1.0) -> None:
         self.dataset = ds
         self.intervals = intervals
-        #: The date this coverage describes (None for a dataset without dates); see :mod:`bien_gioi_geo.ledger`.
+        #: The date this coverage describes (None for a dataset without dates); see :mod:`bien_gioi_geo.analysis.ledger`.
         self.as_of = as_of
         #: Gaps and overlaps shorter than this (m) are not counted: by the summary, the tables, validation, maps.
         self.min_length_m = float(min_length_m)
@@ -472,7 +472,7 @@ class Coverage:
         """The summary as a two-column table for a reader: labels and figures written in ``lang`` (``"vi"``, the
         default, or ``"en"``): ``97,229`` km, ``16.010`` households, categories translated.
         """
-        from .labels import summary_rows
+        from ..labels import summary_rows
 
         return summary_rows(self.summary(), lang=lang)
 
@@ -503,7 +503,7 @@ def coverage(dataset: Dataset, *, chainage: str = "measured", as_of: Any = None,
         or ``"official"`` (calibrated km; needs ``official_length_km`` or a calibrated border).
     as_of
         The date to describe (``"2024-12-31"``, ``"31/12/2024"``, a date): only the rows valid on it count. Default:
-        today for a dataset with ``valid_from``/``valid_to`` dates (see :mod:`bien_gioi_geo.ledger`).
+        today for a dataset with ``valid_from``/``valid_to`` dates (see :mod:`bien_gioi_geo.analysis.ledger`).
     min_length_m
         Gaps and overlaps shorter than this are not counted (default 1 m): one minimum for the summary, the
         tables, :func:`~bien_gioi_geo.validate` and the maps, which all read this coverage.
@@ -528,7 +528,7 @@ def coverage(dataset: Dataset, *, chainage: str = "measured", as_of: Any = None,
     when = resolve_as_of(dataset, as_of)
     a = dataset.assignments
     if "commune_current" in a and (admin != "auto" or "commune_report" not in a):  # (keep a choice made earlier)
-        from .admin import units_for_date
+        from ..admin import units_for_date
 
         dataset = units_for_date(dataset, as_of=None if as_of is None else when, admin=admin)
     elif admin != "auto":

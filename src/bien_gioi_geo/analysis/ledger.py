@@ -29,10 +29,10 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from .dataset import Dataset
-from .errors import InputError
-from .schema import COUNT_COLUMNS
-from .text import name_key
+from ..dataset import Dataset
+from ..errors import InputError
+from ..schema import COUNT_COLUMNS
+from ..text import name_key
 
 __all__ = ["today", "parse_date", "periods", "is_dated", "resolve_as_of", "valid_at", "at", "change_points",
            "timeline", "TIMELINE_COLUMNS"]

@@ -1,4 +1,4 @@
-"""The change map and the timeline chart of a :class:`~bien_gioi_geo.compare.Comparison`.
+"""The change map and the timeline chart of a :class:`~bien_gioi_geo.analysis.compare.Comparison`.
 
 Map safety
     No text from the data ever enters a template source or HTML (see :mod:`bien_gioi_geo.maps.elements`): the
@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from ..compare import Comparison, difference
+from ..analysis.compare import Comparison, difference
 from ..formatting import format_date, format_number
 from ..labels import label
 from .elements import js_json, latlng, page_assets, raw, script

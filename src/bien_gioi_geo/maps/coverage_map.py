@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..coverage import Coverage, coverage
+from ..analysis.coverage import Coverage, coverage
 from ..dataset import Dataset
 from ..errors import check_option
 from ..formatting import format_count, format_km

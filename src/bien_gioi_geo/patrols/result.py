@@ -13,7 +13,7 @@ import pandas as pd
 from ..crs import WGS84
 from ..dataset import Dataset
 from ..errors import InputError
-from ..intervals import union
+from ..analysis.intervals import union
 from ..referencing import Border
 from .match import MatchOptions, utc_ns
 
@@ -163,7 +163,7 @@ class Patrols:
         return self._stretches(rows, t)
 
     def _stretches(self, rows: list[dict[str, Any]], as_of: pd.Timestamp) -> gpd.GeoDataFrame:
-        from ..coverage import coverage
+        from ..analysis.coverage import coverage
 
         if not rows:
             rows = []
@@ -236,7 +236,7 @@ class Patrols:
         (union of visits within the stretch, between ``start`` and ``end``), ``percent``, ``n_visits`` (visits
         overlapping the stretch), ``last_visit``.
         """
-        from ..coverage import resolve_intervals
+        from ..analysis.coverage import resolve_intervals
 
         iv = resolve_intervals(self.dataset)
         v = self._visits[self._window(start, end)]

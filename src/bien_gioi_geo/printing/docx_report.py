@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..coverage import Coverage
+from ..analysis.coverage import Coverage
 from ..dataset import Dataset
 from ..errors import InputError
 from ..formatting import check_lang, format_count, format_date, format_km, format_percent

@@ -8,7 +8,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..coverage import Coverage
+from ..analysis.coverage import Coverage
 from ..dataset import Dataset
 
 __all__ = ["write_paper"]
@@ -32,7 +32,7 @@ def write_paper(dataset: Dataset, cov: Coverage, issues: pd.DataFrame, folder: s
     as_of = as_of if as_of is not None else cov.as_of  # the date of the figures, stated in the Word report too
     sections = []
     if compare is not None:
-        from ..compare import compare as compare_dates
+        from ..analysis.compare import compare as compare_dates
         from .change_section import change_section
 
         sections.append(change_section(compare_dates(dataset, *compare)))

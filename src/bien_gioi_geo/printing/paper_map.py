@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 import pyproj
 
-from ..coverage import Coverage, coverage
+from ..analysis.coverage import Coverage, coverage
 from ..dataset import Dataset
 from ..errors import InputError, OptionError, check_option
 from ..formatting import check_lang, format_date, format_km, format_number, format_scale
@@ -109,7 +109,7 @@ def _dated_coverage(dataset: Dataset, cov: Coverage | None, as_of: Any) -> tuple
     """The coverage the page draws and the date it states: the figures are those of ``as_of`` (read as a date,
     ``2024-12-31`` or ``31/12/2024``), else of the coverage's own date, else ``dataset.meta["as_of"]``.
     """
-    from ..ledger import parse_date
+    from ..analysis.ledger import parse_date
 
     when = None if as_of is None else parse_date(as_of)
     if cov is None:

@@ -147,7 +147,7 @@ def marker_assigned_twice(ctx: Context) -> Iterator[dict[str, Any]]:
 
 
 def _twice_over_time(ctx: Context) -> Iterator[dict[str, Any]]:
-    from ..ledger import carers_over_time
+    from ..analysis.ledger import carers_over_time
 
     m = ctx.full.markers_located
     several = len(ctx.full.borders) > 1

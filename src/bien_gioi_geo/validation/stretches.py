@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ..ledger import overlaps_over_time
+from ..analysis.ledger import overlaps_over_time
 from ..schema import parse_marker_id
 from .context import Context, period_phrase
 from .registry import Phrase, rule
