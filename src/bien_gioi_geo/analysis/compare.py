@@ -14,9 +14,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from .coverage import Coverage, coverage
 from ..dataset import Dataset
 from ..errors import InputError
+from .coverage import Coverage, coverage
 
 __all__ = ["compare", "Comparison", "COMPARE_FIGURES", "difference"]
 
@@ -238,7 +238,7 @@ def compare(dataset: Dataset, before: Any, after: Any, *, chainage: str = "measu
         raise InputError(f"compare expects a bien_gioi_geo.Dataset, got {type(dataset).__name__}")
     if before is None or after is None:
         raise InputError(f"compare needs two dates, got before={before!r}, after={after!r}")
-    from .ledger import parse_date
+    from ..dates import parse_date
 
     d0, d1 = parse_date(before, field="before"), parse_date(after, field="after")
     if d1 <= d0:

@@ -27,12 +27,14 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from . import intervals as iv
 from ..crs import WGS84
 from ..dataset import Dataset
 from ..errors import InputError, OptionError, check_option
 from ..schema import COUNT_COLUMNS, parse_marker_id
 from ..text import name_key
+from . import intervals as iv
+from .units import units_for_date
+from .validity import at, resolve_as_of
 
 __all__ = ["coverage", "Coverage", "resolve_intervals"]
 
@@ -176,7 +178,7 @@ class Coverage:
                  min_length_m: float = 1.0) -> None:
         self.dataset = ds
         self.intervals = intervals
-        #: The date this coverage describes (None for a dataset without dates); see :mod:`bien_gioi_geo.analysis.ledger`.
+        #: The date this coverage describes (None for a dataset without dates); see :mod:`.validity`.
         self.as_of = as_of
         #: Gaps and overlaps shorter than this (m) are not counted: by the summary, the tables, validation, maps.
         self.min_length_m = float(min_length_m)
@@ -522,14 +524,10 @@ def coverage(dataset: Dataset, *, chainage: str = "measured", as_of: Any = None,
     """
     if not isinstance(dataset, Dataset):
         raise InputError(f"coverage expects a bien_gioi_geo.Dataset, got {type(dataset).__name__}")
-    from .ledger import at, resolve_as_of
-
     check_option("admin", admin, ("auto", "recorded", "current"))
     when = resolve_as_of(dataset, as_of)
     a = dataset.assignments
     if "commune_current" in a and (admin != "auto" or "commune_report" not in a):  # (keep a choice made earlier)
-        from ..admin import units_for_date
-
         dataset = units_for_date(dataset, as_of=None if as_of is None else when, admin=admin)
     elif admin != "auto":
         raise OptionError(f"admin={admin!r} needs current administrative units: run bg.admin.to_current on the "

@@ -10,10 +10,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from ..analysis.intervals import union
 from ..crs import WGS84
 from ..dataset import Dataset
 from ..errors import InputError
-from ..analysis.intervals import union
 from ..referencing import Border
 from .match import MatchOptions, utc_ns
 

@@ -109,7 +109,7 @@ def _dated_coverage(dataset: Dataset, cov: Coverage | None, as_of: Any) -> tuple
     """The coverage the page draws and the date it states: the figures are those of ``as_of`` (read as a date,
     ``2024-12-31`` or ``31/12/2024``), else of the coverage's own date, else ``dataset.meta["as_of"]``.
     """
-    from ..analysis.ledger import parse_date
+    from ..dates import parse_date
 
     when = None if as_of is None else parse_date(as_of)
     if cov is None:

@@ -86,8 +86,8 @@ def validate(dataset: Dataset, *, cov: Coverage | None = None, marker_tolerance_
         ``start_km``, ``end_km``, ``valid_from``/``valid_to`` (the period a problem holds in, dated data only),
         ``geometry`` (EPSG:4326); sorted by severity then rule.
     """
-    from ..errors import check_option
     from ..analysis.ledger import resolve_as_of
+    from ..errors import check_option
 
     check_lang(lang)
     chosen = list(RULES) if rules is None else list(rules)

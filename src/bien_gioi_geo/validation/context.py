@@ -11,8 +11,8 @@ import numpy as np
 import pandas as pd
 
 from ..analysis.coverage import Coverage, resolve_intervals
-from ..dataset import Dataset
 from ..analysis.ledger import NO_END, NO_START, at, is_dated, periods, version_problems
+from ..dataset import Dataset
 from .registry import Phrase
 
 __all__ = ["Context", "Options", "period_phrase"]
