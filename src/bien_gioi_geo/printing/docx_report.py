@@ -165,9 +165,9 @@ def _report_tables(ds: Dataset, cov: Coverage, issues: pd.DataFrame, lang: str) 
     """The report folder's tables (the frames its CSV files and Excel sheets are written from), plus the markers
     without a carer (the markers sheet's rows with no carer).
     """
-    from ..report import _tables
+    from ..tables import report_tables
 
-    tables = _tables(ds, cov, issues, lang)
+    tables = report_tables(ds, cov, issues, lang)
     m = tables["markers"]
     tables["markers_unassigned"] = m[~m["self_managed"].astype(bool)].reset_index(drop=True)
     return tables
