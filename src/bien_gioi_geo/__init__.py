@@ -14,8 +14,9 @@ from .analysis.coverage import Coverage, coverage  # binds bg.coverage to the fu
 from .analysis.ledger import timeline
 from .crs import parse_dms
 from .dataset import Dataset
+from .dataset_reader import read_dataset
 from .errors import BienGioiError, CRSError, InputError, OptionError, OutputError, ReferencingError
-from .io import read_admin, read_assignments, read_border, read_dataset, read_markers, write_geojson
+from .io import read_admin, read_assignments, read_border, read_markers, write_geojson
 from .maps.change_map import change_map  # binds bg.change_map to the function (folium is imported when drawing)
 from .patrols import Patrols, patrols, read_tracks  # binds bg.patrols to the function, not the subpackage
 from .referencing import Border, Calibration

@@ -87,11 +87,11 @@ def write_patrols(dataset: Any, fixes: pd.DataFrame, out: str | Path, *, problem
     from .maps import save_map
     from .maps.patrol_map import patrol_map
     from .patrols import patrols
-    from .patrols.result import _delta
+    from .patrols.result import parse_duration
     from .table_files import write_csv, write_xlsx
 
     check_option("lang", lang, ("vi", "en"))
-    _delta(every, "every")  # named as the caller knows it, before the matching
+    parse_duration(every, "every")  # named as the caller knows it, before the matching
     inputs = list(inputs)
     out = check_folder_target(out, force=force, inputs=inputs)  # fail before the matching
     result = patrols(dataset, fixes, **options)

@@ -58,6 +58,9 @@ def _delta(value: Any, what: str) -> pd.Timedelta:
     return td
 
 
+parse_duration = _delta  # the public name other packages use (the patrols output checks --every before matching)
+
+
 class Patrols:
     """GPS tracks matched to the border (made by :func:`bien_gioi_geo.patrols`).
 
