@@ -86,7 +86,7 @@ def main() -> int:
         import folium
 
         base = folium.Map(location=[16, 106], zoom_start=6)
-        mk = cov.markers[["marker_id", "kind", "emplaced_by", "chainage_km", "geometry"]]
+        mk = cov.marker_posts[["marker_id", "kind", "emplaced_by", "chainage_km", "geometry"]]
         folium.GeoJson(mk.to_json(), tooltip=folium.GeoJsonTooltip(["marker_id", "kind", "emplaced_by"])).add_to(base)
         stretches = gpd.GeoDataFrame(ds.assignments[["assignment_id", "village", "commune"]], crs="EPSG:4326",
                                      geometry=[ds.borders[b].cut(s, e) for b, s, e in zip(

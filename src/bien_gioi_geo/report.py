@@ -124,7 +124,7 @@ def write_report(dataset: Dataset, out: str | Path, *, lang: str = "vi", force: 
         gpkg = tmp / "report.gpkg"
         layers: dict[str, gpd.GeoDataFrame] = {
             "border": pd.concat([b.to_geodataframe() for b in dataset.borders.values()], ignore_index=True),
-            "markers": cov.markers,
+            "markers": cov.marker_posts,
             "assignments": gpd.GeoDataFrame(
                 tables["assignments"], geometry=[dataset.borders[b].cut(s, e) if b in dataset.borders else None
                                                  for b, s, e in zip(cov.intervals["border_id"],

@@ -39,7 +39,8 @@ def report_tables(ds: Dataset, cov: Coverage, issues: gpd.GeoDataFrame, lang: st
     given = ds.assignments.drop(columns=["assignment_id", "geometry", "stretch_by"], errors="ignore")
     given = given.rename(columns={"start_km": "start_km_given", "end_km": "end_km_given"})
     assign = cov.intervals.join(given.drop(columns=[c for c in given if c in cov.intervals]))
-    markers = nogeom(cov.markers).rename(columns={"official_km": "official_chainage_km"})  # a chainage, not a length
+    # official_km of a post is a chainage, not a length
+    markers = nogeom(cov.marker_posts).rename(columns={"official_km": "official_chainage_km"})
     tables = {"summary": summary, "by_commune": by_commune, "by_village": by_village,
               "assignments": nogeom(assign), "gaps": nogeom(cov.gaps), "overlaps": nogeom(cov.overlaps),
               "markers": markers, "problems": nogeom(issues)}

@@ -174,7 +174,7 @@ def change_map(change: Comparison, *, lang: str = "vi", tiles: str | None = "Ope
         if len(s):
             unchanged += [{"c": latlng(geom), "t": [_t("unchanged", lang)]} for geom in b.cut(s, e).values]
     border = [{"c": latlng(b.cut(0.0, b.length_km)), "t": None} for b in ds.borders.values()]
-    markers_loc = after.markers.groupby("marker_key", sort=False).geometry.first()
+    markers_loc = after.marker_posts.groupby("marker_key", sort=False).geometry.first()
 
     def points(frame: Any, name: str) -> list[dict[str, Any]]:
         out = []

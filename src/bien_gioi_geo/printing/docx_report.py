@@ -226,7 +226,8 @@ def word_report(dataset: Dataset, coverage_: Coverage | None = None, issues: pd.
     from docx.shared import Mm
 
     from ..io import atomic_path
-    from .paper_map import _dated_coverage, _where
+    from .map_panel import where_text
+    from .paper_map import _dated_coverage
 
     check_lang(lang)
     if not isinstance(dataset, Dataset):
@@ -237,7 +238,7 @@ def word_report(dataset: Dataset, coverage_: Coverage | None = None, issues: pd.
 
         issues = validate(dataset, cov=cov, as_of=cov.as_of, lang=lang)
     path = Path(path)
-    place = _where(dataset, lang)
+    place = where_text(dataset, lang)
 
     document = docx.Document()
     document.core_properties.title = title or text("report_title", lang)

@@ -37,7 +37,7 @@ def duplicate_id(ctx: Context) -> Iterator[dict[str, Any]]:
     for aid in ids:
         yield {"params": {"what": what_a, "id": aid, "n": int((a["assignment_id"] == aid).sum()), "where": ""},
                "assignment_ids": [aid]}
-    m = ctx.cov.markers
+    m = ctx.cov.marker_posts
     # (built in Python: pandas 3's string columns drop the NUL separator when concatenated)
     key = pd.Series([f"{b}\x00{i}" for b, i in zip(m["border_id"].astype(str), m["marker_id"].astype(str),
                                                     strict=True)], index=m.index, dtype=object)

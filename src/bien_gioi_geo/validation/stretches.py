@@ -76,7 +76,7 @@ def _overlaps_over_time(ctx: Context) -> Iterator[dict[str, Any]]:
 
 def _unknown(ctx: Context) -> list[list[str]]:
     """Per checked row, the marker names that are not in the markers table."""
-    m = ctx.cov.markers
+    m = ctx.cov.marker_posts
     known = set(m["marker_id"]) | set(m["number"])
     out = []
     for fm, tm, lst in zip(ctx.col("from_marker"), ctx.col("to_marker"), ctx.col("markers"), strict=True):
