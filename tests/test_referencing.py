@@ -410,7 +410,7 @@ def test_locate_matches_brute_force_on_real_line(reference):
 
 def test_border_is_immutable_and_rejects_bad_input(l_line):
     b = bg.Border(l_line)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="read-only"):
         b._parts[0][0, 0] = 1.0
     with pytest.raises(bg.ReferencingError, match="LineString or MultiLineString, not a Polygon"):
         bg.Border(shapely.box(0, 0, 1, 1))
