@@ -17,6 +17,7 @@ import pytest
 import shapely
 
 import bien_gioi_geo as bg
+from _sweep import union_length
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -46,22 +47,11 @@ def test_border_part_breaks_is_the_new_name_and_gaps_warns():
     assert old is breaks
 
 
-def _union_km(starts, ends):
-    """Length of the union of [start, end) intervals: sort and sweep, written here independently."""
-    total, cur_s, cur_e = 0.0, None, None
-    for s, e in sorted(zip(starts, ends, strict=True)):
-        if cur_e is None or s > cur_e:
-            total += 0.0 if cur_e is None else cur_e - cur_s
-            cur_s, cur_e = s, e
-        else:
-            cur_e = max(cur_e, e)
-    return total + (0.0 if cur_e is None else cur_e - cur_s)
-
-
 def test_summary_is_not_rounded_inside_the_library(pt_cov):
     iv = pt_cov.intervals
     iv = iv[iv["unresolved"].isna()]
-    expected = sum(_union_km(np.clip(g["start_km"], 0, None), g["end_km"]) for _, g in iv.groupby("border_id"))
+    expected = sum(union_length(zip(np.clip(g["start_km"], 0, None), g["end_km"], strict=True))
+                   for _, g in iv.groupby("border_id"))
     got = pt_cov.summary()["covered_km"]
     assert got == pytest.approx(expected, abs=1e-9)
     assert got != round(got, 3)  # full precision: rounding is for display only (summary_table, formatting)

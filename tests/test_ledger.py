@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 import bien_gioi_geo as bg
+from _sweep import union_length
 from bien_gioi_geo.analysis import ledger, validity
 
 D = dt.date
@@ -51,14 +52,7 @@ def _independent_km(rows: list[dict], day: D, total: float) -> float:
     live = sorted((min(max(r["start_km"], 0), total), min(r["end_km"], total)) for r in rows
                   if (date(r["valid_from"]) is None or date(r["valid_from"]) <= day)
                   and (date(r["valid_to"]) is None or day < date(r["valid_to"])))
-    km, cur_s, cur_e = 0.0, None, None
-    for s, e in live:
-        if cur_e is None or s > cur_e:
-            km += 0.0 if cur_e is None else cur_e - cur_s
-            cur_s, cur_e = s, e
-        else:
-            cur_e = max(cur_e, e)
-    return km + (0.0 if cur_e is None else cur_e - cur_s)
+    return union_length(live)
 
 
 @pytest.fixture(scope="module")

@@ -6,22 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
-import pandas as pd
-import pytest
-
-import bien_gioi_geo as bg
-
-
-@pytest.fixture(scope="module")
-def dated():
-    pt = bg.datasets.load("phong_tho")
-    a = pd.DataFrame([
-        {"assignment_id": "A", "village": "Bản A", "commune": "Xã X", "start_km": 1.0, "end_km": 5.0,
-         "valid_from": "2019-01-01", "valid_to": "2021-01-01", "markers": ["62"]},
-        {"assignment_id": "B", "village": "Bản B", "commune": "Xã X", "start_km": 3.0, "end_km": 9.0,
-         "valid_from": "2021-01-01", "valid_to": None, "markers": ["66"]}])
-    return bg.Dataset(pt.border, pt.markers, a)
-
 
 def test_report_computes_coverage_issues_and_comparison_once(dated, tmp_path, monkeypatch):
     from bien_gioi_geo import report_change, validation
