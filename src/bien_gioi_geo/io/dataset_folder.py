@@ -145,7 +145,7 @@ _LAYER_NAMES = {
 
 
 def read_dataset_tables(path: str | os.PathLike[str], *, crs: object = None, errors: Errors = "raise",
-                 official_length_km: float | None = None, axis_order: str | None = None) -> DatasetTables:
+                        official_length_km: float | None = None, axis_order: str | None = None) -> DatasetTables:
     """The tables of a dataset folder or GeoPackage, each read and checked by its reader, and ``dataset.json``;
     :func:`bien_gioi_geo.read_dataset` builds the :class:`~bien_gioi_geo.Dataset` from them (files found, options
     and errors as documented there).
