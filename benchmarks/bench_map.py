@@ -12,7 +12,6 @@ run: the same markers and stretches drawn as plain folium GeoJson layers with Ge
 from __future__ import annotations
 
 import json
-import shutil
 import sys
 import tempfile
 import time
@@ -24,7 +23,9 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT / "tests"))  # tests/_browser.py: the one chromium launch
 import bien_gioi_geo as bg  # noqa: E402
+from _browser import find_chromium, offline_page  # noqa: E402
 from bien_gioi_geo.maps import save_map  # noqa: E402
 
 
@@ -52,24 +53,14 @@ def make(n_markers: int, n_assign: int = 2000, seed: int = 0) -> bg.Dataset:
 
 
 def chromium_load(path: Path) -> dict:
-    chromium = shutil.which("chromium")
+    chromium = find_chromium()
     if chromium is None:
         return {"chromium": "not installed"}
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
-        page = browser.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.route("**/*", lambda r: r.abort() if r.request.url.startswith("http") else r.continue_())
+    with offline_page(chromium) as (page, errors):
         t0 = time.perf_counter()
         page.goto(path.as_uri(), timeout=120_000)
         page.wait_for_function("document.querySelector('.bg-legend') !== null", timeout=120_000)
         dt = time.perf_counter() - t0
-        browser.close()
     return {"load_s": round(dt, 2), "js_errors": errors}
 
 
@@ -86,7 +77,7 @@ def main() -> int:
         import folium
 
         base = folium.Map(location=[16, 106], zoom_start=6)
-        mk = cov.markers[["marker_id", "kind", "emplaced_by", "chainage_km", "geometry"]]
+        mk = cov.marker_posts[["marker_id", "kind", "emplaced_by", "chainage_km", "geometry"]]
         folium.GeoJson(mk.to_json(), tooltip=folium.GeoJsonTooltip(["marker_id", "kind", "emplaced_by"])).add_to(base)
         stretches = gpd.GeoDataFrame(ds.assignments[["assignment_id", "village", "commune"]], crs="EPSG:4326",
                                      geometry=[ds.borders[b].cut(s, e) for b, s, e in zip(

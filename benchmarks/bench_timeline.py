@@ -25,7 +25,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from bench_coverage import make  # noqa: E402
 
 import bien_gioi_geo as bg  # noqa: E402
-from bien_gioi_geo.ledger import TIMELINE_COLUMNS  # noqa: E402
+from bien_gioi_geo.analysis.ledger import TIMELINE_COLUMNS  # noqa: E402
 
 
 def dated(ds: bg.Dataset, seed: int) -> bg.Dataset:

@@ -5,8 +5,11 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from shapely import LineString, MultiLineString
+
+import bien_gioi_geo as bg
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -41,3 +44,15 @@ def l_line() -> LineString:
 def two_parts() -> MultiLineString:
     """Two parts along the equator with a 0.1° gap between them."""
     return MultiLineString([[(0.0, 0.0), (0.1, 0.0), (0.2, 0.0)], [(0.3, 0.0), (0.4, 0.0)]])
+
+
+@pytest.fixture(scope="session")
+def dated():
+    """Phong Thổ's line and markers with two dated rows: A (2019-2021, marker 62) hands over to B (2021-, 66)."""
+    pt = bg.datasets.load("phong_tho")
+    a = pd.DataFrame([
+        {"assignment_id": "A", "village": "Bản {{7*7}}", "commune": "Xã X", "start_km": 1.0, "end_km": 5.0,
+         "valid_from": "2019-01-01", "valid_to": "2021-01-01", "markers": ["62"]},
+        {"assignment_id": "B", "village": "Bản Y", "commune": "Xã X", "start_km": 3.0, "end_km": 9.0,
+         "valid_from": "2021-01-01", "valid_to": None, "markers": ["66"]}])
+    return bg.Dataset(pt.border, pt.markers, a)

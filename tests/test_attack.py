@@ -31,7 +31,7 @@ def two_tracks():
 
 
 def test_patrols_force_never_deletes_a_foreign_folder(ds, two_tracks, tmp_path):
-    from bien_gioi_geo.patrols.cli import write_patrols
+    from bien_gioi_geo.report_patrols import write_patrols
 
     out = tmp_path / "mine"
     out.mkdir()
@@ -44,7 +44,7 @@ def test_patrols_force_never_deletes_a_foreign_folder(ds, two_tracks, tmp_path):
 
 
 def test_patrols_folder_rules_are_the_reports(ds, two_tracks, tmp_path, monkeypatch):
-    from bien_gioi_geo.patrols.cli import write_patrols
+    from bien_gioi_geo.report_patrols import write_patrols
 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "patrols.xlsx").write_text("x")
@@ -68,7 +68,7 @@ def test_patrols_folder_rules_are_the_reports(ds, two_tracks, tmp_path, monkeypa
 
 
 def test_patrols_csv_and_excel_keep_formula_like_text_as_text(ds, two_tracks, tmp_path):
-    from bien_gioi_geo.patrols.cli import write_patrols
+    from bien_gioi_geo.report_patrols import write_patrols
 
     fx = two_tracks.copy()
     fx["unit"] = [FORMULAS[i % len(FORMULAS)] for i in range(len(fx))]
@@ -198,7 +198,7 @@ def test_compare_refuses_reversed_or_equal_dates_and_writes_dates_like_formattin
 
 
 def test_write_patrols_checks_every_before_matching(ds, two_tracks, tmp_path):
-    from bien_gioi_geo.patrols.cli import write_patrols
+    from bien_gioi_geo.report_patrols import write_patrols
 
     with pytest.raises(bg.InputError, match=r"^every: give a duration with its unit"):
         write_patrols(ds, two_tracks, tmp_path / "o", every="30")

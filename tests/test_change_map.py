@@ -52,34 +52,15 @@ def test_timeline_chart_png(tmp_path):
 @pytest.mark.browser
 def test_change_map_in_a_real_browser(change, tmp_path):
     """Offline, no script error, the legend shows both dates, tooltips show the hostile names as text."""
-    from test_maps import _chromium
+    from _browser import chromium_or_skip, offline_page, open_all_tooltips
 
-    chromium = _chromium()
-    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+    chromium = chromium_or_skip()
     path = bg.maps.save_map(change_map(change, tiles=None), tmp_path / "change.html")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
-        page = browser.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.route("**/*", lambda r: r.abort() if r.request.url.startswith("http") else r.continue_())
+    with offline_page(chromium) as (page, errors):
         page.goto(path.as_uri())
         page.wait_for_function("document.querySelector('.bg-change-legend') !== null")
         assert "31/12/2020 → 31/12/2021" in page.inner_text(".bg-change-legend")
-        texts = page.evaluate("""() => {
-            const out = [];
-            for (const k of Object.keys(window)) {
-              const v = window[k];
-              if (v && v instanceof L.Map) {
-                v.eachLayer(l => { if (l.getTooltip && l.getTooltip()) { l.openTooltip(l.getLatLng ? l.getLatLng()
-                  : l.getCenter()); const el = l.getTooltip().getElement(); if (el) { out.push(el.textContent); } } });
-              }
-            }
-            return out;
-        }""")
-        browser.close()
+        texts = open_all_tooltips(page)
     assert errors == []
     joined = "\n".join(texts)
     assert "{{7*7}}" in joined and "</script><b>x" in joined

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from shapely import LineString
 
 import bien_gioi_geo as bg
-from bien_gioi_geo import intervals as iv
+from bien_gioi_geo.analysis import intervals as iv
 
 # ------------------------------------------------------------------------------------- interval algebra
 intervals_st = st.lists(

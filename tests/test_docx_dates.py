@@ -4,24 +4,12 @@ and ``--compare``). Expectations are computed by hand from two assignment rows, 
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 import bien_gioi_geo as bg
 from bien_gioi_geo.formatting import format_km
 
 docx = pytest.importorskip("docx")
-
-
-@pytest.fixture(scope="module")
-def dated():
-    pt = bg.datasets.load("phong_tho")
-    a = pd.DataFrame([
-        {"assignment_id": "A", "village": "Bản {{7*7}}", "commune": "Xã X", "start_km": 1.0, "end_km": 5.0,
-         "valid_from": "2019-01-01", "valid_to": "2021-01-01", "markers": ["62"]},
-        {"assignment_id": "B", "village": "Bản Y", "commune": "Xã X", "start_km": 3.0, "end_km": 9.0,
-         "valid_from": "2021-01-01", "valid_to": None, "markers": ["66"]}])
-    return bg.Dataset(pt.border, pt.markers, a)
 
 
 def _paragraphs(path):

@@ -230,7 +230,7 @@ def test_marker_rows_checked_with_row_numbers(tmp_path):
         {"type": "Feature", "properties": {"marker_id": "64", "kind": "single"}, "geometry": None},
     ]
     f.write_text(json.dumps({"type": "FeatureCollection", "features": feats}))
-    with pytest.raises(bg.InputError) as ei:
+    with pytest.raises(bg.InputError, match=r"markers\.geojson, feature 2, field .marker_id.") as ei:
         bg.read_markers(f)
     msg = str(ei.value)
     assert "markers.geojson, feature 2, field 'marker_id'" in msg and "'62(4)'" in msg
@@ -295,7 +295,7 @@ def test_read_dataset_folder_and_geopackage(tmp_path):
 def test_atomic_path_leaves_nothing_on_failure(tmp_path):
     dest = tmp_path / "out.txt"
     dest.write_text("old")
-    with pytest.raises(RuntimeError), atomic_path(dest) as tmp:
+    with pytest.raises(RuntimeError, match="interrupted"), atomic_path(dest) as tmp:
         tmp.write_text("half")
         raise RuntimeError("interrupted")
     assert dest.read_text() == "old"

@@ -13,7 +13,8 @@ import pandas as pd
 import pytest
 
 import bien_gioi_geo as bg
-from bien_gioi_geo import ledger
+from _sweep import union_length
+from bien_gioi_geo.analysis import ledger, validity
 
 D = dt.date
 
@@ -51,14 +52,7 @@ def _independent_km(rows: list[dict], day: D, total: float) -> float:
     live = sorted((min(max(r["start_km"], 0), total), min(r["end_km"], total)) for r in rows
                   if (date(r["valid_from"]) is None or date(r["valid_from"]) <= day)
                   and (date(r["valid_to"]) is None or day < date(r["valid_to"])))
-    km, cur_s, cur_e = 0.0, None, None
-    for s, e in live:
-        if cur_e is None or s > cur_e:
-            km += 0.0 if cur_e is None else cur_e - cur_s
-            cur_s, cur_e = s, e
-        else:
-            cur_e = max(cur_e, e)
-    return km + (0.0 if cur_e is None else cur_e - cur_s)
+    return union_length(live)
 
 
 @pytest.fixture(scope="module")
@@ -112,9 +106,9 @@ def test_half_open_periods(pt, valid_from, valid_to, day, valid):
 def test_without_as_of_dated_data_is_taken_as_of_today(pt, monkeypatch):
     a = pd.DataFrame([{"assignment_id": "A", "start_km": 1.0, "end_km": 3.0, "valid_to": "2030-01-01"}])
     ds = bg.Dataset(pt.border, None, a)
-    monkeypatch.setattr(ledger, "_clock", lambda: D(2029, 12, 31))
+    monkeypatch.setattr(validity, "_clock", lambda: D(2029, 12, 31))
     assert bg.coverage(ds).summary()["as_of"] == "2029-12-31" and bg.coverage(ds).covered_km == pytest.approx(2.0)
-    monkeypatch.setattr(ledger, "_clock", lambda: D(2030, 1, 1))
+    monkeypatch.setattr(validity, "_clock", lambda: D(2030, 1, 1))
     cov = bg.coverage(ds)
     assert cov.covered_km == 0.0 and "as of 2030-01-01" in repr(cov)
     undated = bg.Dataset(pt.border, None, a.drop(columns="valid_to"))
@@ -122,7 +116,7 @@ def test_without_as_of_dated_data_is_taken_as_of_today(pt, monkeypatch):
 
 
 def test_phong_tho_today_and_end_2024_give_the_review_figures(pt, monkeypatch):
-    monkeypatch.setattr(ledger, "_clock", lambda: D(2026, 6, 1))
+    monkeypatch.setattr(validity, "_clock", lambda: D(2026, 6, 1))
     for s in (bg.coverage(pt).summary(), bg.coverage(pt, as_of="31/12/2024").summary()):
         assert (s["official_covered_km"], s["collectives"], s["individuals"], s["markers_self_managed"],
                 s["villages"], s["communes"]) == (97.229, 63, 460, 27, 125, 12)

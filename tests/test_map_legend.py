@@ -72,20 +72,12 @@ def _legend_lines(page):
 
 @pytest.mark.browser
 def test_self_explaining_map_in_chromium(payload_ds, payload_issues, tmp_path):
-    from test_maps import _chromium, open_all_tooltips
+    from _browser import chromium_or_skip, offline_page, open_all_tooltips
 
-    chromium = _chromium()
-    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+    chromium = chromium_or_skip()
     path = save_map(bg.coverage_map(payload_ds, issues=payload_issues, tiles=None, as_of="2024-06-30"),
                     tmp_path / "map.html")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
-        page = browser.new_page(viewport={"width": W, "height": H})
-        errors: list[str] = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.on("dialog", lambda d: errors.append("dialog " + d.message))
-        page.route("**/*", lambda r: r.abort() if r.request.url.startswith("http") else r.continue_())
+    with offline_page(chromium, viewport={"width": W, "height": H}, console_errors=True) as (page, errors):
         page.goto(path.as_uri())
         page.wait_for_selector(".bg-legend")
         # the whole legend and the title on the screen
@@ -126,25 +118,20 @@ def test_self_explaining_map_in_chromium(payload_ds, payload_issues, tmp_path):
         assert page.evaluate("document.querySelectorAll('img[src=\"x\"]').length") == 0
         page.screenshot(path=str(tmp_path / "map.png"))
         assert errors == []
-        browser.close()
 
 
 @pytest.mark.browser
 def test_real_problem_messages_are_the_tooltips(tmp_path):
-    from test_maps import _chromium, open_all_tooltips
+    from _browser import chromium_or_skip, offline_page, open_all_tooltips
 
-    chromium = _chromium()
-    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+    chromium = chromium_or_skip()
     ds = bg.datasets.load("phong_tho_problems")
     cov = bg.coverage(ds)
     issues = bg.validate(ds, cov=cov)
     placed = issues[issues.geometry.notna() & ~issues["rule"].isin(["gap", "overlap", "marker_unassigned"])]
     assert len(placed) > 0
     path = save_map(bg.coverage_map(ds, cov, issues=issues, tiles=None), tmp_path / "map.html")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
-        page = browser.new_page(viewport={"width": W, "height": H})
-        page.route("**/*", lambda r: r.abort() if r.request.url.startswith("http") else r.continue_())
+    with offline_page(chromium, viewport={"width": W, "height": H}) as (page, _errors):
         page.goto(path.as_uri())
         page.wait_for_selector(".bg-legend")
         tips = set(open_all_tooltips(page))
@@ -152,4 +139,3 @@ def test_real_problem_messages_are_the_tooltips(tmp_path):
             assert msg in tips, msg
         box = page.locator(".bg-legend").bounding_box()
         assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= H
-        browser.close()

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import geopandas as gpd
 import pandas as pd
 import pytest
 from shapely import LineString
 
 import bien_gioi_geo as bg
+from _browser import chromium_or_skip, offline_page, open_all_tooltips
 from bien_gioi_geo.maps import save_map
 from bien_gioi_geo.maps.elements import js_json as _js_json
 
@@ -74,49 +72,11 @@ def test_map_has_its_parts(hostile_ds):
         bg.coverage_map(hostile_ds, lang="fr")
 
 
-def _chromium():
-    path = shutil.which("chromium") or shutil.which("chromium-browser")
-    if path is None:
-        if os.environ.get("BIEN_GIOI_REQUIRE_BROWSER"):
-            pytest.fail("chromium is required (BIEN_GIOI_REQUIRE_BROWSER is set) but not installed")
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium)")
-    return path
-
-
-#: Opens every tooltip of every Leaflet map of the page and returns their texts.
-OPEN_ALL_TOOLTIPS = """() => {
-    const out = [];
-    for (const k of Object.keys(window)) {
-      const v = window[k];
-      if (v && v instanceof L.Map) {
-        v.eachLayer(l => { if (l.getTooltip && l.getTooltip()) { l.openTooltip(l.getLatLng ? l.getLatLng()
-          : l.getCenter ? l.getCenter() : undefined); const el = l.getTooltip().getElement();
-          if (el) { out.push(el.textContent); } } });
-      }
-    }
-    return out;
-}"""
-
-
-def open_all_tooltips(page):
-    return page.evaluate(OPEN_ALL_TOOLTIPS)
-
-
 @pytest.mark.browser
 def test_hostile_names_in_a_real_browser(hostile_ds, tmp_path):
-    chromium = _chromium()
-    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+    chromium = chromium_or_skip()
     path = save_map(bg.coverage_map(hostile_ds, lang="en"), tmp_path / "map.html")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
-        page = browser.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.on("dialog", lambda d: errors.append("dialog " + d.message))
-        # no network at all: the page must work offline
-        page.route("**/*", lambda r: r.abort() if r.request.url.startswith("http") else r.continue_())
+    with offline_page(chromium) as (page, errors):  # no network at all: the page must work offline
         page.goto(path.as_uri())
         page.wait_for_function("typeof L !== 'undefined' && typeof bgGeo !== 'undefined' && "
                                "document.querySelector('.bg-legend') !== null")
@@ -138,4 +98,3 @@ def test_hostile_names_in_a_real_browser(hostile_ds, tmp_path):
         page.fill(".bg-search input", "999")
         page.press(".bg-search input", "Enter")
         assert page.inner_text(".bg-search div") == "No such marker"
-        browser.close()

@@ -100,7 +100,7 @@ def test_by_and_window(cn):
 def test_assignments_registered_vs_patrolled():
     ds = bg.datasets.load("phong_tho")
     b = ds.border
-    from bien_gioi_geo.coverage import resolve_intervals
+    from bien_gioi_geo.analysis.coverage import resolve_intervals
 
     iv = resolve_intervals(ds).dropna(subset=["start_km"]).iloc[0]
     mid = (iv["start_km"] + iv["end_km"]) / 2

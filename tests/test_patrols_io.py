@@ -164,7 +164,7 @@ def test_cli_writes_tables_and_map(tmp_path):
 
 
 def test_excel_output_keeps_formula_like_text_as_text(tmp_path):
-    from bien_gioi_geo.patrols.cli import write_patrols
+    from bien_gioi_geo.report_patrols import write_patrols
 
     ds = bg.datasets.load("phong_tho")
     fx = bg.read_tracks(SAMPLE)

@@ -141,7 +141,7 @@ def test_stated_scale_is_true_on_the_ground(ds, cov, fig_vi):
     denom = fig_vi.bien_gioi_geo["scale"]
     ax = next(a for a in fig_vi.axes if a.get_gid() == "map")
     fwd = pyproj.Transformer.from_crs("EPSG:4326", fig_vi.bien_gioi_geo["crs"], always_xy=True)
-    m = cov.markers.drop_duplicates("number")
+    m = cov.marker_posts.drop_duplicates("number")
     a, b = m.iloc[0].geometry, m.iloc[-1].geometry
     ground_m = pyproj.Geod(ellps="WGS84").line_length([a.x, b.x], [a.y, b.y])
     pa = ax.transData.transform(fwd.transform(a.x, a.y))

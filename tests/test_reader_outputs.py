@@ -14,7 +14,8 @@ import bien_gioi_geo as bg
 from bien_gioi_geo import admin
 from bien_gioi_geo.admin.report import UNIT_SET_LABELS
 from bien_gioi_geo.formatting import format_count
-from bien_gioi_geo.report import _summary_sheet, _tables, write_csv, write_xlsx
+from bien_gioi_geo.report import write_csv, write_xlsx
+from bien_gioi_geo.tables import report_tables, summary_sheet
 
 
 @pytest.fixture(scope="module")
@@ -74,12 +75,12 @@ def test_summary_is_unrounded_and_the_table_vietnamese(pt):
 def test_report_tables_translate_words_not_numbers(pt):
     cov = bg.coverage(pt)
     issues = bg.validate(pt, cov=cov)
-    t = _tables(pt, cov, issues, "vi")
+    t = report_tables(pt, cov, issues, "vi")
     assert "official_chainage_km" in t["markers"] and "official_km" not in t["markers"]
     assert set(t["markers"]["kind"]) == {"mốc đơn", "mốc đôi", "mốc ba", "mốc phụ"}
     assert set(t["markers"]["emplaced_by"]) == {"Việt Nam", "Trung Quốc"}
     assert set(t["problems"]["severity"]) <= {"lỗi", "cảnh báo"}
-    sheet = _summary_sheet(cov, "vi")
+    sheet = summary_sheet(cov, "vi")
     km = dict(zip(sheet.iloc[:, 0], sheet.iloc[:, 1], strict=True))["Chiều dài tự quản (km, đo trắc địa)"]
     assert km == round(cov.covered_km, 3)  # a number, to the metre: the spreadsheet formats it
 
@@ -113,9 +114,9 @@ def test_admin_units_chosen_and_named(pt):
     assert a["commune_report"].tolist() == a["commune_current"].tolist()
     old = bg.coverage(cur, as_of="2025-06-30")  # before the reform: the units of that time
     assert old.dataset.assignments["commune_report"].tolist() == old.dataset.assignments["commune"].tolist()
-    sheet = dict(_summary_sheet(cov, "vi").values.tolist())
+    sheet = dict(summary_sheet(cov, "vi").values.tolist())
     assert sheet["Đơn vị hành chính"] == UNIT_SET_LABELS["current"][0]
-    t = _tables(cur, cov, bg.validate(cur, cov=cov), "vi")
+    t = report_tables(cur, cov, bg.validate(cur, cov=cov), "vi")
     assert set(t["by_commune"].iloc[:, 0]) == set(a["commune_current"])  # grouped by the chosen units
 
 

@@ -311,7 +311,7 @@ def test_multipart_gap_has_zero_length_and_cut_across_gives_multiline(two_parts)
     l2 = WGS84.inv(0.3, 0, 0.4, 0)[2]
     assert b.length_m == pytest.approx(l1 + l2, abs=1e-6)
     assert b.part_ranges_km[0][1] == pytest.approx(b.part_ranges_km[1][0])
-    assert len(b.gaps) == 1 and b.gaps["width_m"].iloc[0] == pytest.approx(WGS84.inv(0.2, 0, 0.3, 0)[2])
+    assert len(b.part_breaks) == 1 and b.part_breaks["width_m"].iloc[0] == pytest.approx(WGS84.inv(0.2, 0, 0.3, 0)[2])
     g = b.cut(l1 / 2000, (l1 + l2 / 2) / 1000)
     assert g.geom_type == "MultiLineString"
     assert [len(p.coords) for p in g.geoms] == [2, 2]  # starts on the vertex (0.1, 0)
@@ -414,7 +414,7 @@ def _brute_force_distance_m(b, lon, lat):
 
 def test_border_is_immutable_and_rejects_bad_input(l_line):
     b = bg.Border(l_line)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="read-only"):
         b._parts[0][0, 0] = 1.0
     with pytest.raises(bg.ReferencingError, match="LineString or MultiLineString, not a Polygon"):
         bg.Border(shapely.box(0, 0, 1, 1))

@@ -143,11 +143,11 @@ def test_fid_column_is_kept_under_another_name(tmp_path, name):
 
 def test_columns_equal_but_for_case_in_geopackage(tmp_path):
     """SQLite does not tell column names apart by case: the second is kept under a new name, with a note."""
-    from bien_gioi_geo.report import _gpkg_safe, write_gpkg_layer
+    from bien_gioi_geo.table_files import gpkg_safe, write_gpkg_layer
 
     notes: list[str] = []
     df = pd.DataFrame({"notes_x": ["a", "b"], "NOTES_X": ["c", "d"], "fid": ["p", "q"]})
-    g = gpd.GeoDataFrame(_gpkg_safe(df, "t", notes), geometry=[None, None], crs="EPSG:4326")
+    g = gpd.GeoDataFrame(gpkg_safe(df, "t", notes), geometry=[None, None], crs="EPSG:4326")
     write_gpkg_layer(g, tmp_path / "t.gpkg", "t")
     back = gpd.read_file(tmp_path / "t.gpkg", layer="t")
     assert back[["notes_x", "NOTES_X_1", "fid_1"]].to_numpy().tolist() == [["a", "c", "p"], ["b", "d", "q"]]

@@ -105,19 +105,12 @@ def test_no_template_of_ours_holds_data(flag):
 
 @pytest.mark.browser
 def test_payloads_verbatim_in_chromium(flag, tmp_path):
-    from test_maps import _chromium, open_all_tooltips
+    from _browser import chromium_or_skip, offline_page, open_all_tooltips
 
-    chromium = _chromium()
-    sync_playwright = pytest.importorskip("playwright.sync_api").sync_playwright
+    chromium = chromium_or_skip()
     ds = payload_dataset(flag)
     path = bg.maps.save_map(bg.coverage_map(ds, lang="en", tiles=None), tmp_path / "map.html")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu"])
-        page = browser.new_page()
-        errors: list[str] = []
-        page.on("pageerror", lambda e: errors.append(str(e)))
-        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-        page.route("**/*", lambda r: r.abort() if r.request.url.startswith("http") else r.continue_())
+    with offline_page(chromium, console_errors=True) as (page, errors):
         page.goto(path.as_uri())
         page.wait_for_function("typeof bgGeo !== 'undefined' && document.querySelector('.bg-legend') !== null")
         texts = "\n".join(open_all_tooltips(page))
@@ -134,5 +127,4 @@ def test_payloads_verbatim_in_chromium(flag, tmp_path):
         page.press(".bg-search input", "Enter")
         assert page.inner_text(".bg-search div") == ""
         assert errors == []
-        browser.close()
     assert not flag.exists()

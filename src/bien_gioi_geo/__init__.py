@@ -7,20 +7,23 @@
 
 from __future__ import annotations
 
-from . import datasets
+from . import _moved, datasets
 from ._version import __version__  # the version is typed once, in pyproject.toml
-from .compare import Comparison, compare
-from .coverage import Coverage, coverage  # binds bg.coverage to the function, not the submodule
+from .analysis.compare import Comparison, compare
+from .analysis.coverage import Coverage, coverage  # binds bg.coverage to the function, not the submodule
+from .analysis.ledger import timeline
 from .crs import parse_dms
 from .dataset import Dataset
+from .dataset_reader import read_dataset
 from .errors import BienGioiError, CRSError, InputError, OptionError, OutputError, ReferencingError
-from .io import read_admin, read_assignments, read_border, read_dataset, read_markers, write_geojson
-from .ledger import timeline
+from .io import read_admin, read_assignments, read_border, read_markers, write_geojson
 from .maps.change_map import change_map  # binds bg.change_map to the function (folium is imported when drawing)
 from .patrols import Patrols, patrols, read_tracks  # binds bg.patrols to the function, not the subpackage
 from .referencing import Border, Calibration
 from .schema import parse_marker_id
 from .validation import validate
+
+_moved.install(__name__)  # bien_gioi_geo.coverage & co. (moved into analysis/) still import, with a warning
 
 __all__ = [
     "Border",

@@ -72,7 +72,7 @@ def _print_table(df: Any, fmt: str) -> None:
     if "geometry" in df.columns:
         df = df.drop(columns="geometry")
     if fmt == "csv":
-        from .report import write_csv
+        from .table_files import write_csv
 
         write_csv(df, sys.stdout)
     elif fmt == "json":
@@ -215,9 +215,9 @@ def cmd_convert(args: argparse.Namespace) -> int:
     if dst.suffix.lower() in (".geojson", ".json"):
         bg.write_geojson(gdf, dst)
     elif dst.suffix.lower() in (".csv", ".xlsx"):
-        from .report import _flat, write_csv, write_xlsx
+        from .table_files import flat, write_csv, write_xlsx
 
-        table = _flat(gdf.drop(columns="geometry"))
+        table = flat(gdf.drop(columns="geometry"))
         if args.kind == "markers":  # a table keeps the position as WGS 84 degrees
             table["lon"], table["lat"] = gdf.geometry.x.to_numpy(), gdf.geometry.y.to_numpy()
         else:
@@ -230,10 +230,10 @@ def cmd_convert(args: argparse.Namespace) -> int:
     else:
         import geopandas as gpd
 
-        from .report import _flat, _gpkg_safe, write_gpkg_layer
+        from .table_files import flat, gpkg_safe, write_gpkg_layer
 
         notes: list[str] = []
-        attrs = _gpkg_safe(_flat(gdf.drop(columns="geometry")), args.kind, notes)
+        attrs = gpkg_safe(flat(gdf.drop(columns="geometry")), args.kind, notes)
         g = gpd.GeoDataFrame(attrs, geometry=gdf.geometry.values, crs="EPSG:4326")
         with atomic_path(dst) as tmp:
             write_gpkg_layer(g, tmp, args.kind)
@@ -242,6 +242,22 @@ def cmd_convert(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(f"{len(gdf)} {args.kind} row(s) written to {dst} (EPSG:4326)")
     return EXIT_CLEAN
+
+
+def cmd_patrols(args: argparse.Namespace) -> int:
+    """Read tracks and dataset, match, write the folder (:func:`bien_gioi_geo.report_patrols.write_patrols`)."""
+    from .patrols import read_tracks
+    from .report_patrols import write_patrols
+
+    ds = _load(args.path, args)
+    fixes, problems = read_tracks(args.tracks, crs=args.crs, errors="collect")
+    written = write_patrols(ds, fixes, args.out, problems=problems, every=args.every, as_of=args.as_of,
+                            lang=args.lang, force=args.force, corridor_m=args.corridor_m,
+                            inputs=[*_inputs(args.tracks), *_inputs(args.path)])
+    if not args.quiet:
+        print(f"{len(fixes)} GPS fixes, {len(problems)} bad; written to {args.out}/: "
+              + ", ".join(p.name for p in written))
+    return EXIT_DATA_ERRORS if len(problems) else EXIT_CLEAN
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -315,9 +331,9 @@ def build_parser() -> argparse.ArgumentParser:
                     help="row of the column names, counted from 1 as Excel shows it (default: found)")
     sp.add_argument("--force", action="store_true")
     sp.set_defaults(func=cmd_convert)
-    from .patrols.cli import add_parser as add_patrols  # the patrols command lives with its module
+    from .report_patrols import add_parser as add_patrols  # the patrols command's arguments, beside its writer
 
-    add_patrols(sub, common)
+    add_patrols(sub, common, cmd_patrols)
     return p
 
 

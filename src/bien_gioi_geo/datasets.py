@@ -82,7 +82,8 @@ def load(name: str, *, root: Path | None = None, **kwargs: Any) -> Any:
     >>> round(ds.border.length_km, 3), ds.border.official_length_km
     (93.523, 97.229)
     """
-    from .io import read_dataset, read_meta
+    from .dataset_reader import read_dataset
+    from .io import read_meta
 
     folder = path(name, root)
     meta = read_meta(folder / "dataset.json")

@@ -108,7 +108,7 @@ def format_date(value: _dt.date | _dt.datetime | str, *, lang: str = "vi") -> st
     """
     check_lang(lang)
     if isinstance(value, str):  # ISO or day-first text; anything else is an InputError saying what it expects
-        from .ledger import parse_date
+        from .dates import parse_date
 
         value = parse_date(value, field="date")
     pattern = "dd/MM/yyyy" if lang == "vi" else "d MMM yyyy"

@@ -212,7 +212,7 @@ def chainage_note_vi(note: str) -> str:
 
 
 def summary_rows(summary: Mapping[str, Any], *, lang: str = "vi") -> pd.DataFrame:
-    """A summary (:meth:`Coverage.summary <bien_gioi_geo.coverage.Coverage.summary>`) as a two-column table of
+    """A summary (:meth:`Coverage.summary <bien_gioi_geo.analysis.coverage.Coverage.summary>`) as a two-column table of
     text: labels and figures in ``lang`` (``97,229`` km, ``16.010`` households in Vietnamese).
 
     >>> t = summary_rows({"covered_km": 97.22949, "households": 16010, "markers_by_kind": {"double": 2}})

@@ -10,24 +10,26 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 
-from .compare import compare
+from .analysis.compare import Comparison, compare
 from .dataset import Dataset
 
 __all__ = ["change_outputs"]
 
 
-def change_outputs(dataset: Dataset, dates: tuple[Any, Any], folder: Path, lang: str = "vi",
+def change_outputs(dataset: Dataset, dates: tuple[Any, Any], folder: Path, lang: str = "vi", *,
+                   comparison: Comparison | None = None,
                    ) -> tuple[dict[str, pd.DataFrame], dict[str, gpd.GeoDataFrame]]:
     """Write ``change_map.html`` and ``timeline.png`` into ``folder``; return the change tables (for the workbook
     and CSV files: ``change_summary``, ``change_by_commune``, ``change_gained``, ``change_lost``,
     ``change_joined``, ``change_left``, ``markers_found``, ``markers_lost``, ``timeline``) and the layers for the
-    GeoPackage (``change_gained``, ``change_lost``).
+    GeoPackage (``change_gained``, ``change_lost``). ``comparison``: ``compare(dataset, *dates)`` when the caller
+    already has it (the report computes it once for these tables and the Word report's paragraph).
     """
-    from .ledger import timeline
+    from .analysis.ledger import timeline
     from .maps import save_map
     from .maps.change_map import change_map, timeline_chart
 
-    ch = compare(dataset, *dates)
+    ch = comparison if comparison is not None else compare(dataset, *dates)
     save_map(change_map(ch, lang=lang), folder / "change_map.html")
     d0, d1 = ch.dates
     tl = timeline(dataset)

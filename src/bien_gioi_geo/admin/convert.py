@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pandas as pd
 
+from ..analysis.units import REFORM_DATE, units_for_date  # moved down: coverage() uses it
 from ..errors import InputError
 from .crosswalk import OldUnit, _tables, match_area, national_index, nearest
 from .geometry import resolve_split, row_points, unit_index
@@ -14,8 +14,6 @@ from .names import yi_key
 
 __all__ = ["to_current", "admin_problems", "units_for_date", "REFORM_DATE", "STATUSES"]
 
-#: the day the 34 provinces and the two-level local government took effect
-REFORM_DATE = dt.date(2025, 7, 1)
 #: match statuses, from surest to least sure
 STATUSES = ("exact", "normalised", "fuzzy", "geometry", "split", "ambiguous", "unknown")
 _RANK = {"exact": 0, "normalised": 1, "fuzzy": 2}
@@ -279,45 +277,3 @@ def _maybe_raise(frame: pd.DataFrame, errors: str, lang: str) -> None:
         hint = (" Dùng errors='collect' để nhận bảng các hàng cần xem lại." if lang == "vi"
                 else " Use errors='collect' to get a table of the rows to review.")
         raise InputError(f"{len(p)} row(s) not mapped to a current commune: {head}{more}.{hint}")
-
-
-def units_for_date(frame: Any, *, as_of: Any = None, admin: str = "auto") -> Any:
-    """Choose, row by row, the set of units a row is reported under: ``recorded`` or ``current``.
-
-    Rule (``admin="auto"``): a report as of a day before 1 July 2025 uses the recorded units for every row; else
-    a row whose ``valid_to`` is before 1 July 2025 (it ended under the old units) keeps its recorded units, and
-    every other row uses the current ones. ``admin="recorded"`` or ``"current"`` forces one set for all rows.
-
-    Adds ``commune_report``, ``province_report`` and ``admin_units`` (``"recorded"``/``"current"``); report by
-    ``cov.by("commune_report")``. The frame (or a :class:`~bien_gioi_geo.Dataset`, whose assignments are used and
-    a new Dataset returned) must have gone through :func:`to_current`.
-    """
-    from ..dataset import Dataset
-
-    if isinstance(frame, Dataset):
-        a = units_for_date(frame.assignments, as_of=as_of, admin=admin)
-        ds = Dataset(dict(frame.borders), frame.markers, a, frame.admin, name=frame.name, meta=dict(frame.meta))
-        ds.meta["admin_units"] = admin if admin != "auto" else "report"
-        return ds
-    if admin not in ("auto", "recorded", "current"):
-        raise InputError(f"admin must be 'auto', 'recorded' or 'current', not {admin!r}")
-    if "commune_current" not in frame:
-        raise InputError("the table has no commune_current column; run bg.admin.to_current on it first")
-    if admin == "auto":
-        if as_of is not None and pd.Timestamp(as_of).date() < REFORM_DATE:
-            old = pd.Series(True, index=frame.index)
-        elif "valid_to" in frame:
-            vt = pd.to_datetime(frame["valid_to"], errors="coerce")
-            old = vt.notna() & (vt < pd.Timestamp(REFORM_DATE))
-        else:
-            old = pd.Series(False, index=frame.index)
-    else:
-        old = pd.Series(admin == "recorded", index=frame.index)
-    out = frame.copy()
-    out["commune_report"] = frame["commune"].where(old, frame["commune_current"])
-    if "province" in frame:
-        out["province_report"] = frame["province"].where(old, frame["province_current"])
-    else:
-        out["province_report"] = frame["province_current"].where(~old, None)
-    out["admin_units"] = old.map({True: "recorded", False: "current"})
-    return out

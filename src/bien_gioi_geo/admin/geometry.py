@@ -50,7 +50,7 @@ def row_points(frame: pd.DataFrame, *, border: Any = None, dataset: Any = None) 
     """
     out: list[BaseGeometry | None] = [None] * len(frame)
     if dataset is not None:
-        from ..coverage import resolve_intervals
+        from ..analysis.coverage import resolve_intervals
 
         iv = resolve_intervals(dataset)
         for i, (s, e, bid) in enumerate(zip(iv["start_km"], iv["end_km"], iv["border_id"], strict=True)):

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from .checks import check_frame, is_checked
 from .common import MAX_CELL_CHARS, MAX_COUNT, MAX_FILE_BYTES, MAX_WKT_DEPTH, Errors
-from .dataset_folder import META_KEYS, read_dataset, read_meta
+from .dataset_folder import META_KEYS, read_dataset_tables, read_meta
 from .problems import PROBLEM_COLUMNS, Problems, Raw, check_errors_arg
 from .raw import read_raw
 from .readers import read_admin, read_assignments, read_border, read_markers
@@ -57,7 +57,7 @@ __all__ = [
     "read_admin",
     "read_assignments",
     "read_border",
-    "read_dataset",
+    "read_dataset_tables",
     "read_markers",
     "read_meta",
     "read_raw",

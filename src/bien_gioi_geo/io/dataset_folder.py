@@ -6,7 +6,7 @@ import json
 import math
 import os
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 
@@ -124,6 +124,19 @@ def _dataset_files(folder: Path) -> tuple[dict[str, tuple[Path, str | None]], li
     return {role: (fs[0], sheets.get(role)) for role, fs in found.items()}, notes
 
 
+class DatasetTables(NamedTuple):
+    """What :func:`read_dataset_tables` read: the tables by role, ``dataset.json``, the dataset's name, its
+    official length, notes for the reader and (``errors="collect"``) the problems table.
+    """
+
+    tables: dict[str, Any]
+    meta: dict[str, Any]
+    name: str
+    official_length_km: float | None
+    notes: list[str]
+    problems: pd.DataFrame | None
+
+
 _LAYER_NAMES = {
     "border": ("border", "borders", "duong_bien", "line"),
     "markers": ("markers", "marker", "cot_moc", "moc"),
@@ -132,26 +145,12 @@ _LAYER_NAMES = {
 }
 
 
-def read_dataset(path: str | os.PathLike[str], *, crs: object = None, errors: Errors = "raise",
-                 official_length_km: float | None = None, axis_order: str | None = None) -> Any:
-    """Read a whole dataset: a folder of GeoJSON/CSV files or one GeoPackage with layers.
-
-    The files (or layers) are found by name: ``border``, ``markers``, ``assignments`` and optionally ``admin``
-    (``border.geojson``, ``markers.csv``…). A folder may instead hold the border file and ONE Excel workbook
-    whose sheets are the markers and assignments tables, recognised by their headers (Vietnamese or not). A
-    ``dataset.json`` file in the folder may carry ``name``, ``official_length_km`` and ``left``/``right``
-    country codes.
-
-    ``crs`` is one CRS for every table, or a dict per table (``{"markers": "EPSG:9205"}``); a per-table CRS is
-    never applied to a GeoJSON file (WGS 84 by definition). ``axis_order`` is as in :func:`read_markers`.
-
-    Returns
-    -------
-    Dataset
-        Or ``(Dataset, problems)`` with ``errors="collect"``.
+def read_dataset_tables(path: str | os.PathLike[str], *, crs: object = None, errors: Errors = "raise",
+                        official_length_km: float | None = None, axis_order: str | None = None) -> DatasetTables:
+    """The tables of a dataset folder or GeoPackage, each read and checked by its reader, and ``dataset.json``;
+    :func:`bien_gioi_geo.read_dataset` builds the :class:`~bien_gioi_geo.Dataset` from them (files found, options
+    and errors as documented there).
     """
-    from ..dataset import Dataset
-
     check_errors_arg(errors)
     p = as_path(path)
     found: dict[str, tuple[Path, str | None]] = {}
@@ -188,19 +187,13 @@ def read_dataset(path: str | os.PathLike[str], *, crs: object = None, errors: Er
         else:
             gdf = res
         parts[role] = gdf
-    border = parts["border"]
     if official_length_km is None:
         official_length_km = meta.get("official_length_km")
-    ds = Dataset(border=border, markers=parts.get("markers"), assignments=parts.get("assignments"),
-                 admin=parts.get("admin"), name=meta.get("name") or p.stem,
-                 official_length_km=official_length_km, left=meta.get("left"), right=meta.get("right"),
-                 meta=meta)
-    ds.meta["read_notes"] = notes + [n for role in parts for n in parts[role].attrs.get("read_notes", [])]
+    notes = notes + [n for role in parts for n in parts[role].attrs.get("read_notes", [])]
+    probs = None
     if errors == "collect":
         probs = pd.concat(problems, ignore_index=True) if problems else pd.DataFrame(columns=PROBLEM_COLUMNS)
-        ds.meta["read_problems"] = probs  # validate() reports them as read_error rows
-        return ds, probs
-    return ds
+    return DatasetTables(parts, meta, meta.get("name") or p.stem, official_length_km, notes, probs)
 
 
 def _gpkg_tables(p: Path) -> dict[str, tuple[Path, str | None]]:

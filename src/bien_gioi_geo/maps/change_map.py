@@ -1,4 +1,4 @@
-"""The change map and the timeline chart of a :class:`~bien_gioi_geo.compare.Comparison`.
+"""The change map and the timeline chart of a :class:`~bien_gioi_geo.analysis.compare.Comparison`.
 
 Map safety
     No text from the data ever enters a template source or HTML (see :mod:`bien_gioi_geo.maps.elements`): the
@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from ..compare import Comparison, difference
+from ..analysis.compare import Comparison, difference
 from ..formatting import format_date, format_number
 from ..labels import label
 from .elements import js_json, latlng, page_assets, raw, script
@@ -174,7 +174,7 @@ def change_map(change: Comparison, *, lang: str = "vi", tiles: str | None = "Ope
         if len(s):
             unchanged += [{"c": latlng(geom), "t": [_t("unchanged", lang)]} for geom in b.cut(s, e).values]
     border = [{"c": latlng(b.cut(0.0, b.length_km)), "t": None} for b in ds.borders.values()]
-    markers_loc = after.markers.groupby("marker_key", sort=False).geometry.first()
+    markers_loc = after.marker_posts.groupby("marker_key", sort=False).geometry.first()
 
     def points(frame: Any, name: str) -> list[dict[str, Any]]:
         out = []

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..coverage import Coverage, coverage
+from ..analysis.coverage import Coverage, coverage
 from ..dataset import Dataset
 from ..errors import check_option
 from ..formatting import format_count, format_km
@@ -185,7 +185,7 @@ def _marker_layer(m: Any, cov: Coverage, lang: str) -> None:
         return style_ix[key]
 
     pts = []
-    for r in cov.markers.itertuples():
+    for r in cov.marker_posts.itertuples():
         kind = r.kind if isinstance(r.kind, str) else "single"
         side = r.emplaced_by if isinstance(r.emplaced_by, str) else ""
         carers = list(r.carers)
@@ -258,7 +258,7 @@ def coverage_map(dataset: Dataset, coverage_result: Coverage | None = None, *, l
     colours = _stretch_layer(m, dataset, cov, color_by, lang)
     _gap_overlap_layers(m, cov, lang)
     problems = _problem_layer(m, issues, lang)
-    mk = cov.markers
+    mk = cov.marker_posts
     markers = show_markers and not mk.empty
     if markers:
         _marker_layer(m, cov, lang)

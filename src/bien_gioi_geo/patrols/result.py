@@ -10,10 +10,10 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from ..analysis.intervals import union
 from ..crs import WGS84
 from ..dataset import Dataset
 from ..errors import InputError
-from ..intervals import union
 from ..referencing import Border
 from .match import MatchOptions, utc_ns
 
@@ -56,6 +56,9 @@ def _delta(value: Any, what: str) -> pd.Timedelta:
     if td <= pd.Timedelta(0):
         raise InputError(f"{what}: must be positive, not {value!r}")
     return td
+
+
+parse_duration = _delta  # the public name other packages use (the patrols output checks --every before matching)
 
 
 class Patrols:
@@ -163,7 +166,7 @@ class Patrols:
         return self._stretches(rows, t)
 
     def _stretches(self, rows: list[dict[str, Any]], as_of: pd.Timestamp) -> gpd.GeoDataFrame:
-        from ..coverage import coverage
+        from ..analysis.coverage import coverage
 
         if not rows:
             rows = []
@@ -238,7 +241,7 @@ class Patrols:
         (union of visits within the stretch, between ``start`` and ``end``), ``percent``, ``n_visits`` (visits
         overlapping the stretch), ``last_visit``.
         """
-        from ..coverage import resolve_intervals
+        from ..analysis.coverage import resolve_intervals
 
         iv = resolve_intervals(self.dataset)
         v = self._visits[self._window(start, end)]

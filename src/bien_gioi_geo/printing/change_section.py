@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ..compare import Comparison
+from ..analysis.compare import Comparison
 from ..formatting import format_count, format_date, format_km
 from .strings import text
 

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from ..admin.report import units_caption
-from ..coverage import Coverage
+from ..analysis.coverage import Coverage
 from ..dataset import Dataset
 from ..errors import InputError
 from ..formatting import check_lang, format_count, format_date, format_km, format_percent
@@ -166,9 +166,9 @@ def _report_tables(ds: Dataset, cov: Coverage, issues: pd.DataFrame, lang: str) 
     """The report folder's tables (the frames its CSV files and Excel sheets are written from), plus the markers
     without a carer (the markers sheet's rows with no carer).
     """
-    from ..report import _tables
+    from ..tables import report_tables
 
-    tables = _tables(ds, cov, issues, lang)
+    tables = report_tables(ds, cov, issues, lang)
     m = tables["markers"]
     tables["markers_unassigned"] = m[~m["self_managed"].astype(bool)].reset_index(drop=True)
     return tables
@@ -227,7 +227,8 @@ def word_report(dataset: Dataset, coverage_: Coverage | None = None, issues: pd.
     from docx.shared import Mm
 
     from ..io import atomic_path
-    from .paper_map import _dated_coverage, _where
+    from .map_panel import where_text
+    from .paper_map import _dated_coverage
 
     check_lang(lang)
     if not isinstance(dataset, Dataset):
@@ -238,7 +239,7 @@ def word_report(dataset: Dataset, coverage_: Coverage | None = None, issues: pd.
 
         issues = validate(dataset, cov=cov, as_of=cov.as_of, lang=lang)
     path = Path(path)
-    place = _where(dataset, lang)
+    place = where_text(dataset, lang)
 
     document = docx.Document()
     document.core_properties.title = title or text("report_title", lang)

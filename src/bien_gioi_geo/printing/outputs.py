@@ -8,7 +8,8 @@ from typing import Any
 
 import pandas as pd
 
-from ..coverage import Coverage
+from ..analysis.compare import Comparison
+from ..analysis.coverage import Coverage
 from ..dataset import Dataset
 
 __all__ = ["write_paper"]
@@ -16,12 +17,14 @@ __all__ = ["write_paper"]
 
 def write_paper(dataset: Dataset, cov: Coverage, issues: pd.DataFrame, folder: str | Path, *, lang: str = "vi",
                 as_of: _dt.date | str | None = None, prepared_by: str | None = None,
-                print_options: dict[str, Any] | None = None, compare: tuple[Any, Any] | None = None) -> list[Path]:
+                print_options: dict[str, Any] | None = None, compare: tuple[Any, Any] | None = None,
+                comparison: Comparison | None = None) -> list[Path]:
     """Write ``map.pdf``, ``map.png`` and ``report.docx`` into ``folder``; return their paths.
 
     The map is drawn once and the Word report embeds its PNG. ``print_options`` go to :func:`print_map`
     (``paper``, ``orientation``, ``basemap``…). ``as_of`` is stated under the report's title; ``compare=(d1, d2)``
-    adds the paragraph of what changed between the two dates (:mod:`.change_section`).
+    adds the paragraph of what changed between the two dates (:mod:`.change_section`); a caller that has already
+    computed that comparison passes it as ``comparison`` (then ``compare`` is not needed, and not recomputed).
     """
     from .docx_report import word_report
     from .paper_map import print_map, save
@@ -31,11 +34,14 @@ def write_paper(dataset: Dataset, cov: Coverage, issues: pd.DataFrame, folder: s
     pdf, png = save(fig, pdf=folder / "map.pdf", png=folder / "map.png")
     as_of = as_of if as_of is not None else cov.as_of  # the date of the figures, stated in the Word report too
     sections = []
-    if compare is not None:
-        from ..compare import compare as compare_dates
+    if comparison is None and compare is not None:
+        from ..analysis.compare import compare as compare_dates
+
+        comparison = compare_dates(dataset, *compare)
+    if comparison is not None:
         from .change_section import change_section
 
-        sections.append(change_section(compare_dates(dataset, *compare)))
+        sections.append(change_section(comparison))
     docx = word_report(dataset, cov, issues, path=folder / "report.docx", lang=lang, as_of=as_of,
                        prepared_by=prepared_by, map_png=png, sections=sections)
     return [pdf, png, docx]

@@ -6,9 +6,12 @@ templates with :meth:`str.format` (named fields only; data text is a value, neve
 
 from __future__ import annotations
 
+import unicodedata
+from typing import Any
+
 from ..formatting import check_lang
 
-__all__ = ["TEXT", "text"]
+__all__ = ["TEXT", "text", "page_text"]
 
 TEXT: dict[str, tuple[str, str]] = {  # key: (vi, en)
     "map_title": ("SƠ ĐỒ TỰ QUẢN ĐƯỜNG BIÊN GIỚI, CỘT MỐC", "SELF-MANAGEMENT OF THE BORDER LINE AND MARKERS"),
@@ -123,3 +126,11 @@ def text(key: str, lang: str = "vi", **values: object) -> str:
     vi, en = TEXT[key]
     template = vi if check_lang(lang) == "vi" else en
     return template.format(**values) if values else template
+
+
+def page_text(s: Any) -> str:
+    """Text from data as the page shows it: NFC, white space as a space, and control, format, private-use and
+    unassigned code points (no font draws them; a bidi override would reorder the page) as U+FFFD.
+    """
+    text = unicodedata.normalize("NFC", str(s))
+    return "".join(" " if ch.isspace() else "\ufffd" if unicodedata.category(ch)[0] == "C" else ch for ch in text)

@@ -29,6 +29,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from ..crs import WGS84
+from ..deprecation import renamed
 from ..errors import ReferencingError
 from .calibration import Calibration, calibration_from_markers
 from .cutting import cut_many, cut_one
@@ -167,7 +168,7 @@ class Border:
         return [(float(v[0] / 1000), float(v[-1] / 1000)) for v in self._layout.vertex_m]
 
     @cached_property
-    def gaps(self) -> gpd.GeoDataFrame:
+    def part_breaks(self) -> gpd.GeoDataFrame:
         """The gaps between consecutive parts: chainage (km), straight-line width (m) and a connector line."""
         rows = []
         for k in range(self.n_parts - 1):
@@ -178,6 +179,8 @@ class Border:
                          "geometry": shapely.LineString([a, b])})
         return gpd.GeoDataFrame(rows, columns=["after_part", "chainage_km", "width_m", "geometry"],
                                 geometry="geometry", crs=WGS84)
+
+    gaps = renamed("gaps", "part_breaks", " (breaks between the line's parts, not Coverage.gaps)")
 
     @property
     def geometry(self) -> BaseGeometry:

@@ -11,7 +11,7 @@ Each rule is one function registered with ``@rule(id, severity, messages={"vi": 
 stretch), :mod:`.markers`, :mod:`.names` (ids, names, counts), :mod:`.periods` (dated rows), :mod:`.read` (rows a
 lenient reader could not read). :func:`rule_table` lists them (the table in ``docs/rules.md`` is generated from it).
 
-Over time (rows with ``valid_from``/``valid_to``, see :mod:`bien_gioi_geo.ledger`), ``overlap`` and
+Over time (rows with ``valid_from``/``valid_to``, see :mod:`bien_gioi_geo.analysis.ledger`), ``overlap`` and
 ``marker_assigned_twice`` are found only among rows valid at the same moment, at every moment the set of valid rows
 changes, and give the period in which they hold; ``gap`` and ``marker_unassigned`` describe the state on ``as_of``
 (default today).
@@ -25,7 +25,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from ..coverage import Coverage, coverage
+from ..analysis.coverage import Coverage, coverage
 from ..crs import WGS84
 from ..dataset import Dataset
 from ..formatting import check_lang
@@ -89,8 +89,8 @@ def validate(dataset: Dataset, *, cov: Coverage | None = None, marker_tolerance_
         the rows the problem names, e.g. ``so_theo_doi.xlsx, sheet 'Tổ tự quản', hàng 12``; None for a problem
         of no row, such as a gap), ``geometry`` (EPSG:4326); sorted by severity then rule.
     """
+    from ..analysis.ledger import resolve_as_of
     from ..errors import check_option
-    from ..ledger import resolve_as_of
 
     check_lang(lang)
     chosen = list(RULES) if rules is None else list(rules)

@@ -10,9 +10,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..coverage import Coverage, resolve_intervals
+from ..analysis.coverage import Coverage, resolve_intervals
+from ..analysis.ledger import NO_END, NO_START, at, is_dated, periods, version_problems
 from ..dataset import Dataset
-from ..ledger import NO_END, NO_START, at, is_dated, periods, version_problems
 from .registry import Phrase
 
 __all__ = ["Context", "Options", "period_phrase"]
@@ -100,7 +100,7 @@ class Context:
 
     @cached_property
     def versions(self) -> Any:
-        """:func:`bien_gioi_geo.ledger.version_problems` of ``full``."""
+        """:func:`bien_gioi_geo.analysis.ledger.version_problems` of ``full``."""
         return version_problems(self.full.assignments, *self.periods)
 
     def holds(self, lo: int, hi: int) -> bool:
@@ -110,6 +110,6 @@ class Context:
     @staticmethod
     def span(lo: int, hi: int) -> dict[str, Any]:
         """The ``valid_from``/``valid_to`` columns of a problem holding in ``[lo, hi)``."""
-        from ..ledger import day_text
+        from ..analysis.ledger import day_text
 
         return {"valid_from": day_text(lo), "valid_to": day_text(hi)}

@@ -23,7 +23,7 @@ def _kind(kind: Any) -> dict[str, str]:
 
 
 def _far(ctx: Context) -> Any:
-    m = ctx.cov.markers
+    m = ctx.cov.marker_posts
     return m[m["distance_m"] > ctx.opt.marker_tolerance_m]
 
 
@@ -77,7 +77,7 @@ def suspect_datum(ctx: Context) -> Iterator[dict[str, Any]]:
     """A marker at least ``datum_shift_min_m`` off the line that fits it (a third of the distance, within the
     tolerance) once its coordinates are read as VN-2000 (EPSG:4756).
     """
-    m = ctx.cov.markers
+    m = ctx.cov.marker_posts
     cand = m[m["distance_m"] > ctx.opt.datum_shift_min_m]
     if cand.empty:
         return
@@ -94,7 +94,7 @@ class _Numbers:
     """Per marker number (thousands of markers: no per-number pandas lookups)."""
 
     def __init__(self, ctx: Context) -> None:
-        m = ctx.cov.markers
+        m = ctx.cov.marker_posts
         self.mn = ctx.cov.marker_numbers
         g = m.groupby("marker_key", sort=False)
         self.first_geom = g["geometry"].first().to_dict()
@@ -134,7 +134,7 @@ def marker_unassigned(ctx: Context) -> Iterator[dict[str, Any]]:
     stretch but in no ``markers`` list is still reported, and the message names whose stretch it lies on, so the
     office can add it to that group's list.
     """
-    if ctx.cov.markers.empty:
+    if ctx.cov.marker_posts.empty:
         return
     on_stretch = _stretches_at(ctx)
     for _key, r, number, common in _numbers(ctx).rows():
@@ -181,7 +181,7 @@ def marker_assigned_twice(ctx: Context) -> Iterator[dict[str, Any]]:
     if ctx.dated:
         yield from _twice_over_time(ctx)
         return
-    if ctx.cov.markers.empty:
+    if ctx.cov.marker_posts.empty:
         return
     for _key, r, number, common in _numbers(ctx).rows():
         if r.n_carers > 1:
@@ -190,7 +190,7 @@ def marker_assigned_twice(ctx: Context) -> Iterator[dict[str, Any]]:
 
 
 def _twice_over_time(ctx: Context) -> Iterator[dict[str, Any]]:
-    from ..ledger import carers_over_time
+    from ..analysis.ledger import carers_over_time
 
     m = ctx.full.markers_located
     several = len(ctx.full.borders) > 1
@@ -220,7 +220,7 @@ def marker_post_mismatch(ctx: Context) -> Iterator[dict[str, Any]]:
     """A double marker without two posts, a triple without three, posts not numbered (1)…(n), or posts of one
     number farther apart along the line than ``post_spread_m``.
     """
-    if ctx.cov.markers.empty:
+    if ctx.cov.marker_posts.empty:
         return
     nums = _numbers(ctx)
     for key, r, number, common in nums.rows():
@@ -247,7 +247,7 @@ def marker_post_mismatch(ctx: Context) -> Iterator[dict[str, Any]]:
           "with chainage)"})
 def marker_order(ctx: Context) -> Iterator[dict[str, Any]]:
     """Marker numbers that do not increase along the border: the markers off one longest increasing run."""
-    if ctx.cov.markers.empty:
+    if ctx.cov.marker_posts.empty:
         return
     nums = _numbers(ctx)
     for bid, grp in nums.mn.groupby("border_id"):

@@ -41,7 +41,7 @@ def duplicate_id(ctx: Context) -> Iterator[dict[str, Any]]:
         n = int((a["assignment_id"] == aid).sum())
         yield {"params": {"what": Phrase("ids", {"kind": what_a, "id": aid, "n": n, "where": ""})},
                "assignment_ids": [aid]}
-    m = ctx.cov.markers
+    m = ctx.cov.marker_posts
     # (built in Python: pandas 3's string columns drop the NUL separator when concatenated)
     key = pd.Series([f"{b}\x00{i}" for b, i in zip(m["border_id"].astype(str), m["marker_id"].astype(str),
                                                     strict=True)], index=m.index, dtype=object)

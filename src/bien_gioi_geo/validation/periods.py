@@ -1,4 +1,4 @@
-"""Rules on the periods of dated rows (``valid_from``/``valid_to``, see :mod:`bien_gioi_geo.ledger`)."""
+"""Rules on the periods of dated rows (``valid_from``/``valid_to``, see :mod:`bien_gioi_geo.analysis.ledger`)."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from ..ledger import overlaps_over_time
+from ..analysis.ledger import overlaps_over_time
 from ..schema import parse_marker_id
 from .context import Context, period_phrase
 from .registry import Phrase, rule
@@ -77,7 +77,7 @@ def _overlaps_over_time(ctx: Context) -> Iterator[dict[str, Any]]:
 
 def _unknown(ctx: Context) -> list[list[str]]:
     """Per checked row, the marker names that are not in the markers table."""
-    m = ctx.cov.markers
+    m = ctx.cov.marker_posts
     known = set(m["marker_id"]) | set(m["number"])
     out = []
     for fm, tm, lst in zip(ctx.col("from_marker"), ctx.col("to_marker"), ctx.col("markers"), strict=True):
@@ -112,7 +112,7 @@ def unresolved_stretch(ctx: Context) -> Iterator[dict[str, Any]]:
                    "border_id": bid}
 
 
-#: The reasons :func:`bien_gioi_geo.coverage.resolve_intervals` gives (English) and their Vietnamese.
+#: The reasons :func:`bien_gioi_geo.analysis.resolve.resolve_intervals` gives (English) and their Vietnamese.
 _REASONS_VI = [
     (re.compile(r"unknown marker\(s\) (?P<x>.*)"), "không có mốc {x} trong danh sách mốc"),
     (re.compile(r"the dataset has several borders; give border_id for a stretch by chainage"),

@@ -2,7 +2,7 @@
 whom, which assignments joined or left and which markers found or lost a carer.
 
 Lengths gained and lost are differences of the two unions, computed on chainage numbers like coverage itself
-(:mod:`bien_gioi_geo.intervals`): ``after - before == gained - lost`` holds to rounding.
+(:mod:`bien_gioi_geo.analysis.intervals`): ``after - before == gained - lost`` holds to rounding.
 """
 
 from __future__ import annotations
@@ -14,9 +14,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from ..dataset import Dataset
+from ..errors import InputError
 from .coverage import Coverage, coverage
-from .dataset import Dataset
-from .errors import InputError
 
 __all__ = ["compare", "Comparison", "COMPARE_FIGURES", "difference"]
 
@@ -81,8 +81,8 @@ class Comparison:
         """:meth:`summary` for readers: figure names, headers naming the dates, numbers as text in the format of
         ``lang`` (``"vi"``: ``97,229``; ``"en"``: ``97.229``).
         """
-        from .formatting import format_number
-        from .labels import label
+        from ..formatting import format_number
+        from ..labels import label
 
         s = self.summary()
         d0, d1 = (_date_text(d, lang) for d in self.dates)
@@ -211,7 +211,7 @@ class Comparison:
 
 
 def _date_text(d: Any, lang: str) -> str:
-    from .formatting import format_date
+    from ..formatting import format_date
 
     return "—" if d is None else format_date(d, lang=lang)
 
@@ -238,7 +238,7 @@ def compare(dataset: Dataset, before: Any, after: Any, *, chainage: str = "measu
         raise InputError(f"compare expects a bien_gioi_geo.Dataset, got {type(dataset).__name__}")
     if before is None or after is None:
         raise InputError(f"compare needs two dates, got before={before!r}, after={after!r}")
-    from .ledger import parse_date
+    from ..dates import parse_date
 
     d0, d1 = parse_date(before, field="before"), parse_date(after, field="after")
     if d1 <= d0:

@@ -19,146 +19,44 @@ Timeline
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable
+from collections.abc import Hashable, Iterable
 from typing import Any
 
 import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike
 
-from .dataset import Dataset
-from .errors import InputError
-from .schema import COUNT_COLUMNS
-from .text import name_key
+from ..dataset import Dataset
+from ..dates import parse_date
+from ..errors import InputError
+from ..schema import COUNT_COLUMNS
+from ..text import name_key
+from . import intervals as iv
+from .coverage import Coverage, resolve_intervals
+from .validity import (
+    NO_END,
+    NO_START,
+    at,
+    change_points,
+    day_text,
+    default_dates,
+    is_dated,
+    periods,
+    resolve_as_of,
+    today,
+    valid_at,
+)
 
 __all__ = ["today", "parse_date", "periods", "is_dated", "resolve_as_of", "valid_at", "at", "change_points",
            "timeline", "TIMELINE_COLUMNS"]
-
-#: Day numbers standing for "always" (no start) and "still valid" (no end).
-NO_START = np.iinfo(np.int64).min // 4
-NO_END = np.iinfo(np.int64).max // 4
-
-#: The clock :func:`today` reads; tests replace it (``monkeypatch.setattr(ledger, "_clock", lambda: date)``).
-_clock: Callable[[], dt.date] = dt.date.today
 
 #: The summary figures a timeline holds, in the order of :meth:`Coverage.summary`.
 TIMELINE_COLUMNS = ["covered_km", "official_covered_km", "percent", "markers_self_managed", "markers_unassigned",
                     "assignments", *COUNT_COLUMNS, "line_households", "line_people", "marker_households",
                     "marker_people", "villages", "communes"]
 
-_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%dT%H:%M:%S")
-
-
-def today() -> dt.date:
-    """Today's date, from the replaceable clock ``ledger._clock``."""
-    return _clock()
-
-
-def parse_date(value: Any, *, field: str = "as_of") -> dt.date:
-    """Read a date: a :class:`datetime.date`/``datetime``/``pandas.Timestamp``/``numpy.datetime64``, ISO text
-    (``2024-12-31``) or Vietnamese day-first text (``31/12/2024``).
-
-    Examples
-    --------
-    >>> parse_date("31/12/2024"), parse_date("2024-12-31")
-    (datetime.date(2024, 12, 31), datetime.date(2024, 12, 31))
-    """
-    if isinstance(value, np.datetime64) and not np.isnat(value):
-        value = pd.Timestamp(value)
-    if isinstance(value, dt.datetime) and value is not pd.NaT:
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        s = value.strip()
-        for fmt in _FORMATS:
-            try:
-                return dt.datetime.strptime(s, fmt).date()
-            except ValueError:
-                continue
-    raise InputError(f"{field}: expected a date such as '2024-12-31' or '31/12/2024', got {value!r}")
-
-
-def _day(value: Any, missing: int, field: str) -> int:
-    if value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
-        return missing
-    return parse_date(value, field=field).toordinal()
-
-
-def periods(assignments: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """Start and end day numbers (proleptic ordinals) of each row's period; :data:`NO_START`/:data:`NO_END`
-    where the date is empty.
-    """
-    n = len(assignments)
-
-    def col(name: str, missing: int) -> np.ndarray:
-        if name not in assignments:
-            return np.full(n, missing, dtype=np.int64)
-        return np.array([_day(v, missing, name) for v in assignments[name].astype(object).tolist()], dtype=np.int64)
-
-    return col("valid_from", NO_START), col("valid_to", NO_END)
-
-
-def is_dated(ds: Dataset) -> bool:
-    """Whether any assignment row carries a ``valid_from`` or ``valid_to`` date."""
-    a = ds.assignments
-    return any(c in a and a[c].notna().any() for c in ("valid_from", "valid_to"))
-
-
-def resolve_as_of(ds: Dataset, as_of: Any) -> dt.date | None:
-    """The date a result describes: ``as_of`` read as a date; else today for a dataset with dates; else None."""
-    if as_of is not None:
-        return parse_date(as_of)
-    return today() if is_dated(ds) else None
-
-
-def valid_at(assignments: pd.DataFrame, as_of: dt.date | None) -> np.ndarray:
-    """Boolean mask of the rows valid on ``as_of`` (every row when ``as_of`` is None)."""
-    if as_of is None:
-        return np.ones(len(assignments), dtype=bool)
-    f, t = periods(assignments)
-    d = as_of.toordinal()
-    return (f <= d) & (d < t)
-
-
-def at(ds: Dataset, as_of: dt.date | None, *, mask: np.ndarray | None = None) -> Dataset:
-    """The dataset as it stood on ``as_of``: the same border and (already located) markers, only the assignment
-    rows valid on that date (or the rows of ``mask``), with their original index. ``ds`` itself when every row is
-    valid.
-    """
-    mask = valid_at(ds.assignments, as_of) if mask is None else mask
-    if mask.all():
-        return ds
-    view = copy.copy(ds)  # shares the located markers (a cached property) and the borders
-    view.assignments = ds.assignments[mask]
-    return view
-
-
-def change_points(ds: Dataset) -> list[dt.date]:
-    """Every date on which the set of valid rows changes (a row starts or ends), sorted."""
-    f, t = periods(ds.assignments)
-    days = np.unique(np.concatenate([f[f != NO_START], t[t != NO_END]]))
-    return [dt.date.fromordinal(int(d)) for d in days]
-
-
-def day_text(d: int) -> str | None:
-    """ISO text of a day number, None for the open ends."""
-    return None if d in (NO_START, NO_END) else dt.date.fromordinal(int(d)).isoformat()
-
-
-def default_dates(ds: Dataset, freq: str = "YE") -> list[dt.date]:
-    """The period ends (``freq``, default year ends) from the first to the last change point of the data, or today
-    for a dataset without dates.
-    """
-    cps = change_points(ds)
-    if not cps:
-        return [today()]
-    first, last = pd.Timestamp(cps[0]), pd.Timestamp(cps[-1])
-    end = pd.tseries.frequencies.to_offset(freq).rollforward(last)  # the period end at or after the last change
-    return [x.date() for x in pd.date_range(first, end, freq=freq)]
 
 
 # ----------------------------------------------------------------------------------------------- the sweep
@@ -257,8 +155,6 @@ def timeline(dataset: Dataset, dates: Iterable[Any] | None = None, *, freq: str 
         without a carer, assignments, the counts, villages, communes — each equal to
         ``coverage(dataset, as_of=date).summary()[column]``. Ready for ``.plot()``.
     """
-    from .coverage import Coverage, resolve_intervals
-
     if not isinstance(dataset, Dataset):
         raise InputError(f"timeline expects a bien_gioi_geo.Dataset, got {type(dataset).__name__}")
     wanted = default_dates(dataset, freq) if dates is None else [parse_date(d, field="dates") for d in dates]
@@ -337,8 +233,6 @@ def overlaps_over_time(ivs: pd.DataFrame, f: np.ndarray, t: np.ndarray,
     pieces with the same claimants in the same period are merged, then contiguous periods with the same stretch
     and claimants.
     """
-    from . import intervals as iv
-
     ivs = ivs.assign(_f=f, _t=t)
     recs: list[tuple[str, float, float, tuple[str, ...], int, int]] = []
     aids = ivs["assignment_id"].tolist()

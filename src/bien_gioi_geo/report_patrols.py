@@ -1,17 +1,21 @@
-"""``bien-gioi-geo patrols TRACKS [DATASET] --out DIR``: the patrol tables (CSV, Excel) and the map."""
+"""The patrols output folder (``bien-gioi-geo patrols TRACKS [DATASET] --out DIR``): the patrol tables (CSV,
+Excel) and the map, and the command's arguments (:func:`add_parser`; the command itself runs in :mod:`.cli`).
+
+It sits beside :mod:`.report_change`, above :mod:`.maps` (it draws the patrol map) and :mod:`.patrols` (it matches).
+"""
 
 from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from ..errors import check_option
-from ..outputs import MARKER, check_folder_target, report_folder
+from .errors import check_option
+from .outputs import MARKER, check_folder_target, report_folder
 
 __all__ = ["add_parser", "write_patrols"]
 
@@ -34,8 +38,8 @@ HEADERS_VI = {
 }
 
 
-def add_parser(sub: Any, common: Any) -> None:
-    """Register the ``patrols`` subcommand (called by :func:`bien_gioi_geo.cli.build_parser`)."""
+def add_parser(sub: Any, common: Any, command: Callable[[argparse.Namespace], int]) -> None:
+    """Register the ``patrols`` subcommand, run by ``command`` (called by :func:`bien_gioi_geo.cli.build_parser`)."""
     help_ = "match GPS tracks to the border: visits, last visit, overdue stretches (CSV, Excel) and the map"
     sp = sub.add_parser("patrols", help=help_, description=help_, epilog=EPILOG,
                         formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -47,23 +51,7 @@ def add_parser(sub: Any, common: Any) -> None:
     sp.add_argument("--every", default="30D", help="required patrol interval (default 30D)")
     sp.add_argument("--as-of", default=None, help="date of the question (default: the end of the last visit)")
     sp.add_argument("--corridor-m", type=float, default=100.0, help="corridor half-width in metres (default 100)")
-    sp.set_defaults(func=cmd_patrols)
-
-
-def cmd_patrols(args: argparse.Namespace) -> int:
-    """Read tracks and dataset, match, write the folder."""
-    from ..cli import EXIT_CLEAN, EXIT_DATA_ERRORS, _inputs, _load
-    from .read import read_tracks
-
-    ds = _load(args.path, args)
-    fixes, problems = read_tracks(args.tracks, crs=args.crs, errors="collect")
-    written = write_patrols(ds, fixes, args.out, problems=problems, every=args.every, as_of=args.as_of,
-                            lang=args.lang, force=args.force, corridor_m=args.corridor_m,
-                            inputs=[*_inputs(args.tracks), *_inputs(args.path)])
-    if not args.quiet:
-        print(f"{len(fixes)} GPS fixes, {len(problems)} bad; written to {args.out}/: "
-              + ", ".join(p.name for p in written))
-    return EXIT_DATA_ERRORS if len(problems) else EXIT_CLEAN
+    sp.set_defaults(func=command)
 
 
 def _plain(df: pd.DataFrame) -> pd.DataFrame:
@@ -86,8 +74,8 @@ def write_patrols(dataset: Any, fixes: pd.DataFrame, out: str | Path, *, problem
     The folder is made like the report's (:func:`bien_gioi_geo.outputs.report_folder`): complete or not at all,
     one run at a time; ``force`` replaces only an empty folder or an earlier output of this tool; the current
     folder, a file, a symbolic link and a folder holding (or inside) one of ``inputs`` are refused. Text that a
-    spreadsheet would take for a formula stays text (:func:`bien_gioi_geo.report.write_csv`,
-    :func:`~bien_gioi_geo.report.write_xlsx`).
+    spreadsheet would take for a formula stays text (:func:`bien_gioi_geo.table_files.write_csv`,
+    :func:`~bien_gioi_geo.table_files.write_xlsx`).
 
     Raises
     ------
@@ -96,14 +84,14 @@ def write_patrols(dataset: Any, fixes: pd.DataFrame, out: str | Path, *, problem
     OptionError
         When ``lang`` is not ``"vi"`` or ``"en"``.
     """
-    from ..maps import save_map
-    from ..maps.patrol_map import patrol_map
-    from ..report import write_csv, write_xlsx
-    from .api import patrols
-    from .result import _delta
+    from .maps import save_map
+    from .maps.patrol_map import patrol_map
+    from .patrols import patrols
+    from .patrols.result import parse_duration
+    from .table_files import write_csv, write_xlsx
 
     check_option("lang", lang, ("vi", "en"))
-    _delta(every, "every")  # named as the caller knows it, before the matching
+    parse_duration(every, "every")  # named as the caller knows it, before the matching
     inputs = list(inputs)
     out = check_folder_target(out, force=force, inputs=inputs)  # fail before the matching
     result = patrols(dataset, fixes, **options)
