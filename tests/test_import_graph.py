@@ -102,3 +102,42 @@ def test_no_module_imports_a_private_name_of_another_package():
             offences += [f"{'.'.join(parts)} imports {'.'.join(target)}.{a.name}" for a in node.names
                          if a.name.startswith("_") and not a.name.startswith("__")]
     assert offences == []
+
+
+def _private_attributes_used_elsewhere(source: str) -> list[str]:
+    """``x._name`` in ``source`` where ``x`` is not ``self``/``cls`` and ``_name`` is not defined in that module:
+    a private name of another module reached through an attribute (``coverage(ds)._stretch_frame``)."""
+    tree = ast.parse(source)
+    defined = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            defined.add(node.name)
+        elif isinstance(node, ast.Attribute) and isinstance(node.ctx, ast.Store):
+            defined.add(node.attr)
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            defined.add(node.id)
+        elif isinstance(node, ast.arg):
+            defined.add(node.arg)
+    out = []
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Attribute) and node.attr.startswith("_") and not node.attr.startswith("__")
+                and not (isinstance(node.value, ast.Name) and node.value.id in ("self", "cls"))
+                and node.attr not in defined):
+            out.append(f"line {node.lineno}: .{node.attr}")
+    return out
+
+
+def test_private_attribute_finder_finds_a_planted_one():
+    planted = "from .coverage import coverage\n\ndef f(ds):\n    return coverage(ds)._union\n"
+    assert _private_attributes_used_elsewhere(planted) == ["line 4: ._union"]
+    own = ("class A:\n    def __init__(self):\n        self._x = 1\n\n"
+           "    def same(self, other):\n        return other._x\n")
+    assert _private_attributes_used_elsewhere(own) == []
+
+
+def test_no_module_reads_a_private_attribute_of_another_module():
+    offences = []
+    for path in sorted(SRC.rglob("*.py")):
+        offences += [f"{path.relative_to(SRC)} {hit}"
+                     for hit in _private_attributes_used_elsewhere(path.read_text(encoding="utf-8"))]
+    assert offences == []

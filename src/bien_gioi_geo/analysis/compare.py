@@ -102,8 +102,8 @@ class Comparison:
         ivs = new.intervals
         a = new.dataset.assignments
         for bid in new.dataset.borders:
-            ns, ne = new._union[bid]
-            os_, oe = old._union.get(bid, (np.empty(0), np.empty(0)))
+            ns, ne = new.union_km[bid]
+            os_, oe = old.union_km.get(bid, (np.empty(0), np.empty(0)))
             ds_, de = difference(ns, ne, os_, oe)
             sel = ivs[(ivs["border_id"] == bid) & ivs["start_km"].notna()]
             st, en = sel["start_km"].to_numpy(), sel["end_km"].to_numpy()
@@ -119,11 +119,11 @@ class Comparison:
                              "communes": list(dict.fromkeys(who["commune"].dropna().tolist()))
                              if "commune" in who else []})
         if not rows:
-            f = new._stretch_frame([])
+            f = new.stretch_frame([])
             for c in ("assignment_ids", "villages", "communes"):
                 f.insert(len(f.columns) - 1, c, pd.Series(dtype=object))
             return f
-        return new._stretch_frame(rows)
+        return new.stretch_frame(rows)
 
     @cached_property
     def gained(self) -> gpd.GeoDataFrame:

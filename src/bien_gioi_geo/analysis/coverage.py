@@ -60,6 +60,11 @@ class Coverage:
         return self._union_by_border()
 
     @property
+    def union_km(self) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+        """The covered stretches of each border: ``{border_id: (starts, ends)}``, sorted and disjoint, measured km."""
+        return self._union
+
+    @property
     def total_km(self) -> float:
         """Geodesic length of the border(s), km."""
         return self.dataset.total_km
@@ -119,7 +124,13 @@ class Coverage:
             j = np.where(np.abs(ch[j - 1] - km) <= np.abs(ch[j] - km), j - 1, j)
         return numbers[j]
 
-    def _stretch_frame(self, rows: list[dict[str, Any]]) -> gpd.GeoDataFrame:
+    def stretch_frame(self, rows: list[dict[str, Any]]) -> gpd.GeoDataFrame:
+        """Stretches of this dataset's borders as a GeoDataFrame laid out like :attr:`gaps`.
+
+        Each row of ``rows`` gives ``border_id``, ``start_km`` and ``end_km`` (measured chainage, km) and any further
+        columns; the frame adds the length, the official chainage (when the border is calibrated), the markers nearest
+        the ends and the geometry cut from the border. Used by :func:`bien_gioi_geo.compare` and the patrols.
+        """
         cols = ["border_id", "start_km", "end_km", "length_km", "official_start_km", "official_end_km",
                 "official_length_km", "from_marker_near", "to_marker_near"]
         extra = [c for c in (rows[0] if rows else {}) if c not in cols and c != "geometry"]
@@ -158,7 +169,7 @@ class Coverage:
             gs, ge = iv.gaps(sel["start_km"].to_numpy(), sel["end_km"].to_numpy(), 0.0, b.length_km)
             rows += [{"border_id": bid, "start_km": float(s), "end_km": float(e)} for s, e in zip(gs, ge, strict=True)
                      if (e - s) * 1000 >= self.min_length_m]
-        return self._stretch_frame(rows)
+        return self.stretch_frame(rows)
 
     @cached_property
     def overlaps(self) -> gpd.GeoDataFrame:
@@ -175,11 +186,11 @@ class Coverage:
                 rows.append({"border_id": bid, "start_km": s, "end_km": e, "assignment_ids": list(ids),
                              "n_assignments": len(ids)})
         if not rows:
-            f = self._stretch_frame([])
+            f = self.stretch_frame([])
             f.insert(len(f.columns) - 1, "assignment_ids", pd.Series(dtype=object))
             f.insert(len(f.columns) - 1, "n_assignments", pd.Series(dtype="int64"))
             return f
-        return self._stretch_frame(rows)
+        return self.stretch_frame(rows)
 
     # ------------------------------------------------------------------ groups
     def by(self, column: str) -> pd.DataFrame:

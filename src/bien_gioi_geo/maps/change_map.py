@@ -168,7 +168,7 @@ def change_map(change: Comparison, *, lang: str = "vi", tiles: str | None = "Ope
 
     unchanged = []
     for bid, b in ds.borders.items():
-        us, ue = after._union[bid]
+        us, ue = after.union_km[bid]
         g = change.gained[change.gained["border_id"] == bid]
         s, e = difference(us, ue, g["start_km"].to_numpy(), g["end_km"].to_numpy())
         if len(s):

@@ -170,7 +170,7 @@ class Patrols:
 
         if not rows:
             rows = []
-        frame = coverage(self.dataset)._stretch_frame(rows) if rows else None
+        frame = coverage(self.dataset).stretch_frame(rows) if rows else None
         df = pd.DataFrame(rows, columns=["border_id", "start_km", "end_km", "last_visit", "visits_in_window",
                                          "last_track_id"])
         last = pd.to_datetime(df["last_visit"], utc=True)
