@@ -13,7 +13,8 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["label", "LABELS", "CATEGORICAL", "summary_rows", "translate_values"]
+__all__ = ["label", "LABELS", "CATEGORICAL", "summary_rows", "translate_values", "MAP_TEXT", "CHANGE_MAP_TEXT",
+           "PATROL_MAP_TEXT", "PATROL_HEADERS_VI"]
 
 LABELS: dict[str, tuple[str, str]] = {  # key: (vi, en)
     "figure": ("Chỉ tiêu", "Figure"),
@@ -124,6 +125,72 @@ LABELS: dict[str, tuple[str, str]] = {  # key: (vi, en)
     "left": ("trái", "left"),
     "right": ("phải", "right"),
     "on_line": ("trên đường biên", "on the line"),
+    "note_no_assignments": ("Bộ dữ liệu không có đăng ký tự quản nào: toàn tuyến là đoạn chưa tự quản.",
+                            "The dataset has no assignments: the whole border is a gap."),
+    "note_no_markers": ("Bộ dữ liệu không có mốc nào: không có số liệu về mốc.",
+                        "The dataset has no markers: there are no marker figures."),
+}
+
+#: Words of the coverage map and its runtime (:mod:`bien_gioi_geo.maps.legend`), key: (vi, en)
+MAP_TEXT: dict[str, tuple[str, str]] = {
+    "official": ("chính thức", "official"),
+    "problem_line": ("Đoạn có lỗi dữ liệu", "Stretch with a data problem"),
+    "problem_point": ("Điểm có lỗi dữ liệu", "Place with a data problem"),
+    "no_problem": ("không có lỗi nào có vị trí trên bản đồ", "no problem with a place on the map"),
+    "marker_number": ("Số hiệu mốc (khi phóng to)", "Marker number (when zoomed in)"),
+    "as_of_day": ("tính đến ngày", "as of"),
+    "covered": ("Đã tự quản", "Self-managed"),
+    "search": ("Tìm số mốc…", "Find marker…"),
+    "not_found": ("Không có mốc này", "No such marker"),
+    "measure": ("Đo khoảng cách", "Measure"),
+    "click": ("bấm lên bản đồ", "click on the map"),
+    "fullscreen": ("Toàn màn hình", "Full screen"),
+    "line_group": ("Đường biên và độ phủ", "Border and cover"),
+    "map": ("Bản đồ tự quản đường biên, mốc quốc giới", "Self-management of the border line and markers"),
+}
+
+#: Words of the change map and the timeline chart (:mod:`bien_gioi_geo.maps.change_map`), key: (vi, en)
+CHANGE_MAP_TEXT: dict[str, tuple[str, str]] = {
+    "title": ("Thay đổi đoạn biên giới được tự quản", "Change in self-managed stretches"),
+    "gained": ("Đoạn mới được tự quản", "Stretches gained"),
+    "lost": ("Đoạn không còn được tự quản", "Stretches lost"),
+    "unchanged": ("Đoạn tự quản ở cả hai thời điểm", "Self-managed on both dates"),
+    "border": ("Đường biên giới", "Border line"),
+    "found": ("Mốc có người tự quản mới", "Markers that found a carer"),
+    "lost_m": ("Mốc không còn người tự quản", "Markers that lost their carer"),
+    "marker": ("Mốc", "Marker"),
+    "by": ("Tổ tự quản", "Groups"),
+    "commune": ("Xã", "Commune"),
+    "km": ("km", "km"),
+    "year": ("Năm", "Year"),
+    "covered": ("Chiều dài tự quản (km)", "Self-managed length (km)"),
+    "markers": ("Số mốc được tự quản", "Markers self-managed"),
+    "chart_title": ("Tự quản đường biên, mốc quốc giới theo thời gian", "Self-management of the border over time"),
+}
+
+#: Words of the patrol map (:mod:`bien_gioi_geo.maps.patrol_map`), per language
+PATROL_MAP_TEXT: dict[str, dict[str, str]] = {
+    "vi": {"title": "Số ngày từ lần tuần tra gần nhất", "as_of": "tính đến", "never": "Chưa tuần tra",
+           "le": "≤ {n} ngày", "gt": "> {n} ngày", "layer": "Tuần tra: số ngày từ lần gần nhất",
+           "tracks": "Vết GPS (đã giản lược)", "km": "km", "days": "ngày", "track": "Chuyến"},
+    "en": {"title": "Days since the last patrol", "as_of": "as of", "never": "Never patrolled",
+           "le": "≤ {n} days", "gt": "> {n} days", "layer": "Patrols: days since the last visit",
+           "tracks": "GPS tracks (simplified)", "km": "km", "days": "days", "track": "Track"},
+}
+
+#: Vietnamese headers of the patrol tables (:mod:`bien_gioi_geo.report_patrols`; keys stay English in code)
+PATROL_HEADERS_VI: dict[str, str] = {
+    "visit_id": "Lượt", "track_id": "Chuyến/thiết bị", "border_id": "Tuyến biên giới", "start_km": "Từ km",
+    "end_km": "Đến km", "length_km": "Chiều dài (km)", "official_start_km": "Từ km (chính thức)",
+    "official_end_km": "Đến km (chính thức)", "official_length_km": "Chiều dài chính thức (km)",
+    "start_time": "Bắt đầu", "end_time": "Kết thúc", "n_fixes": "Số điểm GPS", "first_row": "Dòng đầu",
+    "last_row": "Dòng cuối", "last_visit": "Lần tuần tra gần nhất", "days_since": "Số ngày",
+    "visits_in_window": "Số lượt trong kỳ", "last_track_id": "Chuyến gần nhất",
+    "from_marker_near": "Gần mốc (đầu)", "to_marker_near": "Gần mốc (cuối)", "n_visits": "Số lượt",
+    "n_tracks": "Số chuyến", "covered_km": "Đã tuần tra (km)", "first_visit": "Lượt đầu",
+    "assignment_id": "Mã phân công", "registered_km": "Đăng ký (km)", "patrolled_km": "Đã tuần tra (km)",
+    "percent": "Tỷ lệ (%)", "source": "Tệp", "row": "Dòng", "field": "Trường", "value": "Giá trị",
+    "message": "Nội dung",
 }
 
 #: Columns whose values are words a reader sees translated (``single`` → ``mốc đơn``, ``VN`` → ``Việt Nam``).

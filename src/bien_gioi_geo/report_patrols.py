@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from .errors import check_option
+from .labels import PATROL_HEADERS_VI as HEADERS_VI
 from .outputs import MARKER, check_folder_target, report_folder
 
 __all__ = ["add_parser", "write_patrols"]
@@ -22,20 +23,6 @@ __all__ = ["add_parser", "write_patrols"]
 EPILOG = ("example:\n  bien-gioi-geo patrols tracks.gpx phong_tho --out tuan_tra --every 30D\n"
           "  bien-gioi-geo patrols fixes.parquet my_dataset/ --out out --as-of 2024-06-30 --lang en")
 
-#: Vietnamese headers of the patrol tables (keys stay English in code)
-HEADERS_VI = {
-    "visit_id": "Lượt", "track_id": "Chuyến/thiết bị", "border_id": "Tuyến biên giới", "start_km": "Từ km",
-    "end_km": "Đến km", "length_km": "Chiều dài (km)", "official_start_km": "Từ km (chính thức)",
-    "official_end_km": "Đến km (chính thức)", "official_length_km": "Chiều dài chính thức (km)",
-    "start_time": "Bắt đầu", "end_time": "Kết thúc", "n_fixes": "Số điểm GPS", "first_row": "Dòng đầu",
-    "last_row": "Dòng cuối", "last_visit": "Lần tuần tra gần nhất", "days_since": "Số ngày",
-    "visits_in_window": "Số lượt trong kỳ", "last_track_id": "Chuyến gần nhất",
-    "from_marker_near": "Gần mốc (đầu)", "to_marker_near": "Gần mốc (cuối)", "n_visits": "Số lượt",
-    "n_tracks": "Số chuyến", "covered_km": "Đã tuần tra (km)", "first_visit": "Lượt đầu",
-    "assignment_id": "Mã phân công", "registered_km": "Đăng ký (km)", "patrolled_km": "Đã tuần tra (km)",
-    "percent": "Tỷ lệ (%)", "source": "Tệp", "row": "Dòng", "field": "Trường", "value": "Giá trị",
-    "message": "Nội dung",
-}
 
 
 def add_parser(sub: Any, common: Any, command: Callable[[argparse.Namespace], int]) -> None:

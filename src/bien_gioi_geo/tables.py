@@ -82,9 +82,7 @@ def missing_notes(ds: Dataset, lang: str) -> list[str]:
     """What the reader should know is absent from the dataset (no assignments, no markers), in ``lang``."""
     notes = []
     if ds.assignments.empty:
-        notes.append("Bộ dữ liệu không có đăng ký tự quản nào: toàn tuyến là đoạn chưa tự quản." if lang == "vi"
-                     else "The dataset has no assignments: the whole border is a gap.")
+        notes.append(label("note_no_assignments", lang))
     if ds.markers.empty:
-        notes.append("Bộ dữ liệu không có mốc nào: không có số liệu về mốc." if lang == "vi"
-                     else "The dataset has no markers: there are no marker figures.")
+        notes.append(label("note_no_markers", lang))
     return notes

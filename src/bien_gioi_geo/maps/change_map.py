@@ -21,6 +21,7 @@ import numpy as np
 
 from ..analysis.compare import Comparison, difference
 from ..formatting import format_date, format_number
+from ..labels import CHANGE_MAP_TEXT as _TEXT
 from ..labels import label
 from .elements import js_json, latlng, page_assets, raw, script
 
@@ -28,23 +29,6 @@ __all__ = ["change_map", "timeline_chart", "fmt_number"]
 
 GAINED, LOST, UNCHANGED, BORDER = "#1A9850", "#D73027", "#4575B4", "#555555"
 
-_TEXT = {  # key: (vi, en)
-    "title": ("Thay đổi đoạn biên giới được tự quản", "Change in self-managed stretches"),
-    "gained": ("Đoạn mới được tự quản", "Stretches gained"),
-    "lost": ("Đoạn không còn được tự quản", "Stretches lost"),
-    "unchanged": ("Đoạn tự quản ở cả hai thời điểm", "Self-managed on both dates"),
-    "border": ("Đường biên giới", "Border line"),
-    "found": ("Mốc có người tự quản mới", "Markers that found a carer"),
-    "lost_m": ("Mốc không còn người tự quản", "Markers that lost their carer"),
-    "marker": ("Mốc", "Marker"),
-    "by": ("Tổ tự quản", "Groups"),
-    "commune": ("Xã", "Commune"),
-    "km": ("km", "km"),
-    "year": ("Năm", "Year"),
-    "covered": ("Chiều dài tự quản (km)", "Self-managed length (km)"),
-    "markers": ("Số mốc được tự quản", "Markers self-managed"),
-    "chart_title": ("Tự quản đường biên, mốc quốc giới theo thời gian", "Self-management of the border over time"),
-}
 _ids = count()
 
 

@@ -11,30 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 from ..formatting import format_date, format_km, format_percent
+from ..labels import MAP_TEXT as TEXT
 from ..labels import label
 
 __all__ = ["title_text", "legend_head", "legend_groups", "TEXT"]
 
-TEXT = {  # key: (vi, en); map-only words not in labels.py
-    "official": ("chính thức", "official"),
-    "problem_line": ("Đoạn có lỗi dữ liệu", "Stretch with a data problem"),
-    "problem_point": ("Điểm có lỗi dữ liệu", "Place with a data problem"),
-    "no_problem": ("không có lỗi nào có vị trí trên bản đồ", "no problem with a place on the map"),
-    "marker_number": ("Số hiệu mốc (khi phóng to)", "Marker number (when zoomed in)"),
-    "as_of_day": ("tính đến ngày", "as of"),
-    "covered": ("Đã tự quản", "Self-managed"),
-    "search": ("Tìm số mốc…", "Find marker…"),
-    "not_found": ("Không có mốc này", "No such marker"),
-    "measure": ("Đo khoảng cách", "Measure"),
-    "click": ("bấm lên bản đồ", "click on the map"),
-    "fullscreen": ("Toàn màn hình", "Full screen"),
-    "line_group": ("Đường biên và độ phủ", "Border and cover"),
-    "map": ("Bản đồ tự quản đường biên, mốc quốc giới", "Self-management of the border line and markers"),
-}
-
 
 def t(key: str, lang: str) -> str:
-    """A map word of :data:`TEXT` in ``lang``."""
+    """A map word of :data:`TEXT` (:data:`bien_gioi_geo.labels.MAP_TEXT`) in ``lang``."""
     return TEXT[key][0 if lang == "vi" else 1]
 
 

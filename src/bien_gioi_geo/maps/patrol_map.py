@@ -17,6 +17,7 @@ import shapely
 
 from ..errors import InputError
 from ..formatting import format_km, format_number
+from ..labels import PATROL_MAP_TEXT as _TEXT
 from ..patrols import Patrols
 from .elements import js_json, latlng, page_assets, script
 
@@ -27,14 +28,6 @@ CLASSES = [(7.0, "#1a9850"), (30.0, "#91cf60"), (90.0, "#fc8d59"), (np.inf, "#d7
 NEVER_COLOUR = "#6a3d9a"
 TRACK_COLOUR = "#1f78b4"
 
-_TEXT = {
-    "vi": {"title": "Số ngày từ lần tuần tra gần nhất", "as_of": "tính đến", "never": "Chưa tuần tra",
-           "le": "≤ {n} ngày", "gt": "> {n} ngày", "layer": "Tuần tra: số ngày từ lần gần nhất",
-           "tracks": "Vết GPS (đã giản lược)", "km": "km", "days": "ngày", "track": "Chuyến"},
-    "en": {"title": "Days since the last patrol", "as_of": "as of", "never": "Never patrolled",
-           "le": "≤ {n} days", "gt": "> {n} days", "layer": "Patrols: days since the last visit",
-           "tracks": "GPS tracks (simplified)", "km": "km", "days": "days", "track": "Track"},
-}
 
 
 def _text(lang: str) -> dict[str, str]:

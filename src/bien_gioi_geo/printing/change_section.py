@@ -24,8 +24,7 @@ def _ids(values: list[Any], lang: str) -> str:
     shown = ", ".join(map(str, values[:_MAX_IDS]))
     more = len(values) - _MAX_IDS
     if more > 0:
-        shown += (" và " if lang == "vi" else " and ") + format_count(more, lang=lang) + (
-            " khác" if lang == "vi" else " more")
+        shown += text("ids_more", lang, n=format_count(more, lang=lang))
     return shown
 
 

@@ -114,6 +114,7 @@ TEXT: dict[str, tuple[str, str]] = {  # key: (vi, en)
     "chg_joined": ("; {n} đăng ký tự quản mới ({ids})", "; {n} assignments joined ({ids})"),
     "chg_left": ("; {n} đăng ký thôi tự quản ({ids})", "; {n} assignments left ({ids})"),
     "southern": ("N", "S"),
+    "ids_more": (" và {n} khác", " and {n} more"),  # ids listed, then the rest counted
 }
 
 
