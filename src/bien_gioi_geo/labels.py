@@ -3,6 +3,8 @@ summary and categorical values (marker kinds, sides, severities), all reader-fac
 
 :func:`summary_rows` writes a coverage summary for a reader (labels and figures in the language, numbers through
 :mod:`bien_gioi_geo.formatting`).
+
+Uses (layer ``labels``): ``formatting``.
 """
 
 from __future__ import annotations

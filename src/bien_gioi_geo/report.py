@@ -3,6 +3,9 @@
 The folder is written complete or not at all: everything goes into a temporary folder beside the destination,
 which is renamed into place at the end; an existing folder is replaced only when asked and only when an earlier
 report wrote it (see :mod:`bien_gioi_geo.outputs`). Text from the data never becomes a spreadsheet formula.
+
+Uses (layer ``report``): ``analysis``, ``dataset``, ``errors``, ``maps``, ``outputs``, ``printing``,
+``report_change``, ``table_files``, ``tables``, ``validation``.
 """
 
 from __future__ import annotations

@@ -1,5 +1,7 @@
 """The change part of the report (``report --compare DATE1 DATE2``): change tables as Excel sheets/CSV and
 GeoPackage layers, the change map and the timeline chart, written into the report's (temporary) folder.
+
+Uses (layer ``report_change``): ``analysis``, ``dataset``, ``maps``.
 """
 
 from __future__ import annotations

@@ -2,6 +2,8 @@
 Excel) and the map, and the command's arguments (:func:`add_parser`; the command itself runs in :mod:`.cli`).
 
 It sits beside :mod:`.report_change`, above :mod:`.maps` (it draws the patrol map) and :mod:`.patrols` (it matches).
+
+Uses (layer ``report_patrols``): ``errors``, ``labels``, ``maps``, ``outputs``, ``patrols``, ``table_files``.
 """
 
 from __future__ import annotations

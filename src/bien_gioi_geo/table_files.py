@@ -3,6 +3,8 @@
 Used by every command that writes tables (the report, the patrols output, ``coverage --output``). Text that a
 spreadsheet would take for a formula stays text (OWASP CSV injection; see :mod:`bien_gioi_geo.outputs`), lengths and
 chainages are rounded to the metre, and GDAL's failures become :class:`~bien_gioi_geo.errors.OutputError`.
+
+Uses (layer ``table_files``): ``outputs``.
 """
 
 from __future__ import annotations

@@ -3,6 +3,8 @@
 Built once from a coverage and its issues (:func:`report_tables`) and shared by the report folder's CSV files and
 Excel sheets (:mod:`bien_gioi_geo.report`) and the Word report (:mod:`bien_gioi_geo.printing.docx_report`); values
 translated and headers labelled in the reader's language (``lang``).
+
+Uses (layer ``tables``): ``admin``, ``analysis``, ``dataset``, ``labels``, ``table_files``.
 """
 
 from __future__ import annotations

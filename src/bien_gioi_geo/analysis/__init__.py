@@ -12,4 +12,6 @@ One module per job, each importing only those below it (``lint-imports`` checks 
 
 The public names are re-exported by the top-level package (``bg.coverage``, ``bg.compare``, ``bg.timeline``); this
 package's ``__init__`` imports nothing, so ``bien_gioi_geo.analysis.coverage`` is the module.
+
+Uses (layer ``analysis``): nothing else of the package.
 """

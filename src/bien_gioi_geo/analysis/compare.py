@@ -3,6 +3,9 @@ whom, which assignments joined or left and which markers found or lost a carer.
 
 Lengths gained and lost are differences of the two unions, computed on chainage numbers like coverage itself
 (:mod:`bien_gioi_geo.analysis.intervals`): ``after - before == gained - lost`` holds to rounding.
+
+Uses (layer ``analysis``): ``dataset``, ``dates``, ``errors``, ``formatting``, ``labels``; in ``analysis/``:
+``coverage``.
 """
 
 from __future__ import annotations

@@ -6,6 +6,9 @@ assignment can be given are read).
 Covered length is the length of the **union** of the intervals (never the sum), computed on chainage numbers
 (:mod:`bien_gioi_geo.analysis.intervals`). A reversed interval is swapped and an interval beyond the ends is clipped for
 the union — and both are reported by :func:`bien_gioi_geo.validate`, never silently.
+
+Uses (layer ``analysis``): ``crs``, ``dataset``, ``deprecation``, ``errors``, ``labels``, ``schema``, ``text``; in
+``analysis/``: ``intervals``, ``resolve``, ``units``, ``validity``.
 """
 
 from __future__ import annotations

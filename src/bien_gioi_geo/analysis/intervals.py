@@ -8,6 +8,8 @@ Rules
 
 Computing on numbers, not geometry, is exact: a geometric union of cut stretches over-counts where nearly
 collinear overlapping pieces fail to merge.
+
+Uses (layer ``analysis``): nothing else of the package.
 """
 
 from __future__ import annotations

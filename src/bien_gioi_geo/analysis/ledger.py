@@ -15,6 +15,9 @@ Timeline
     totals (counts, villages, communes, carers of each marker) as rows enter and leave; covered length at each date
     is the union of the rows then valid, computed by the same code as :class:`~bien_gioi_geo.Coverage`, so each
     row of the timeline equals ``coverage(ds, as_of=date).summary()``.
+
+Uses (layer ``analysis``): ``dataset``, ``dates``, ``errors``, ``schema``, ``text``; in ``analysis/``: ``coverage``,
+``intervals``, ``validity``.
 """
 
 from __future__ import annotations

@@ -13,6 +13,8 @@ Every assignment resolves to a chainage interval on its border, whichever way it
 A row that cannot be resolved (an unknown marker, a line off the border) keeps an empty interval and says why in
 ``unresolved``; the union, the gaps and the overlaps are computed from these intervals by
 :mod:`~bien_gioi_geo.analysis.coverage` and :mod:`~bien_gioi_geo.analysis.intervals`.
+
+Uses (layer ``analysis``): ``crs``, ``dataset``, ``errors``.
 """
 
 from __future__ import annotations

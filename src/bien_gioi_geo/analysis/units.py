@@ -4,6 +4,8 @@
 :func:`units_for_date` picks, row by row, the set a report as of a date uses. It lives here, below
 :mod:`~bien_gioi_geo.analysis.coverage` (whose ``admin=`` option calls it), and is re-exported by
 :mod:`bien_gioi_geo.admin`; it needs only pandas and the dataset, not the crosswalk's data.
+
+Uses (layer ``analysis``): ``dataset``, ``errors``.
 """
 
 from __future__ import annotations

@@ -8,6 +8,8 @@ Every assignment row may carry ``valid_from``/``valid_to`` (dates). The period i
 This module owns the day numbers (:data:`NO_START`/:data:`NO_END`), which rows are valid on a date (:func:`valid_at`,
 :func:`at`) and the dates on which that changes (:func:`change_points`). It sits below
 :mod:`~bien_gioi_geo.analysis.coverage` (which takes ``as_of=``) and the ledger's timeline sweep above it.
+
+Uses (layer ``analysis``): ``dataset``, ``dates``.
 """
 
 from __future__ import annotations

@@ -4,6 +4,9 @@
 Leaflet); :mod:`.coverage_map` draws the coverage map with its legend (:mod:`.legend`), :mod:`.change_map` the
 change between two dates, :mod:`.patrol_map` the days since the last patrol; :func:`save_map` writes any of them.
 folium and branca are imported only when a map is drawn.
+
+Uses (layer ``maps``): nothing else of the package; in ``maps/``: ``change_map``, ``coverage_map``, ``patrol_map``,
+``save``.
 """
 
 from __future__ import annotations

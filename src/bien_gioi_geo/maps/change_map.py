@@ -9,6 +9,8 @@ Map safety
 Numbers
     Numbers a reader sees go through :mod:`bien_gioi_geo.formatting` (``97,229`` in Vietnamese, ``97.229`` in
     English).
+
+Uses (layer ``maps``): ``analysis``, ``formatting``, ``labels``; in ``maps/``: ``elements``.
 """
 
 from __future__ import annotations

@@ -15,6 +15,9 @@ Self-explaining
 Offline and many markers
     Leaflet is inlined (``self_contained=True``); markers are drawn on a canvas renderer (``preferCanvas``), which
     keeps 10,000 posts responsive.
+
+Uses (layer ``maps``): ``analysis``, ``dataset``, ``errors``, ``formatting``, ``labels``, ``validation``; in
+``maps/``: ``elements``, ``legend``.
 """
 
 from __future__ import annotations

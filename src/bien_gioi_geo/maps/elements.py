@@ -12,6 +12,8 @@ Offline
     :func:`page_assets` inlines Leaflet's JavaScript and CSS (from the PyPI package ``django-js-lib-leaflet``,
     which repackages Leaflet 1.9.4, BSD-2) and leaves folium's other CDN assets (jQuery, Bootstrap, Font Awesome)
     out: the page works with no internet; only the background tiles need a network.
+
+Uses (layer ``maps``): ``outputs``.
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ Each entry is ``[colour, text, symbol, edge colour, size]``: ``symbol`` is ``"li
 circle of ``size`` pixels across, as the marker is drawn), ``"ring"`` (a dashed circle), ``"label"`` (a marker
 number as drawn beside the markers) or ``"none"`` (text only). Entries hold our labels and the data's category
 names; the runtime writes them with ``textContent``.
+
+Uses (layer ``maps``): ``formatting``, ``labels``.
 """
 
 from __future__ import annotations

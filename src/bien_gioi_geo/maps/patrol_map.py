@@ -5,6 +5,8 @@ Safety
     :mod:`bien_gioi_geo.maps.elements`): it reaches the page as one :func:`~.elements.js_json` value inside a
     never-compiled script element, and labels are set in the browser with ``textContent``. A unit named
     ``{{7*7}}`` shows as ``{{7*7}}``. Leaflet is inlined (``self_contained=True``): the page works offline.
+
+Uses (layer ``maps``): ``errors``, ``formatting``, ``labels``, ``patrols``; in ``maps/``: ``elements``.
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""Write a map as one HTML file, atomically."""
+"""Write a map as one HTML file, atomically.
+
+Uses (layer ``maps``): ``outputs``.
+"""
 
 from __future__ import annotations
 

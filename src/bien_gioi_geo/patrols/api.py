@@ -1,4 +1,7 @@
-"""``bg.patrols``: fixes (a frame, a file, or a dask frame) → a :class:`Patrols` result."""
+"""``bg.patrols``: fixes (a frame, a file, or a dask frame) → a :class:`Patrols` result.
+
+Uses (layer ``patrols``): ``errors``; in ``patrols/``: ``match``, ``read``, ``result``, ``scale``.
+"""
 
 from __future__ import annotations
 

@@ -22,6 +22,8 @@ Defaults, for people on foot in the mountains of the northern border
     faster advance is a vehicle, a shortcut across a meander or a bad fix. ``jump_slack_m=60``: two fixes each
     ±30 m off can look 60 m apart along the line while standing still. ``ambiguity_m=30``: a GPS error of that
     size could move a fix to the other side of a meander.
+
+Uses (layer ``patrols``): ``crs``, ``errors``, ``referencing``; in ``patrols/``: ``read``.
 """
 
 from __future__ import annotations

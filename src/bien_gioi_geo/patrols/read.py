@@ -13,6 +13,8 @@ Bad fixes
     row; so is a second fix of the same track at the same time (the first is kept). With ``errors="raise"`` they
     raise :class:`~bien_gioi_geo.errors.InputError` naming file, row and field; with ``errors="collect"`` the reader
     returns ``(fixes, problems)`` with one problems row per bad fix — nothing is dropped silently.
+
+Uses (layer ``patrols``): ``crs``, ``errors``, ``io``.
 """
 
 from __future__ import annotations

@@ -1,4 +1,8 @@
-"""The :class:`Patrols` result: visits, covered km over a period, last visit and overdue stretches."""
+"""The :class:`Patrols` result: visits, covered km over a period, last visit and overdue stretches.
+
+Uses (layer ``patrols``): ``analysis``, ``crs``, ``dataset``, ``errors``, ``referencing``; in ``patrols/``:
+``match``.
+"""
 
 from __future__ import annotations
 

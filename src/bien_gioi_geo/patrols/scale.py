@@ -19,6 +19,8 @@ A frame partitioned by track is matched partition by partition with
 :mod:`~bien_gioi_geo.patrols.timeparts` (context carried between partitions, visits stitched at the edges); any
 other frame is first shuffled so that every track is in one partition. The README's Patrols section says how to
 start the cluster and how much memory a worker needs.
+
+Uses (layer ``patrols``): ``errors``; in ``patrols/``: ``match``, ``read``, ``timeparts``.
 """
 
 from __future__ import annotations

@@ -13,6 +13,8 @@ Used by the tests, the benchmarks and the illustrative bundled patrol set. A wal
 
 The truth is the list of visits a perfect matcher would report: runs of logged positions within ``corridor_m`` of
 the line, split at gaps, each with the chainage it spans (noise-free).
+
+Uses (layer ``patrols``): ``referencing``.
 """
 
 from __future__ import annotations

@@ -21,6 +21,8 @@ carries however far back it is. ``CONTEXT = 16`` covers ``OPEN + 8`` with room t
 Each track's partitions must follow one another in time (a fix of a track in partition ``i`` is never earlier
 than one in partition ``i - 1``): true of a frame indexed by time (``ddf.set_index("time")``) and of files
 written in time order; otherwise the matching stops and says so.
+
+Uses (layer ``patrols``): ``errors``; in ``patrols/``: ``match``.
 """
 
 from __future__ import annotations

@@ -2,6 +2,8 @@
 
 ``print_map`` and ``save`` live in :mod:`.paper_map`, ``word_report`` in :mod:`.docx_report`; matplotlib and
 python-docx are imported only when a map or a report is made.
+
+Uses (layer ``printing``): nothing else of the package.
 """
 
 from __future__ import annotations

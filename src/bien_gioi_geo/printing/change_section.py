@@ -4,6 +4,8 @@ It states, from :func:`bien_gioi_geo.compare`, the km of border gained and lost 
 that found or lost a carer and the assignments that joined or left, every figure formatted by
 :mod:`bien_gioi_geo.formatting`; :func:`change_section` is a ``sections=`` hook of
 :func:`~bien_gioi_geo.printing.docx_report.word_report`.
+
+Uses (layer ``printing``): ``analysis``, ``formatting``; in ``printing/``: ``strings``.
 """
 
 from __future__ import annotations

@@ -10,6 +10,9 @@ reader's language.
 
 Extension point: ``sections`` takes callables ``section(document, context)`` run after the summary paragraph —
 the place for a dated comparison ("what changed since …") without touching this module.
+
+Uses (layer ``printing``): ``admin``, ``analysis``, ``dataset``, ``errors``, ``formatting``, ``io``, ``labels``,
+``outputs``, ``tables``, ``validation``; in ``printing/``: ``map_panel``, ``paper_map``, ``strings``.
 """
 
 from __future__ import annotations

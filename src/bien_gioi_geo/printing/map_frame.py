@@ -1,6 +1,8 @@
 """The printable map's frame: its projection and round scale, the coordinates on its edges, the scale bar and the
 north arrow. Everything here measures the ground geodesically (pyproj's ``Geod`` on WGS 84) and applies the grid
 scale factor of the map's CRS, so a kilometre on the scale bar is a kilometre on the ground.
+
+Uses (layer ``printing``): ``errors``, ``formatting``; in ``printing/``: ``strings``.
 """
 
 from __future__ import annotations

@@ -1,5 +1,8 @@
 """The printable map's side panel: the title block (title, place, border, date, who prepared it, lengths), the
 legend (built from the handles the map's layers collected) and the sources with their licence.
+
+Uses (layer ``printing``): ``admin``, ``analysis``, ``dataset``, ``formatting``, ``labels``; in ``printing/``:
+``strings``.
 """
 
 from __future__ import annotations

@@ -1,4 +1,8 @@
-"""The paper files of a report folder: ``map.pdf``, ``map.png`` (300 dpi) and ``report.docx``."""
+"""The paper files of a report folder: ``map.pdf``, ``map.png`` (300 dpi) and ``report.docx``.
+
+Uses (layer ``printing``): ``analysis``, ``dataset``; in ``printing/``: ``change_section``, ``docx_report``,
+``paper_map``.
+"""
 
 from __future__ import annotations
 

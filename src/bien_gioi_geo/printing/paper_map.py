@@ -15,6 +15,9 @@ This module draws the layers (stretches, gaps, overlaps, the line, markers) and 
 
 Text is set in DejaVu Sans, the font matplotlib ships, which has every Vietnamese letter (precomposed forms such
 as ``Đ``, ``ờ``, ``ổ``, ``ý``): no font has to be installed and nothing is fetched from the network.
+
+Uses (layer ``printing``): ``analysis``, ``dataset``, ``dates``, ``errors``, ``formatting``, ``io``, ``labels``; in
+``printing/``: ``map_frame``, ``map_panel``, ``placement``, ``strings``.
 """
 
 from __future__ import annotations

@@ -5,6 +5,8 @@ position is kept when the label's bounding box **as the renderer measures it** (
 map frame and touches no label placed before it, nor any obstacle (the title block, the scale bar…). Labels are
 placed in priority order (main markers before auxiliary ones, then by chainage), so when the map is crowded the
 least important numbers are the ones left out — and the caller is told how many.
+
+Uses (layer ``printing``): nothing else of the package.
 """
 
 from __future__ import annotations

@@ -2,6 +2,8 @@
 
 Figures are never written here: they are formatted by :mod:`bien_gioi_geo.formatting` and put into these
 templates with :meth:`str.format` (named fields only; data text is a value, never a template).
+
+Uses (layer ``printing``): ``formatting``.
 """
 
 from __future__ import annotations
