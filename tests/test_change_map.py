@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import re
 
+import geopandas as gpd
 import pandas as pd
 import pytest
+from shapely.geometry import Point
 
 import bien_gioi_geo as bg
 from bien_gioi_geo.maps.change_map import change_map, fmt_number, timeline_chart
@@ -74,3 +77,35 @@ def test_coverage_map_as_of_states_its_date():
     valid = set(bg.coverage(ds, as_of="2019-12-31").dataset.assignments["assignment_id"])
     absent = set(ds.assignments["assignment_id"]) - valid
     assert absent and not any(f'"{x}"' in html for x in absent)  # only the rows valid on that date are drawn
+
+
+def _change_layers(m) -> dict[str, dict]:
+    """The change map's layers by name, read back from the JSON data block of the rendered page."""
+    html = m.get_root().render()
+    block = re.search(r'<script type="application/json" id="bg-change-data-\d+">(.*?)</script>', html, re.S)
+    assert block is not None
+    return {layer["name"]: layer for layer in json.loads(block.group(1))["layers"]}
+
+
+def test_each_layer_holds_the_stretches_and_markers_by_hand(change):
+    layers = _change_layers(change_map(change, tiles=None))
+    # A (1–5 km, marker 62) until 2021, B (3–9 km, marker 66) from 2021: by hand, 3–5 is kept, 5–9 gained,
+    # 1–3 lost; marker 66 found a carer and 62 lost its own
+    assert {k: (len(v["lines"]), len(v["points"])) for k, v in layers.items()} == {
+        "Đường biên giới": (1, 0), "Đoạn tự quản ở cả hai thời điểm": (1, 0), "Đoạn mới được tự quản": (1, 0),
+        "Đoạn không còn được tự quản": (1, 0), "Mốc có người tự quản mới": (0, 1),
+        "Mốc không còn người tự quản": (0, 1)}
+    gained = layers["Đoạn mới được tự quản"]["lines"][0]
+    assert gained["t"] == ["Đoạn mới được tự quản", "5,000 – 9,000 km (4,000 km)", "Tổ tự quản: </script><b>x"]
+    lost = layers["Đoạn không còn được tự quản"]["lines"][0]
+    assert lost["t"] == ["Đoạn không còn được tự quản", "1,000 – 3,000 km (2,000 km)", "Tổ tự quản: {{7*7}}",
+                         "Xã: {% if true %}x{% endif %}"]
+    assert layers["Mốc có người tự quản mới"]["points"][0]["t"][1:] == ["Mốc 66", "Tổ tự quản: B"]
+    assert layers["Mốc không còn người tự quản"]["points"][0]["t"][1:] == ["Mốc 62", "Tổ tự quản: A"]
+    # the drawn lines start and end where the border's own chainage says (located back, within a metre)
+    border = change.after.dataset.border
+    for line, (s, e) in ((gained, (5.0, 9.0)), (lost, (1.0, 3.0)),
+                         (layers["Đoạn tự quản ở cả hai thời điểm"]["lines"][0], (3.0, 5.0))):
+        flat = line["c"] if isinstance(line["c"][0][0], float) else [p for part in line["c"] for p in part]
+        ends = gpd.GeoSeries([Point(flat[0][1], flat[0][0]), Point(flat[-1][1], flat[-1][0])], crs="EPSG:4326")
+        assert border.locate(ends)["chainage_km"].tolist() == pytest.approx([s, e], abs=1e-3)

@@ -81,12 +81,29 @@ def test_geojsonhint_good_files_read(reference):
             assert f.name in str(exc)
 
 
-def test_geojson_validator_valid_files_never_crash(reference):
-    for f in sorted((reference / "bad-input/geojson-validator/valid").glob("*.geojson")):
-        try:
-            bg.read_border(f, errors="collect")
-        except bg.BienGioiError:
-            pass
+def _geojson_geometries(path):
+    """The geometry of each feature of a GeoJSON file (a bare geometry or Feature is one feature), read with json."""
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    if doc.get("type") == "FeatureCollection":
+        return [f.get("geometry") for f in doc["features"]]
+    return [doc.get("geometry") if doc.get("type") == "Feature" else doc]
+
+
+def test_geojson_validator_valid_files_every_feature_kept_or_reported(reference):
+    files = sorted((reference / "bad-input/geojson-validator/valid").glob("*.geojson"))
+    assert len(files) >= 20
+    for f in files:
+        geoms = _geojson_geometries(f)
+        lines = [g for g in geoms if g and g["type"] in ("LineString", "MultiLineString")]
+        others = [(i, g) for i, g in enumerate(geoms, start=1) if not (g and g in lines)]
+        good, problems = bg.read_border(f, errors="collect")
+        assert good.geom_type.tolist() == [g["type"] for g in lines], f.name
+        assert problems["row"].tolist() == [i for i, _ in others], f.name
+        assert set(problems["field"]) <= {"geometry"}, f.name
+        for (_, g), msg in zip(others, problems["message_en"], strict=True):
+            empty = g is None or g.get("geometries") == [] or g.get("coordinates") == []
+            expected = "needs a LineString or MultiLineString" if empty else f"not a {g['type']}"
+            assert expected in msg, (f.name, msg)
 
 
 def test_outside_lat_lon_is_refused_with_a_hint(reference, tmp_path):
