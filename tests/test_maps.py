@@ -61,9 +61,11 @@ def test_rendering_does_not_change_the_data(hostile_ds):
 def test_map_has_its_parts(hostile_ds):
     m = bg.coverage_map(hostile_ds, lang="vi")
     html = " ".join(m.get_root().render().split())
+    # one border line with chainage, one legend, search, measure, full-screen, layer and scale control each
     for piece in ("bgGeo.chainage(", "bgGeo.legend(", "bgGeo.search(", "bgGeo.measure(", "bgGeo.fullscreen(",
-                  "L.control.layers(", "L.control.scale(", _js_json("Đoạn chưa có tổ tự quản")[1:-1],
-                  "OpenStreetMap contributors"):
+                  "L.control.layers(", "L.control.scale("):
+        assert html.count(piece) == 1, piece
+    for piece in (_js_json("Đoạn chưa có tổ tự quản")[1:-1], "OpenStreetMap contributors"):
         assert piece in html, piece
     assert "code.jquery.com" not in html and "cdn.jsdelivr.net" not in html  # self-contained: no CDN assets
     en = " ".join(bg.coverage_map(hostile_ds, lang="en").get_root().render().split())
