@@ -77,7 +77,9 @@ def raw_office(source: str, sheet: str | None, header: Sequence[object], rows: S
     for r, m_other in zip(norm.problems.itertuples(index=False), in_other, strict=True):
         row = None if pd.isna(r.row) else int(r.row)
         texts = {lang: str(r.message), other: str(m_other)}
-        probs.add(row, r.field, None, r.message, shown=r.value, vi=texts["vi"], en=texts["en"])
+        shown = _plain(r.value)  # a problem without a value has NaN in the model's table
+        probs.add(row, _plain(r.field), None, r.message, shown=None if shown is None else str(shown),
+                  vi=texts["vi"], en=texts["en"])
     for r in norm.notes.itertuples(index=False):
         at = "" if pd.isna(r.row) else f"row {int(r.row)}, "
         at += "" if r.field is None or (isinstance(r.field, float) and math.isnan(r.field)) else f"{r.field!r}: "

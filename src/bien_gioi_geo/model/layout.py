@@ -8,6 +8,8 @@ headers of the table; :func:`fill_merged` gives a merged range's value to every 
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -15,7 +17,13 @@ from ..errors import InputError
 from ._messages import check_lang, msg
 from .fields import HeaderMatch, _expected_text, match_headers
 
-__all__ = ["HeaderRow", "find_header_row", "fill_merged"]
+__all__ = ["HeaderRow", "find_header_row", "fill_merged", "heading_rows"]
+
+#: A total row starts with these words (``Tổng cộng``, ``Cộng``, ``Tổng số``, ``Total``), NFC, casefolded.
+_TOTAL = re.compile(r"^\s*(tổng cộng|tổng số|tổng|cộng|total)\b", re.IGNORECASE)
+#: A group heading: ``I. Xã Sì Lở Lầu``, ``1) Thôn …``, ``A - Đồn Biên phòng …``, or an administrative word first.
+_HEADING = re.compile(r"^\s*(([ivxlcdm]+|\d{1,2}|[a-z])\s*[.)/–-]\s*\w|(xã|phường|thị trấn|huyện|tỉnh|thôn|bản|"
+                      r"đồn|khu vực|cụm)\s+\w)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -196,3 +204,56 @@ def fill_merged(rows: list[list[object]], ranges: Sequence[tuple[int, int, int, 
         ref = f"{get_column_letter(c0)}{r0}:{get_column_letter(c1)}{r1}"
         notes.append(msg("merged_filled", lang, ref=ref, value=value, n=n))
     return notes
+
+
+def heading_rows(rows: Sequence[Sequence[object]], numbers: Sequence[int], *,
+                 merged: Sequence[tuple[int, int, int, int]] = (), lang: str = "vi") -> tuple[set[int], list[str]]:
+    """The rows of a table body that are not data: group headings and total rows.
+
+    Office tables put a heading between groups (``I. Xã Sì Lở Lầu``, often merged across the table) and a
+    ``Tổng cộng`` row at the bottom. A **heading** is a row with one non-empty cell, a text with a letter, that is
+    merged across two or more columns, numbered like a heading (``I.``, ``2)``, ``A -``) or starts with an
+    administrative word (``Xã``, ``Thôn``…). A **total row** is a row whose first non-empty cell is a text starting
+    with ``Tổng cộng``, ``Tổng``, ``Cộng`` or ``Total``. Neither is data; each gets a note.
+
+    Parameters
+    ----------
+    rows
+        The body rows (before merged cells are filled).
+    numbers
+        Each row's number as the user's program shows it.
+    merged
+        Merged ranges as 1-based inclusive ``(min_col, min_row, max_col, max_row)`` in sheet rows.
+    lang
+        Language of the notes.
+
+    Returns
+    -------
+    skip, notes
+        Positions in ``rows`` to leave out, and one note each.
+
+    Examples
+    --------
+    >>> rows = [["I. Xã Sì Lở Lầu", None], ["1", "62"], ["Tổng cộng", 1], ["2", "Bản Mồ Sì San"]]
+    >>> skip, notes = heading_rows(rows, [5, 6, 7, 8], lang="en")
+    >>> skip
+    {0, 2}
+    >>> print(*notes, sep="\\n")
+    row 5: 'I. Xã Sì Lở Lầu' is a group heading, not data: skipped
+    row 7: 'Tổng cộng' is a total row, not counted as a data row: skipped
+    """
+    wide = {r0 for c0, r0, c1, _ in merged if c1 > c0}
+    skip: set[int] = set()
+    notes: list[str] = []
+    for k, (row, number) in enumerate(zip(rows, numbers, strict=True)):
+        filled = [c for c in row if c is not None and not (isinstance(c, str) and not c.strip())]
+        if not filled or not isinstance(filled[0], str):
+            continue
+        text = unicodedata.normalize("NFC", filled[0]).strip()
+        if _TOTAL.match(text):
+            skip.add(k)
+            notes.append(msg("total_row", lang, number=number, value=text))
+        elif len(filled) == 1 and any(ch.isalpha() for ch in text) and (number in wide or _HEADING.match(text)):
+            skip.add(k)
+            notes.append(msg("section_row", lang, number=number, value=text))
+    return skip, notes

@@ -1,0 +1,219 @@
+"""An office workbook kept the way a district office keeps it, read end to end (issue #13's held-out test).
+
+The workbook is built here with openpyxl from the bundled Phong Thổ line and markers: a two-line merged title, a
+blank row, headers with line breaks and units, a ``TT``/``STT`` serial column, sub-header rows between communes
+(``I. Xã Sì Lở Lầu``), a ``Tổng cộng`` total row, DMS with B/Đ and decimal commas, VN-2000 X/Y with thousands dots
+in the Vietnamese order, dates in four spellings, a hidden column, an unknown column, a commune merged down its
+villages, ``Km a+b`` chainages, marker-anchored offsets, a stretch in a description, and planted mistakes.
+
+Expectations are independent of the library: positions are the surveyed WGS 84 points (VN-2000 values made with
+pyproj), chainages are computed here by projecting each post on the line's segments and summing geodesic lengths
+(pyproj.Geod), covered km by a union of intervals written here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+openpyxl = pytest.importorskip("openpyxl")
+pyproj = pytest.importorskip("pyproj")
+
+import bien_gioi_geo as bg  # noqa: E402
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "geojson" / "phong_tho"
+GEOD = pyproj.Geod(ellps="WGS84")
+TO_VN2000 = pyproj.Transformer.from_crs("EPSG:4326", "EPSG:9205", always_xy=True)
+NFD = "NFD"
+
+#: The posts used (surveyed WGS 84 positions from the bundled sample).
+POSTS = ["33(1)", "33(2)", "33(3)", "34", "35", "36", "37(1)", "37(2)", "38(1)", "38(2)", "39(1)", "39(2)",
+         "39(3)", "40", "41(1)", "41(2)", "42", "43(1)", "43(2)", "44", "45", "45/1"]
+KIND_VI = {"triple": "mốc ba", "double": "Mốc đôi", "single": "mốc đơn", "auxiliary": "mốc phụ"}
+SIDE_VI = {"CN": "Trung Quốc", "VN": "Việt Nam"}
+
+
+def _line() -> list[tuple[float, float]]:
+    d = json.loads((DATA / "border.geojson").read_text(encoding="utf-8"))
+    return [tuple(c) for c in d["features"][0]["geometry"]["coordinates"]]
+
+
+def _posts() -> dict[str, dict]:
+    d = json.loads((DATA / "markers.geojson").read_text(encoding="utf-8"))
+    return {f["properties"]["marker_id"]: {**f["properties"], "lon": f["geometry"]["coordinates"][0],
+                                          "lat": f["geometry"]["coordinates"][1]}
+            for f in d["features"] if f["properties"]["marker_id"] in POSTS}
+
+
+def _chainage_km(line: list[tuple[float, float]], lon: float, lat: float) -> float:
+    """Chainage of the foot of the point on the nearest segment (local flat metric), geodesic along the line."""
+    k = math.cos(math.radians(lat))
+    best = (math.inf, 0, 0.0)
+    for i in range(len(line) - 1):
+        (x0, y0), (x1, y1) = line[i], line[i + 1]
+        ax, ay, bx, by = (x0 - lon) * k, y0 - lat, (x1 - lon) * k, y1 - lat
+        dx, dy = bx - ax, by - ay
+        t = 0.0 if dx == dy == 0 else min(1.0, max(0.0, -(ax * dx + ay * dy) / (dx * dx + dy * dy)))
+        d2 = (ax + t * dx) ** 2 + (ay + t * dy) ** 2
+        if d2 < best[0]:
+            best = (d2, i, t)
+    _, i, t = best
+    before = sum(GEOD.inv(*line[j], *line[j + 1])[2] for j in range(i))
+    (x0, y0), (x1, y1) = line[i], line[i + 1]
+    foot = (x0 + t * (x1 - x0), y0 + t * (y1 - y0))
+    return (before + GEOD.inv(x0, y0, *foot)[2]) / 1000
+
+
+def _union_km(intervals: list[tuple[float, float]]) -> float:
+    total, end = 0.0, -math.inf
+    for a, b in sorted((min(p), max(p)) for p in intervals):
+        if b <= end:
+            continue
+        total += b - max(a, end)
+        end = b
+    return total
+
+
+def _dms(value: float, pos: str, neg: str) -> str:
+    """``22°30'15,52"B``: degrees, minutes, seconds with a decimal comma and a Vietnamese hemisphere letter."""
+    letter = pos if value >= 0 else neg
+    value = abs(value)
+    d = int(value)
+    m = int((value - d) * 60)
+    s = round(((value - d) * 60 - m) * 60, 3)
+    if s >= 60:
+        m, s = m + 1, s - 60
+    return f"{d}°{m:02d}'{s:06.3f}\"{letter}".replace(".", ",")
+
+
+def _dotted(value: float) -> str:
+    """``2.493.512,35``: thousands dots, decimal comma, as Vietnamese surveyors type it."""
+    whole, frac = f"{value:.2f}".split(".")
+    groups = []
+    while whole:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    return ".".join(groups) + "," + frac
+
+
+def _title(ws, lines: list[str], width: int) -> None:
+    for r, text in enumerate(lines, start=1):
+        ws.cell(r, 1, text)
+        ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=width)
+
+
+def _mean_chainage(line, posts, mid: str) -> float:
+    ps = [p for k, p in posts.items() if k == mid or k.startswith(mid + "(")]
+    return sum(_chainage_km(line, p["lon"], p["lat"]) for p in ps) / len(ps)
+
+
+MARKER_HEADER = ["TT", "Số hiệu\nmốc", "Loại mốc", "Bên cắm mốc", "Vĩ độ", "Kinh độ", "Độ cao (m)",
+                 "Ngày kiểm tra", "Người kiểm tra", "Ghi chú"]
+DATES = ["15/3/2020", "15-03-2020", "15.03.2020", dt.datetime(2020, 3, 15)]
+FIRST_COMMUNE = POSTS[:13]  # 33(1)…39(3) under "I. Xã Sì Lở Lầu", the rest under "II. Xã Ma Ly Pho"
+
+
+def _marker_sheet(ws, posts: dict[str, dict]) -> dict[str, int]:
+    """Fill the markers sheet; return the Excel row of each planted mistake."""
+    _title(ws, ["UBND HUYỆN PHONG THỔ", "SỔ THEO DÕI CỘT MỐC BIÊN GIỚI QUỐC GIA NĂM 2024"], len(MARKER_HEADER))
+    ws.append([])
+    ws.append(MARKER_HEADER)
+    ws.column_dimensions["I"].hidden = True
+    planted: dict[str, int] = {}
+
+    def group(title: str) -> None:
+        ws.append([title])
+        ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=len(MARKER_HEADER))
+
+    group("I. Xã Sì Lở Lầu")
+    for n, mid in enumerate(POSTS, start=1):
+        p = posts[mid]
+        if n % 3 == 0:  # DMS, Vietnamese hemisphere letters, decimal comma
+            lat, lon = _dms(p["lat"], "B", "N"), _dms(p["lon"], "Đ", "T")
+        elif n % 3 == 1:  # decimal degrees typed as text with a decimal comma
+            lat, lon = f"{p['lat']:.7f}".replace(".", ","), f" {p['lon']:.7f} ".replace(".", ",")
+        else:
+            lat, lon = p["lat"], p["lon"]
+        kind = KIND_VI[p["kind"]]
+        kind = unicodedata.normalize(NFD, kind) if n % 2 else kind
+        side = SIDE_VI[p["emplaced_by"]]
+        side = unicodedata.normalize(NFD, side) if n % 4 == 0 else side
+        elev = "1 234,5" if n % 5 == 0 else 850 + n
+        if mid == "42":  # planted: latitude and longitude typed in each other's column
+            lat, lon = lon, lat
+            planted["swapped"] = ws.max_row + 1
+        ws.append([n, mid, kind, side, lat, lon, elev, DATES[n % 4], "Lò Văn A", None])
+        if mid == FIRST_COMMUNE[-1]:
+            group("II. Xã Ma Ly Pho")
+    p = posts["36"]  # planted: marker 36 typed twice
+    ws.append([len(POSTS) + 1, "36", "mốc đơn", "Việt Nam", p["lat"], p["lon"], 900, "15/3/2020", None,
+               "nhập trùng"])
+    planted["duplicate"] = ws.max_row
+    p = posts["44"]  # planted: "22/1" turned into a date by Excel
+    ws.append([len(POSTS) + 2, dt.datetime(2024, 1, 22), "mốc phụ", "Việt Nam", p["lat"], p["lon"] + 0.001, 900,
+               "15/3/2020", None, None])
+    planted["date_id"] = ws.max_row
+    ws.append(["Tổng cộng", f"{len(POSTS)} cột mốc"])
+    planted["total"] = ws.max_row
+    return planted
+
+
+ASSIGN_HEADER = ["STT", "Mã tổ", "Xã", "Thôn, bản", "Hình thức\ntự quản", "Số hộ", "Số nhân khẩu", "Từ mốc",
+                 "Đến mốc", "Từ km", "Đến km", "Chiều dài (km)", "Từ ngày", "Ghi chú", "Số điện thoại tổ trưởng"]
+
+
+def _assignment_sheet(ws) -> dict[str, int]:
+    _title(ws, ["UBND HUYỆN PHONG THỔ", "DANH SÁCH TỔ TỰ QUẢN ĐƯỜNG BIÊN, MỐC QUỐC GIỚI"], len(ASSIGN_HEADER))
+    ws.append([])
+    ws.append(ASSIGN_HEADER)
+    planted: dict[str, int] = {}
+    ws.append(["I. Xã Sì Lở Lầu"])
+    ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=len(ASSIGN_HEADER))
+    first = ws.max_row + 1
+    hgd = unicodedata.normalize(NFD, "Hộ gia đình")
+    ws.append([1, "TT-01", "Sì Lở Lầu", "Bản Sì Lở Lầu", hgd, "12", "1.050", "33", "35", None, None, None,
+               "15/3/2020", None, "0912 345 678"])
+    ws.append([2, "TT-02", None, "Bản Lầu Sáu Chải", "hộ gia đình", 8, " 32 ", None, None, "Km 1+200", "K2+800,5",
+               "1,6005", "15-03-2020", None, None])
+    ws.append([3, "TT-03", None, "Bản Vàng Ma Chải", "Tập thể", "1", "45", "mốc 36 + 300 m", "38 - 150m", None, None,
+               None, dt.datetime(2020, 3, 15), None, None])
+    ws.merge_cells(start_row=first, start_column=3, end_row=ws.max_row, end_column=3)
+    ws.append(["II. Xã Ma Ly Pho"])
+    ws.merge_cells(start_row=ws.max_row, start_column=1, end_row=ws.max_row, end_column=len(ASSIGN_HEADER))
+    ws.append([4, "TT-04", "Ma Ly Pho", "Bản Ma Ly Pho", "tập thể", "20", "80", None, None, None, None, None,
+               "15.03.2020", "Tổ tự quản từ mốc 40 đến mốc 42", None])
+    planted["description"] = ws.max_row
+    ws.append([5, "TT-05", "Ma Ly Pho", "Bản Hoang Thèn", "hộ gia đình", "16.010", "59.848", None, None, None, None,
+               None, "15/3/2020", "Tự quản từ km 20,5 đến km 22,25", None])
+    ws.append([6, "TT-06", "Ma Ly Pho", "Bản Nậm Cáy", "cá nhân", "2,5", "3", "43", "44", None, None, None,
+               "15/3/2020", None, None])
+    planted["fraction"] = ws.max_row
+    ws.append([7, "TT-07", "Ma Ly Pho", "Bản Nậm Cáy", "cá nhân", "1", "4", "44", "99", None, None, None,
+               "15/3/2020", None, None])
+    planted["unknown_marker"] = ws.max_row
+    ws.append([5, "TT-05", "Ma Ly Pho", "Bản Hoang Thèn", "hộ gia đình", "16.010", "59.848", None, None, None, None,
+               None, "15/3/2020", "Tự quản từ km 20,5 đến km 22,25", None])
+    planted["duplicate"] = ws.max_row
+    ws.append(["Tổng cộng", None, None, None, None, 16051, "61.062"])
+    planted["total"] = ws.max_row
+    return planted
+
+
+def build_workbook(folder: Path) -> dict[str, dict[str, int]]:
+    """The office's workbook and the line, in a dataset folder; the Excel rows of the planted mistakes."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "border.geojson").write_bytes((DATA / "border.geojson").read_bytes())
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Cột mốc"
+    posts = _posts()
+    planted = {"markers": _marker_sheet(ws, posts)}
+    planted["assignments"] = _assignment_sheet(wb.create_sheet("Tổ tự quản"))
+    wb.create_sheet("Hướng dẫn").append(["Sổ này ghi theo Hướng dẫn số 12/HD-BĐBP"])
+    wb.save(folder / "so_theo_doi.xlsx")
+    return planted
