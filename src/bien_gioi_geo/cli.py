@@ -136,8 +136,11 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(f"bien-gioi-geo: note: {note}", file=sys.stderr)
     if not args.quiet:
         _print_summary(rep.coverage, args.lang)
-        print(f"\n{len(rep.issues)} problem(s): {rep.n_errors} error(s), {len(rep.issues) - rep.n_errors} warning(s)")
-        print(f"written to {rep.folder}/: " + ", ".join(p.name for p in rep.files))
+        n, n_err = len(rep.issues), rep.n_errors
+        print(f"\n{n} vấn đề: {n_err} lỗi, {n - n_err} cảnh báo" if args.lang == "vi" else
+              f"\n{n} problem(s): {n_err} error(s), {n - n_err} warning(s)")
+        print(("đã ghi vào" if args.lang == "vi" else "written to")
+              + f" {rep.folder}/: " + ", ".join(p.name for p in rep.files))
     return EXIT_DATA_ERRORS if rep.n_errors else EXIT_CLEAN
 
 

@@ -21,7 +21,7 @@ import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
 from ..errors import InputError
-from ..model import find_header_row, header_key, match_headers, normalise_rows
+from ..model import field_label, find_header_row, header_key, match_headers, normalise_rows
 from .problems import Problems, Raw
 
 __all__ = ["is_office_header", "raw_office", "workbook_tables"]
@@ -80,9 +80,11 @@ def raw_office(source: str, sheet: str | None, header: Sequence[object], rows: S
         shown = _plain(r.value)  # a problem without a value has NaN in the model's table
         probs.add(row, _plain(r.field), None, r.message, shown=None if shown is None else str(shown),
                   vi=texts["vi"], en=texts["en"])
+    row_word = "hàng" if lang == "vi" else "row"
     for r in norm.notes.itertuples(index=False):
-        at = "" if pd.isna(r.row) else f"row {int(r.row)}, "
-        at += "" if r.field is None or (isinstance(r.field, float) and math.isnan(r.field)) else f"{r.field!r}: "
+        at = "" if pd.isna(r.row) else f"{row_word} {int(r.row)}, "
+        fld = _plain(r.field)
+        at += "" if fld is None else f"{field_label(str(fld), lang, table=kind)!r}: "
         probs.note(at + str(r.message))
     frame = norm.frame
     mode = None
