@@ -160,9 +160,10 @@ VALUE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
                    "individual": ("cá nhân", "individual"), "group": ("tổ tự quản", "group")},
     "stretch_by": {"markers": ("theo mốc", "by markers"), "chainage": ("theo lý trình (km)", "by chainage"),
                    "line": ("theo đường vẽ", "drawn line"), "none": ("chưa xác định", "none")},
+    "stretch_from": {"description": ("cột Mô tả", "description column"), "notes": ("cột Ghi chú", "notes column")},
 }
 #: A column keeping the text as typed where the reader rewrote it (``kind_typed``) is labelled by its field.
-_TYPED = ("_typed", " (như ghi)", " (as written)")
+_TYPED = ("_typed", " (nguyên văn)", " (as typed)")
 
 #: Columns whose values are words a reader sees translated (``single`` → ``mốc đơn``, ``VN`` → ``Việt Nam``).
 CATEGORICAL = ("kind", "emplaced_by", "severity", "side")
