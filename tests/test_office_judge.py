@@ -217,3 +217,147 @@ def build_workbook(folder: Path) -> dict[str, dict[str, int]]:
     wb.create_sheet("Hướng dẫn").append(["Sổ này ghi theo Hướng dẫn số 12/HD-BĐBP"])
     wb.save(folder / "so_theo_doi.xlsx")
     return planted
+
+
+#: Households and people of the rows that must be counted, by hand from the rows written above: TT-06 is refused
+#: (2,5 households), the second TT-05 is a copy counted once, headings and the total row are not data.
+COUNTED = {"TT-01": (12, 1050), "TT-02": (8, 32), "TT-03": (1, 45), "TT-04": (20, 80), "TT-05": (16010, 59848),
+           "TT-07": (1, 4)}
+
+
+@pytest.fixture(scope="module")
+def office(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("so_theo_doi")
+    planted = build_workbook(folder)
+    ds, problems = bg.read_dataset(folder, errors="collect")
+    return folder, planted, ds, problems
+
+
+def test_every_post_within_half_a_metre_of_where_it_was_surveyed(office):
+    _, _, ds, _ = office
+    posts = _posts()
+    m = ds.markers
+    expected = set(POSTS) - {"42"}  # 42 has its coordinates swapped: refused, reported
+    assert set(m["marker_id"]) == expected
+    for mid, geom in zip(m["marker_id"], m.geometry, strict=True):
+        p = posts[mid]
+        assert GEOD.inv(geom.x, geom.y, p["lon"], p["lat"])[2] < 0.5, mid
+
+
+def test_kinds_sides_and_dates_read_in_either_unicode_form_and_every_spelling(office):
+    _, _, ds, _ = office
+    posts = _posts()
+    m = ds.markers.drop_duplicates("marker_id")
+    assert list(m["kind"]) == [posts[i]["kind"] for i in m["marker_id"]]
+    assert list(m["emplaced_by"]) == [posts[i]["emplaced_by"] for i in m["marker_id"]]
+    assert {str(v)[:10] for v in ds.markers["last_inspected"]} == {"2020-03-15"}
+    assert {str(v)[:10] for v in ds.assignments["valid_from"]} == {"2020-03-15"}
+    assert 1234.5 in set(ds.markers["elevation_m"])  # "1 234,5" typed as text
+
+
+def test_headings_and_total_rows_are_not_data_and_are_noted(office):
+    _, planted, ds, problems = office
+    notes = "\n".join(ds.meta["read_notes"])
+    for table, heading_rows in (("markers", (5, 19)), ("assignments", (5, 9))):
+        frame = getattr(ds, table)
+        skipped = {*heading_rows, planted[table]["total"]}
+        assert not skipped & set(frame["source_row"].astype(int))
+        assert not skipped & set(problems["row"].dropna().astype(int)[problems["source"].str.contains(
+            "Cột mốc" if table == "markers" else "Tổ tự quản")])
+    assert notes.count("dòng tiêu đề nhóm") == 4 and notes.count("dòng tổng cộng") == 2
+    a = ds.assignments.drop_duplicates("assignment_id").set_index("assignment_id")
+    assert sorted(a.index) == sorted(COUNTED)
+    assert {k: (int(a.at[k, "households"]), int(a.at[k, "people"])) for k in COUNTED} == COUNTED
+    s = bg.coverage(ds).summary()
+    assert (s["households"], s["people"]) == tuple(map(sum, zip(*COUNTED.values(), strict=True)))
+
+
+def test_unknown_and_hidden_columns_are_kept_as_typed(office):
+    _, _, ds, _ = office
+    assert set(ds.markers["Người kiểm tra"].dropna()) == {"Lò Văn A"}  # a hidden column, unknown to the model
+    phone = ds.assignments.set_index("assignment_id")["Số điện thoại tổ trưởng"]
+    assert phone["TT-01"] == "0912 345 678"  # a phone number stays text, not a number
+
+
+def test_covered_km_within_a_metre_of_an_independent_union(office):
+    _, _, ds, _ = office
+    line, posts = _line(), _posts()
+    c = {mid: _mean_chainage(line, posts, mid) for mid in ("33", "35", "36", "38")}
+    stretches = [(c["33"], c["35"]),                   # TT-01: markers 33 → 35
+                 (1.2, 2.8005),                        # TT-02: Km 1+200 → K2+800,5
+                 (c["36"] + 0.3, c["38"] - 0.15),      # TT-03: mốc 36 + 300 m → 38 - 150m
+                 (20.5, 22.25)]                        # TT-05: from its description (TT-04 names the refused 42)
+    covered = bg.coverage(ds).summary()["covered_km"]
+    assert covered == pytest.approx(_union_km(stretches), abs=0.001)
+
+
+def _where(issues, rule: str) -> list[str]:
+    return [str(w) for w in issues.loc[issues["rule"] == rule, "where"]]
+
+
+def test_every_planted_mistake_reported_under_its_rule_with_sheet_and_row(office):
+    _, planted, ds, _ = office
+    issues = bg.validate(ds)
+    pm, pa = planted["markers"], planted["assignments"]
+    assert f"trang tính 'Cột mốc', hàng {pm['swapped']}" in _where(issues, "swapped_coordinates")[0]
+    dup = _where(issues, "duplicate_id")
+    assert any("'Cột mốc'" in w and str(pm["duplicate"]) in w for w in dup)
+    assert any(w.endswith(f"trang tính 'Tổ tự quản', hàng {pa['duplicate']}") for w in dup)
+    read = issues[issues["rule"] == "read_error"]
+    assert any(w.endswith(f"'Cột mốc', hàng {pm['date_id']}") and "22/1" in msg
+               for w, msg in zip(read["where"], read["message"], strict=True))
+    assert any(w.endswith(f"'Tổ tự quản', hàng {pa['fraction']}") and "'2,5'" in msg
+               for w, msg in zip(read["where"], read["message"], strict=True))
+    assert any(w.endswith(f"'Tổ tự quản', hàng {pa['unknown_marker']}") for w in _where(issues, "unknown_marker"))
+    assert len(read) == 2  # nothing else in the workbook is a read error: not the headings, not the totals
+
+
+def test_vn2000_x_northing_with_thousands_dots_lands_within_half_a_metre(tmp_path):
+    posts = _posts()
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Tọa độ mốc"
+    _title(ws, ["BẢNG TỌA ĐỘ CỘT MỐC (HỆ VN-2000, KINH TUYẾN TRỤC 103°, MÚI 3°)"], 5)
+    ws.append([])
+    ws.append(["STT", "Số hiệu mốc", "Tọa độ VN-2000", None, "Ghi chú"])
+    ws.merge_cells(start_row=3, start_column=3, end_row=3, end_column=4)
+    ws.append([None, None, "X (m)", "Y (m)", None])
+    for n, mid in enumerate(POSTS, start=1):
+        e, nth = TO_VN2000.transform(posts[mid]["lon"], posts[mid]["lat"])
+        x, y = (_dotted(nth), _dotted(e)) if n % 2 else (round(nth, 2), round(e, 2))
+        ws.append([n, mid, x, y, None])
+    path = tmp_path / "toa_do.xlsx"
+    wb.save(path)
+    m = bg.read_markers(path, crs="EPSG:9205")
+    assert list(m["marker_id"]) == POSTS
+    for mid, geom in zip(m["marker_id"], m.geometry, strict=True):
+        assert GEOD.inv(geom.x, geom.y, posts[mid]["lon"], posts[mid]["lat"])[2] < 0.5, mid
+    assert any("X = Bắc" in n or "X = north" in n for n in m.attrs["read_notes"])
+
+
+def test_report_reads_as_vietnamese(office, tmp_path):
+    """The report folder of the workbook, read as a Vietnamese analyst reads it: every header and value in
+    Vietnamese (rule ids excepted), no number with a point where a Vietnamese reader expects a comma."""
+    docx = pytest.importorskip("docx")
+    from bien_gioi_geo.cli import main
+
+    folder, _, _, _ = office
+    out = tmp_path / "rep"
+    assert main(["report", str(folder), "--out", str(out), "--quiet"]) == 1  # errors in the data: exit 1
+    wb = openpyxl.load_workbook(out / "report.xlsx")
+    english = []
+    for ws in wb.worksheets:
+        header = [c.value for c in ws[1]]
+        english += [(ws.title, h) for h in header if isinstance(h, str) and h.isascii() and "_" in h]
+        rule_col = header.index("Quy tắc") if "Quy tắc" in header else None
+        for row in ws.iter_rows(min_row=2, values_only=True):
+            english += [(ws.title, v) for k, v in enumerate(row)
+                        if k != rule_col and isinstance(v, str) and v.isascii() and v.isalpha() and v.islower()]
+    assert english == []
+    text = "\n".join(p.text for p in docx.Document(out / "report.docx").paragraphs)
+    for t in docx.Document(out / "report.docx").tables:
+        text += "\n" + "\n".join(c.text for r in t.rows for c in r.cells)
+    import re
+
+    assert not re.search(r"\b\d+\.\d{3}\s*km", text)  # 13.800 km would read as thirteen thousand eight hundred
+    assert not re.search(r"\b(the|is|not|row|sheet|field|marker)\b", text)
