@@ -168,8 +168,8 @@ def parse_decimal(value: object, *, kind: DecimalKind = "decimal", decimal: str 
             return (as_decimal if ok_dec else as_thousands), None
     chosen = as_decimal if sep == "," else as_thousands
     why = msg("why_vi_comma" if sep == "," else "why_vi_dot", lang)
-    return chosen, msg("ambiguous_decimal", lang, value=s, a=_fmt(as_decimal, lang), b=_fmt(as_thousands, lang),
-                       chosen=_fmt(chosen, lang), why=why)
+    return chosen, msg("ambiguous_decimal", lang, value=s, a=_fmt(as_decimal), b=_fmt(as_thousands),
+                       chosen=_fmt(chosen), why=why)
 
 
 def infer_decimal_separator(values: list[object] | tuple[object, ...]) -> str | None:
