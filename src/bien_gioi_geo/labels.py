@@ -200,12 +200,11 @@ def translate_values(df: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     for c in CATEGORICAL:
         if c in out.columns:
             out[c] = out[c].map(lambda v: label(v, lang) if isinstance(v, str) else v)
+    k = 0 if lang == "vi" else 1
     for c, words in VALUE_LABELS.items():
         if c in out.columns:
-            k = 0 if lang == "vi" else 1
             out[c] = out[c].map(lambda v, w=words: w[v][k] if isinstance(v, str) and v in w else v)
     if "stretch_forms" in out.columns:  # "markers,chainage"
-        k = 0 if lang == "vi" else 1
         words = VALUE_LABELS["stretch_by"]
         out["stretch_forms"] = out["stretch_forms"].map(
             lambda v: ", ".join(words[f][k] if f in words else f for f in v.split(",") if f)

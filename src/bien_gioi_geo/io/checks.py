@@ -13,9 +13,9 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from .. import model
-from ..formatting import format_number
 from ..crs import WGS84
 from ..errors import InputError
+from ..formatting import format_number
 from ..schema import (
     ASSIGNMENT_TEXT_COLUMNS,
     COUNT_COLUMNS,

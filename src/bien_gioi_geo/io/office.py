@@ -78,8 +78,9 @@ def raw_office(source: str, sheet: str | None, header: Sequence[object], rows: S
         row = None if pd.isna(r.row) else int(r.row)
         texts = {lang: str(r.message), other: str(m_other)}
         shown = _plain(r.value)  # a problem without a value has NaN in the model's table
-        probs.add(row, _plain(r.field), None, r.message, shown=None if shown is None else str(shown),
-                  vi=texts["vi"], en=texts["en"])
+        fld = _plain(r.field)
+        probs.add(row, None if fld is None else str(fld), None, r.message,
+                  shown=None if shown is None else str(shown), vi=texts["vi"], en=texts["en"])
     row_word = "hàng" if lang == "vi" else "row"
     for r in norm.notes.itertuples(index=False):
         at = "" if pd.isna(r.row) else f"{row_word} {int(r.row)}, "
