@@ -363,3 +363,31 @@ def test_report_reads_as_vietnamese(office, tmp_path):
 
     assert not re.search(r"\b\d+\.\d{3}\s*km", text)  # 13.800 km would read as thirteen thousand eight hundred
     assert not re.search(r"\b(the|is|not|row|sheet|field|marker)\b", text)
+
+
+def test_one_sheet_holding_markers_then_assignments_reads_both(tmp_path):
+    """A 'Sổ theo dõi' with the markers table and, under it, the assignments table: both read, none lost."""
+    posts = _posts()
+    (tmp_path / "border.geojson").write_bytes((DATA / "border.geojson").read_bytes())
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Sổ theo dõi"
+    _title(ws, ["SỔ THEO DÕI ĐƯỜNG BIÊN, MỐC QUỐC GIỚI"], 8)
+    ws.append([])
+    ws.append(["A. CỘT MỐC"])
+    ws.append(["TT", "Số hiệu\nmốc", "Loại mốc", "Vĩ độ", "Kinh độ"])
+    for n, mid in enumerate(POSTS[:6], start=1):
+        ws.append([n, mid, KIND_VI[posts[mid]["kind"]], posts[mid]["lat"], posts[mid]["lon"]])
+    ws.append([])
+    ws.append(["B. TỔ TỰ QUẢN"])
+    ws.append(["TT", "Mã tổ", "Thôn, bản", "Xã", "Số hộ", "Số nhân khẩu", "Từ mốc", "Đến mốc"])
+    ws.append([1, "TT-01", "Bản Sì Lở Lầu", "Sì Lở Lầu", 10, 40, "33", "35"])
+    ws.append([2, "TT-02", "Bản Lầu Sáu Chải", "Sì Lở Lầu", 12, 50, "35", "36"])
+    wb.save(tmp_path / "so_theo_doi.xlsx")
+    ds, problems = bg.read_dataset(tmp_path, errors="collect")
+    assert problems.empty
+    assert list(ds.markers["marker_id"]) == POSTS[:6]
+    assert list(ds.markers["source_row"]) == list(range(5, 11))
+    assert list(ds.assignments["assignment_id"]) == ["TT-01", "TT-02"]
+    assert list(ds.assignments["source_row"]) == [14, 15]
+    assert any("bảng kết thúc ở hàng 12" in n for n in ds.meta["read_notes"])

@@ -135,20 +135,21 @@ def workbook_tables(path: Path) -> dict[str, str]:
     try:
         for ws in wb.worksheets:
             rows = [list(r) for r in ws.iter_rows(max_row=30, values_only=True)]
-            best: tuple[int, str] | None = None
+            found: dict[str, tuple[int, int]] = {}  # table: (fields, header index)
             for table in ("markers", "assignments"):
                 try:
                     h = find_header_row(rows, table=table, lang="en")
                 except InputError:
                     continue
-                if not h.match.missing and (best is None or len(h.match.fields) > best[0]):
-                    best = (len(h.match.fields), table)
-            if best is None:
-                continue
-            if best[1] in out:
-                raise InputError(f"{path.name}: sheets {out[best[1]]!r} and {ws.title!r} both look like the "
-                                 f"{best[1]} table; keep one")
-            out[best[1]] = ws.title
+                if not h.match.missing:
+                    found[table] = (len(h.match.fields), h.index)
+            if len({i for _, i in found.values()}) < len(found):  # one header row fits both: the better one
+                found = dict([max(found.items(), key=lambda kv: kv[1][0])])
+            for table in found:  # two header rows: the sheet holds both tables, one under the other
+                if table in out:
+                    raise InputError(f"{path.name}: sheets {out[table]!r} and {ws.title!r} both look like the "
+                                     f"{table} table; keep one")
+                out[table] = ws.title
     finally:
         wb.close()
     return out

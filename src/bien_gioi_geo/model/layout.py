@@ -17,7 +17,10 @@ from ..errors import InputError
 from ._messages import check_lang, msg
 from .fields import HeaderMatch, _expected_text, match_headers
 
-__all__ = ["HeaderRow", "find_header_row", "fill_merged", "heading_rows"]
+__all__ = ["HeaderRow", "find_header_row", "fill_merged", "heading_rows", "next_table", "table_end_note"]
+
+#: The tables one sheet may hold one under the other.
+_TABLES = ("markers", "assignments")
 
 #: A total row starts with these words (``Tổng cộng``, ``Cộng``, ``Tổng số``, ``Total``), NFC, casefolded.
 _TOTAL = re.compile(r"^\s*(tổng cộng|tổng số|tổng|cộng|total)\b", re.IGNORECASE)
@@ -257,3 +260,36 @@ def heading_rows(rows: Sequence[Sequence[object]], numbers: Sequence[int], *,
             skip.add(k)
             notes.append(msg("section_row", lang, number=number, value=text))
     return skip, notes
+
+
+def next_table(rows: Sequence[Sequence[object]], *, table: str, start: int) -> tuple[int, str] | None:
+    """Where another table's header starts below ``start``: ``(index, table)``, else None.
+
+    An office sheet may hold the markers and, under them, the assignments, each with its own header row. A row is
+    another table's header when it has that table's required columns, at least two fields of it and more than of
+    ``table`` (a data row has values, not names, and matches nothing).
+
+    Examples
+    --------
+    >>> rows = [["Số hiệu mốc", "Vĩ độ", "Kinh độ"], ["62", "22,5", "103,1"], [],
+    ...         ["Mã tổ", "Từ mốc", "Đến mốc"], ["T1", "62", "63"]]
+    >>> next_table(rows, table="markers", start=1)
+    (3, 'assignments')
+    """
+    others = [t for t in _TABLES if t != table]
+    for k in range(start, len(rows)):
+        cells = _cells(rows[k])
+        if sum(isinstance(c, str) for c in cells) < 2 or any(isinstance(c, (int, float)) for c in cells):
+            continue
+        own = len(match_headers(cells, table=table, lang="en").fields)
+        for other in others:
+            m = match_headers(cells, table=other, lang="en")
+            if not m.missing and len(m.fields) >= 2 and len(m.fields) > own:
+                return k, other
+    return None
+
+
+def table_end_note(last: int, number: int, other: str, lang: str = "vi") -> str:
+    """The note that a table ends at row ``last`` because row ``number`` is the header of table ``other``."""
+    name = {"markers": ("mốc", "markers"), "assignments": ("tự quản", "assignments")}[other][0 if lang == "vi" else 1]
+    return msg("table_ends", lang, last=last, number=number, other=name)
