@@ -151,10 +151,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
     ds = _load(args.path, args)
     issues = bg.validate(ds, lang=args.lang)
     if not args.quiet:
-        from .labels import translate_values
+        import pandas as pd
 
-        shown = issues[["rule", "severity", "message", "start_km", "end_km"]]
-        _print_table(translate_values(shown, args.lang) if args.format == "table" else shown, args.format)
+        from .formatting import format_km
+        from .labels import label, translate_values
+
+        shown = issues[["rule", "severity", "message", "start_km", "end_km", "where"]]
+        if args.format == "table":  # for a reader: the language's words and numbers (0,469), where in the file
+            shown = translate_values(shown, args.lang)
+            for c in ("start_km", "end_km"):
+                shown[c] = [format_km(v, lang=args.lang) if pd.notna(v) else "" for v in shown[c]]
+            shown = shown.fillna("").rename(columns={c: label(c, args.lang) for c in shown.columns})
+        _print_table(shown, args.format)
     return EXIT_DATA_ERRORS if (issues["severity"] == "error").any() else EXIT_CLEAN
 
 
