@@ -391,3 +391,16 @@ def test_one_sheet_holding_markers_then_assignments_reads_both(tmp_path):
     assert list(ds.assignments["assignment_id"]) == ["TT-01", "TT-02"]
     assert list(ds.assignments["source_row"]) == [14, 15]
     assert any("bảng kết thúc ở hàng 12" in n for n in ds.meta["read_notes"])
+
+
+def test_validate_on_the_command_line_says_where_each_problem_is(office, capsys):
+    from bien_gioi_geo.cli import main
+
+    folder, planted, _, _ = office
+    assert main(["validate", str(folder)]) == 1
+    out = capsys.readouterr().out
+    assert "Vị trí trong tệp" in out and "Từ km" in out
+    line = next(t for t in out.splitlines() if "'99'" in t)
+    assert line.rstrip().endswith(f"trang tính 'Tổ tự quản', hàng {planted['assignments']['unknown_marker']}")
+    assert "'103,2254253'" in out  # the swapped latitude, written the Vietnamese way
+    assert not any(t.strip().startswith("gap") and "0.469" in t for t in out.splitlines())
