@@ -76,7 +76,7 @@ def _grouped(intpart: str, sep: str) -> bool:
     return re.fullmatch(rf"\d{{1,3}}(?:{re.escape(sep)}\d{{3}})+", intpart) is not None
 
 
-def _fmt(x: float, lang: str = "en") -> str:
+def _fmt(x: float, lang: str) -> str:
     """A number read, shown in a note: ``1 234.5`` (en), ``1.234,5`` in Vietnamese (Babel's locale data)."""
     if lang == "vi":
         return format_decimal(x, format="#,##0.##########", locale="vi")
@@ -168,8 +168,8 @@ def parse_decimal(value: object, *, kind: DecimalKind = "decimal", decimal: str 
             return (as_decimal if ok_dec else as_thousands), None
     chosen = as_decimal if sep == "," else as_thousands
     why = msg("why_vi_comma" if sep == "," else "why_vi_dot", lang)
-    return chosen, msg("ambiguous_decimal", lang, value=s, a=_fmt(as_decimal), b=_fmt(as_thousands),
-                       chosen=_fmt(chosen), why=why)
+    return chosen, msg("ambiguous_decimal", lang, value=s, a=_fmt(as_decimal, "en"), b=_fmt(as_thousands, "en"),
+                       chosen=_fmt(chosen, "en"), why=why)  # space-grouped: unambiguous in both languages
 
 
 def infer_decimal_separator(values: list[object] | tuple[object, ...]) -> str | None:

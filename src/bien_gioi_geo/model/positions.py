@@ -31,7 +31,7 @@ class MarkerPosition:
         if not self.offset_m:
             return self.marker
         sign = "+" if self.offset_m > 0 else "-"
-        return f"{self.marker} {sign} {_fmt(abs(self.offset_m))} m"
+        return f"{self.marker} {sign} {_fmt(abs(self.offset_m), 'en')} m"
 
 
 _MARKER_ID_RE = r"\d+\s*(?:/\s*\d+)?\s*(?:\(\s*\d+\s*\))?"
