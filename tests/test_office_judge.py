@@ -365,9 +365,12 @@ def test_report_reads_as_vietnamese(office, tmp_path):
     assert not re.search(r"\b(the|is|not|row|sheet|field|marker)\b", text)
 
 
-def test_one_sheet_holding_markers_then_assignments_reads_both(tmp_path):
+@pytest.mark.parametrize("copies", [1, 3])  # 3: the assignments' header lies below the rows searched for headers
+def test_one_sheet_holding_markers_then_assignments_reads_both(tmp_path, copies):
     """A 'Sổ theo dõi' with the markers table and, under it, the assignments table: both read, none lost."""
     posts = _posts()
+    ids = [f"{mid}" if c == 0 else f"{100 * c + k}" for c in range(copies) for k, mid in enumerate(POSTS[:6])]
+    spots = [posts[mid] for _ in range(copies) for mid in POSTS[:6]]
     (tmp_path / "border.geojson").write_bytes((DATA / "border.geojson").read_bytes())
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -376,8 +379,8 @@ def test_one_sheet_holding_markers_then_assignments_reads_both(tmp_path):
     ws.append([])
     ws.append(["A. CỘT MỐC"])
     ws.append(["TT", "Số hiệu\nmốc", "Loại mốc", "Vĩ độ", "Kinh độ"])
-    for n, mid in enumerate(POSTS[:6], start=1):
-        ws.append([n, mid, KIND_VI[posts[mid]["kind"]], posts[mid]["lat"], posts[mid]["lon"]])
+    for n, (mid, p) in enumerate(zip(ids, spots, strict=True), start=1):
+        ws.append([n, mid, KIND_VI[p["kind"]] if n <= 6 else "mốc đơn", p["lat"], p["lon"]])
     ws.append([])
     ws.append(["B. TỔ TỰ QUẢN"])
     ws.append(["TT", "Mã tổ", "Thôn, bản", "Xã", "Số hộ", "Số nhân khẩu", "Từ mốc", "Đến mốc"])
@@ -385,12 +388,13 @@ def test_one_sheet_holding_markers_then_assignments_reads_both(tmp_path):
     ws.append([2, "TT-02", "Bản Lầu Sáu Chải", "Sì Lở Lầu", 12, 50, "35", "36"])
     wb.save(tmp_path / "so_theo_doi.xlsx")
     ds, problems = bg.read_dataset(tmp_path, errors="collect")
+    n = len(ids)
     assert problems.empty
-    assert list(ds.markers["marker_id"]) == POSTS[:6]
-    assert list(ds.markers["source_row"]) == list(range(5, 11))
+    assert list(ds.markers["marker_id"]) == ids
+    assert list(ds.markers["source_row"]) == list(range(5, 5 + n))
     assert list(ds.assignments["assignment_id"]) == ["TT-01", "TT-02"]
-    assert list(ds.assignments["source_row"]) == [14, 15]
-    assert any("bảng kết thúc ở hàng 12" in n for n in ds.meta["read_notes"])
+    assert list(ds.assignments["source_row"]) == [8 + n, 9 + n]
+    assert any(f"bảng kết thúc ở hàng {6 + n}" in t for t in ds.meta["read_notes"])
 
 
 def test_validate_on_the_command_line_says_where_each_problem_is(office, capsys):

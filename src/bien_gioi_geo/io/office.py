@@ -21,7 +21,7 @@ import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
 from ..errors import InputError
-from ..model import field_label, find_header_row, header_key, match_headers, normalise_rows
+from ..model import field_label, find_header_row, header_below, header_key, match_headers, normalise_rows
 from .problems import Problems, Raw
 
 __all__ = ["is_office_header", "raw_office", "workbook_tables"]
@@ -134,7 +134,8 @@ def workbook_tables(path: Path) -> dict[str, str]:
     out: dict[str, str] = {}
     try:
         for ws in wb.worksheets:
-            rows = [list(r) for r in ws.iter_rows(max_row=30, values_only=True)]
+            every = [list(r) for r in ws.iter_rows(values_only=True)]
+            rows = every[:30]
             found: dict[str, tuple[int, int]] = {}  # table: (fields, header index)
             for table in ("markers", "assignments"):
                 try:
@@ -145,6 +146,11 @@ def workbook_tables(path: Path) -> dict[str, str]:
                     found[table] = (len(h.match.fields), h.index)
             if len({i for _, i in found.values()}) < len(found):  # one header row fits both: the better one
                 found = dict([max(found.items(), key=lambda kv: kv[1][0])])
+            if len(found) == 1:  # the other table may start lower, under the first
+                other = "assignments" if "markers" in found else "markers"
+                low = header_below(every, table=other, start=next(iter(found.values()))[1] + 1, lang="en")
+                if low is not None:
+                    found[other] = (len(low.match.fields), low.index)
             for table in found:  # two header rows: the sheet holds both tables, one under the other
                 if table in out:
                     raise InputError(f"{path.name}: sheets {out[table]!r} and {ws.title!r} both look like the "

@@ -15,7 +15,15 @@ from shapely.geometry.base import BaseGeometry
 
 from ..crs import as_crs, parse_dms
 from ..errors import CRSError, InputError
-from ..model import fill_merged, find_header_row, heading_rows, next_table, table_end_note
+from ..model import (
+    HeaderRow,
+    fill_merged,
+    find_header_row,
+    header_below,
+    heading_rows,
+    next_table,
+    table_end_note,
+)
 from ..text import read_text
 from .common import LAT_NAMES, LON_NAMES, MAX_CELL_CHARS, MAX_WKT_DEPTH, MODEL_FIELDS, WKT_NAMES, X_NAMES, Y_NAMES
 from .geometry import feature_label, geom_to_wgs84, to_points
@@ -77,11 +85,16 @@ def office_table(name: str, sheet: str | None, rows: list[list[Any]], numbers: l
     if kind not in ("markers", "assignments"):
         return None
     where = f"{name}, sheet {sheet!r}" if sheet else name
+    h: HeaderRow | None
     try:
         h = find_header_row(rows, table=kind, header_row=_header_index(header_row, numbers), source=where)
     except InputError:
         if header_row is not None:
             raise
+        h = None
+    if header_row is None and (h is None or h.match.missing):  # the table may start lower (under another one)
+        h = header_below(rows, table=kind, start=0 if h is None else h.index + 1) or h
+    if h is None:
         return None
     known = {*MODEL_FIELDS[kind], *LON_NAMES, *LAT_NAMES, *X_NAMES, *Y_NAMES, *WKT_NAMES}
     if header_row is None and not is_office_header(h.header, kind, known):

@@ -17,7 +17,8 @@ from ..errors import InputError
 from ._messages import check_lang, msg
 from .fields import HeaderMatch, _expected_text, match_headers
 
-__all__ = ["HeaderRow", "find_header_row", "fill_merged", "heading_rows", "next_table", "table_end_note"]
+__all__ = ["HeaderRow", "find_header_row", "fill_merged", "heading_rows", "next_table", "table_end_note",
+           "header_below"]
 
 #: The tables one sheet may hold one under the other.
 _TABLES = ("markers", "assignments")
@@ -279,7 +280,7 @@ def next_table(rows: Sequence[Sequence[object]], *, table: str, start: int) -> t
     others = [t for t in _TABLES if t != table]
     for k in range(start, len(rows)):
         cells = _cells(rows[k])
-        if sum(isinstance(c, str) for c in cells) < 2 or any(isinstance(c, (int, float)) for c in cells):
+        if not _may_be_header(cells):
             continue
         own = len(match_headers(cells, table=table, lang="en").fields)
         for other in others:
@@ -293,3 +294,37 @@ def table_end_note(last: int, number: int, other: str, lang: str = "vi") -> str:
     """The note that a table ends at row ``last`` because row ``number`` is the header of table ``other``."""
     name = {"markers": ("mốc", "markers"), "assignments": ("tự quản", "assignments")}[other][0 if lang == "vi" else 1]
     return msg("table_ends", lang, last=last, number=number, other=name)
+
+
+def _may_be_header(cells: Sequence[object]) -> bool:
+    """A cheap test before matching: two texts or more, no number, at most one cell with a digit (a data row has
+    ids, counts, dates).
+    """
+    texts = [c for c in cells if isinstance(c, str)]
+    return (len(texts) >= 2 and not any(isinstance(c, (int, float)) for c in cells)
+            and sum(any(ch.isdigit() for ch in c) for c in texts) <= 1)
+
+
+def header_below(rows: Sequence[Sequence[object]], *, table: str, start: int, lang: str = "vi") -> HeaderRow | None:
+    """The first full header of ``table`` (its required columns, two fields or more) at or below row ``start``.
+
+    For a table that starts lower than :func:`find_header_row` looks (the assignments under a long markers table).
+
+    Examples
+    --------
+    >>> rows = [["Số hiệu mốc", "Vĩ độ", "Kinh độ"]] + [[str(n), "22,5", "103,1"] for n in range(40)] + [
+    ...     ["Mã tổ", "Từ mốc", "Đến mốc"], ["T1", "1", "2"]]
+    >>> h = header_below(rows, table="assignments", start=1, lang="en")
+    >>> (h.index, h.number, h.match.columns)
+    (41, 42, ['assignment_id', 'from_marker', 'to_marker'])
+    """
+    for k in range(start, len(rows)):
+        cells = _cells(rows[k])
+        if not _may_be_header(cells):
+            continue
+        m = match_headers(cells, table=table, lang=lang)
+        if not m.missing and len(m.fields) >= 2:
+            note = msg("header_row_found", lang, number=k + 1, matched=len(m.fields),
+                       skipped=msg("header_skipped", lang, n=k))
+            return HeaderRow(k, k + 1, 1, cells, m, note)
+    return None
