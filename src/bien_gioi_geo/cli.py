@@ -5,8 +5,8 @@ command was misused (the message names file, feature/row and field), 3 an output
 names the path and the cause), 70 an unexpected error, a bug of bien_gioi_geo (please report it). A traceback is
 printed only with ``--debug``. When the reader of the output goes away (``| head``), the command ends quietly.
 
-Uses (layer ``cli``): ``_version``, ``errors``, ``io``, ``labels``, ``maps``, ``outputs``, ``patrols``, ``report``,
-``report_patrols``, ``table_files``.
+Uses (layer ``cli``): ``_version``, ``errors``, ``formatting``, ``io``, ``labels``, ``maps``, ``outputs``, ``patrols``,
+``report``, ``report_patrols``, ``table_files``.
 """
 
 from __future__ import annotations
@@ -119,6 +119,7 @@ def _print_summary(cov: Any, lang: str) -> None:
 
 def cmd_report(args: argparse.Namespace) -> int:
     """The main job: validate, compute coverage, write the report folder."""
+    from .labels import label
     from .report import write_report
 
     progress = _Progress(args.quiet)
@@ -139,8 +140,9 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(f"bien-gioi-geo: note: {note}", file=sys.stderr)
     if not args.quiet:
         _print_summary(rep.coverage, args.lang)
-        print(f"\n{len(rep.issues)} problem(s): {rep.n_errors} error(s), {len(rep.issues) - rep.n_errors} warning(s)")
-        print(f"written to {rep.folder}/: " + ", ".join(p.name for p in rep.files))
+        n, n_err = len(rep.issues), rep.n_errors
+        print("\n" + label("cli_problems", args.lang).format(n=n, errors=n_err, warnings=n - n_err))
+        print(label("cli_written_to", args.lang).format(folder=rep.folder, files=", ".join(p.name for p in rep.files)))
     return EXIT_DATA_ERRORS if rep.n_errors else EXIT_CLEAN
 
 
@@ -151,10 +153,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
     ds = _load(args.path, args)
     issues = bg.validate(ds, lang=args.lang)
     if not args.quiet:
-        from .labels import translate_values
+        import pandas as pd
 
-        shown = issues[["rule", "severity", "message", "start_km", "end_km"]]
-        _print_table(translate_values(shown, args.lang) if args.format == "table" else shown, args.format)
+        from .formatting import format_km
+        from .labels import label, translate_values
+
+        shown = issues[["rule", "severity", "message", "start_km", "end_km", "where"]]
+        if args.format == "table":  # for a reader: the language's words and numbers (0,469), where in the file
+            shown = translate_values(shown, args.lang)
+            for c in ("start_km", "end_km"):
+                shown[c] = [format_km(v, lang=args.lang) if pd.notna(v) else "" for v in shown[c]]
+            shown = shown.fillna("").rename(columns={c: label(c, args.lang) for c in shown.columns})
+        _print_table(shown, args.format)
     return EXIT_DATA_ERRORS if (issues["severity"] == "error").any() else EXIT_CLEAN
 
 

@@ -15,8 +15,8 @@ from typing import Any
 
 import pandas as pd
 
-__all__ = ["label", "LABELS", "CATEGORICAL", "summary_rows", "translate_values", "MAP_TEXT", "CHANGE_MAP_TEXT",
-           "PATROL_MAP_TEXT", "PATROL_HEADERS_VI"]
+__all__ = ["label", "LABELS", "CATEGORICAL", "VALUE_LABELS", "summary_rows", "translate_values", "MAP_TEXT",
+           "CHANGE_MAP_TEXT", "PATROL_MAP_TEXT", "PATROL_HEADERS_VI"]
 
 LABELS: dict[str, tuple[str, str]] = {  # key: (vi, en)
     "figure": ("Chỉ tiêu", "Figure"),
@@ -127,10 +127,40 @@ LABELS: dict[str, tuple[str, str]] = {  # key: (vi, en)
     "left": ("trái", "left"),
     "right": ("phải", "right"),
     "on_line": ("trên đường biên", "on the line"),
+    "cli_problems": ("{n} vấn đề: {errors} lỗi, {warnings} cảnh báo",
+                     "{n} problem(s): {errors} error(s), {warnings} warning(s)"),
+    "cli_written_to": ("đã ghi vào {folder}/: {files}", "written to {folder}/: {files}"),
     "note_no_assignments": ("Bộ dữ liệu không có đăng ký tự quản nào: toàn tuyến là đoạn chưa tự quản.",
                             "The dataset has no assignments: the whole border is a gap."),
     "note_no_markers": ("Bộ dữ liệu không có mốc nào: không có số liệu về mốc.",
                         "The dataset has no markers: there are no marker figures."),
+    # columns of the data tables as read (report.xlsx's assignments and markers sheets)
+    "from_marker": ("Từ mốc", "From marker"),
+    "to_marker": ("Đến mốc", "To marker"),
+    "start_km_given": ("Từ km (như ghi)", "From km (as written)"),
+    "end_km_given": ("Đến km (như ghi)", "To km (as written)"),
+    "from_offset_m": ("Cách mốc đầu (m)", "Offset from the first marker (m)"),
+    "to_offset_m": ("Cách mốc cuối (m)", "Offset from the last marker (m)"),
+    "stretch_forms": ("Các cách ghi đoạn", "Stretch given as"),
+    "stretch_from": ("Đoạn lấy từ cột", "Stretch read from"),
+    "declared_km": ("Chiều dài ghi trong sổ (km)", "Declared length (km)"),
+    "source_row": ("Hàng trong tệp", "Row in the file"),
+    "station": ("Đồn biên phòng", "Border post"),
+    "notes": ("Ghi chú", "Notes"),
+    "description": ("Mô tả", "Description"),
+    "commune_code": ("Mã xã", "Commune code"),
+    "main_number": ("Số hiệu chính", "Main number"),
+    "aux": ("Số mốc phụ", "Auxiliary number"),
+    "elevation_m": ("Độ cao (m)", "Elevation (m)"),
+    "condition": ("Tình trạng", "Condition"),
+    "last_inspected": ("Ngày kiểm tra", "Last inspected"),
+    "ambiguous": ("Lý trình không chắc chắn", "Chainage ambiguous"),
+    "alt_chainage_km": ("Lý trình khả dĩ khác (km)", "Alternative chainage (km)"),
+    "marker_key": ("Mã mốc", "Marker"),
+    "lat": ("Vĩ độ", "Latitude"),
+    "lon": ("Kinh độ", "Longitude"),
+    "easting": ("Hoành độ (m)", "Easting (m)"),
+    "northing": ("Tung độ (m)", "Northing (m)"),
 }
 
 #: Words of the coverage map and its runtime (:mod:`bien_gioi_geo.maps.legend`), key: (vi, en)
@@ -195,6 +225,18 @@ PATROL_HEADERS_VI: dict[str, str] = {
     "message": "Nội dung",
 }
 
+#: Values of categorical columns whose words are not shared by every column (``markers`` is a way to give a
+#: stretch in ``stretch_by``, a header elsewhere): ``{column: {value: (vi, en)}}``.
+VALUE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    "group_type": {"household": ("hộ gia đình", "household"), "collective": ("tập thể", "collective"),
+                   "individual": ("cá nhân", "individual"), "group": ("tổ tự quản", "group")},
+    "stretch_by": {"markers": ("theo mốc", "by markers"), "chainage": ("theo lý trình (km)", "by chainage"),
+                   "line": ("theo đường vẽ", "drawn line"), "none": ("chưa xác định", "none")},
+    "stretch_from": {"description": ("cột Mô tả", "description column"), "notes": ("cột Ghi chú", "notes column")},
+}
+#: A column keeping the text as typed where the reader rewrote it (``kind_typed``) is labelled by its field.
+_TYPED = ("_typed", " (nguyên văn)", " (as typed)")
+
 #: Columns whose values are words a reader sees translated (``single`` → ``mốc đơn``, ``VN`` → ``Việt Nam``).
 CATEGORICAL = ("kind", "emplaced_by", "severity", "side")
 
@@ -204,6 +246,9 @@ def label(key: str, lang: str = "vi") -> str:
     if lang not in ("vi", "en"):
         raise ValueError(f"lang must be 'vi' or 'en', not {lang!r}")
     pair = LABELS.get(key)
+    if pair is None and key.endswith(_TYPED[0]) and key[: -len(_TYPED[0])] in LABELS:
+        base = LABELS[key[: -len(_TYPED[0])]]
+        pair = (base[0] + _TYPED[1], base[1] + _TYPED[2])
     if pair is None:
         return key
     return pair[0] if lang == "vi" else pair[1]
@@ -227,6 +272,15 @@ def translate_values(df: pd.DataFrame, lang: str = "vi") -> pd.DataFrame:
     for c in CATEGORICAL:
         if c in out.columns:
             out[c] = out[c].map(lambda v: label(v, lang) if isinstance(v, str) else v)
+    k = 0 if lang == "vi" else 1
+    for c, words in VALUE_LABELS.items():
+        if c in out.columns:
+            out[c] = out[c].map(lambda v, w=words: w[v][k] if isinstance(v, str) and v in w else v)
+    if "stretch_forms" in out.columns:  # "markers,chainage"
+        words = VALUE_LABELS["stretch_by"]
+        out["stretch_forms"] = out["stretch_forms"].map(
+            lambda v: ", ".join(words[f][k] if f in words else f for f in v.split(",") if f)
+            if isinstance(v, str) else v)
     return out
 
 
@@ -258,11 +312,17 @@ _NOTE_VI = [
 ]
 
 
+#: Where a calibration's control points came from (``Calibration.source``), in Vietnamese.
+_SOURCE_VI = {"official length": "chiều dài chính thức", "control points": "các điểm khống chế"}
+
+
 def chainage_note_vi(note: str) -> str:
     """The borders' note of how chainage is measured (:attr:`Border.chainage_note`), in Vietnamese.
 
     >>> chainage_note_vi("chainage_km: geodesic on WGS 84 along the drawn line (97.229 km)")
     'lý trình: đo theo đường trắc địa trên ellipsoid WGS 84 dọc đường biên giới đã vẽ (97,229 km)'
+    >>> chainage_note_vi("official_km: calibrated piecewise-linearly from official length (2 control points)")
+    'lý trình chính thức: hiệu chỉnh tuyến tính từng đoạn theo chiều dài chính thức (2 điểm khống chế)'
     """
     from .formatting import format_km
 
@@ -274,6 +334,8 @@ def chainage_note_vi(note: str) -> str:
                 kw = m.groupdict()
                 if "km" in kw:
                     kw["km"] = format_km(float(kw["km"]), lang="vi")
+                if "src" in kw:
+                    kw["src"] = _SOURCE_VI.get(kw["src"], kw["src"])
                 part = vi.format(**kw)
                 break
         out.append(part)

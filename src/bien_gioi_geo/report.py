@@ -129,7 +129,9 @@ def write_report(dataset: Dataset, out: str | Path, *, lang: str = "vi", force: 
             "border": pd.concat([b.to_geodataframe() for b in dataset.borders.values()], ignore_index=True),
             "markers": cov.marker_posts,
             "assignments": gpd.GeoDataFrame(
-                tables["assignments"], geometry=[dataset.borders[b].cut(s, e) if b in dataset.borders else None
+                tables["assignments"], geometry=[dataset.borders[b].cut(s, e)
+                                                 if b in dataset.borders and pd.notna(s) and pd.notna(e)
+                                                 else None  # a row whose stretch could not be resolved
                                                  for b, s, e in zip(cov.intervals["border_id"],
                                                                     cov.intervals["start_km"],
                                                                     cov.intervals["end_km"], strict=True)],

@@ -77,7 +77,15 @@ def summary_sheet(cov: Coverage, lang: str) -> pd.DataFrame:
 
 def headers_in(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     """``df`` with its column keys replaced by their labels in ``lang`` (the headers a reader sees)."""
-    return df.rename(columns={c: label(str(c), lang) for c in df.columns})
+    names = [label(str(c), lang) for c in df.columns]
+    # two keys with one label (a user's column named like a label): the second keeps its key beside the label
+    seen: set[str] = set()
+    for k, (c, n) in enumerate(zip(df.columns, names, strict=True)):
+        names[k] = n if n not in seen else f"{n} ({c})"
+        seen.add(names[k])
+    out = df.copy()
+    out.columns = names
+    return out
 
 
 def missing_notes(ds: Dataset, lang: str) -> list[str]:

@@ -377,31 +377,6 @@ def check_admin(raw: Raw) -> gpd.GeoDataFrame:
     return gdf
 
 
-_ID_COLUMN = {"markers": "marker_id", "assignments": "assignment_id"}
-
-
-def drop_repeated_rows(gdf: gpd.GeoDataFrame, probs: Problems, kind: str) -> gpd.GeoDataFrame:
-    """A row typed twice (same id, same values) is reported as ``duplicate_id`` and counted once.
-
-    Rows sharing an id with different values are kept: which one is right is for validation to report.
-    """
-    key = _ID_COLUMN.get(kind)
-    if key is None or key not in gdf or len(gdf) < 2 or not gdf[key].duplicated().any():
-        return gdf
-    cols = [c for c in gdf.columns if c != "source_row" and not str(c).endswith("_typed")]  # values, not typing
-    text = pd.DataFrame({c: [repr(v) if c != gdf.geometry.name or v is None else v.wkb
-                             for v in gdf[c].tolist()] for c in cols}, index=gdf.index)
-    repeated = text.duplicated(keep="first")
-    if not repeated.any():
-        return gdf
-    first_of = text.drop_duplicates(keep="first").reset_index().set_index(cols)["index"]
-    for i in gdf.index[repeated.to_numpy()]:
-        j = first_of.loc[tuple(text.loc[i, cols])]
-        add(probs, int(gdf.at[i, "source_row"]), key, gdf.at[i, key], "duplicate_id",
-            first=int(gdf.at[j, "source_row"]), name=key, label=model.field_label(key, "vi"))
-    return gdf.loc[~repeated.to_numpy()]
-
-
 def _raw_from_frame(df: pd.DataFrame, source: str) -> Raw:
     """Wrap an in-memory (Geo)DataFrame as a raw table, so it passes the same checks as a file."""
     probs = Problems(source, "row")

@@ -21,7 +21,7 @@ import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
 from ..errors import InputError
-from ..model import find_header_row, header_key, match_headers, normalise_rows
+from ..model import field_label, find_header_row, header_below, header_key, match_headers, normalise_rows
 from .problems import Problems, Raw
 
 __all__ = ["is_office_header", "raw_office", "workbook_tables"]
@@ -77,10 +77,15 @@ def raw_office(source: str, sheet: str | None, header: Sequence[object], rows: S
     for r, m_other in zip(norm.problems.itertuples(index=False), in_other, strict=True):
         row = None if pd.isna(r.row) else int(r.row)
         texts = {lang: str(r.message), other: str(m_other)}
-        probs.add(row, r.field, None, r.message, shown=r.value, vi=texts["vi"], en=texts["en"])
+        shown = _plain(r.value)  # a problem without a value has NaN in the model's table
+        fld = _plain(r.field)
+        probs.add(row, None if fld is None else str(fld), None, r.message,
+                  shown=None if shown is None else str(shown), vi=texts["vi"], en=texts["en"])
+    row_word = "hàng" if lang == "vi" else "row"
     for r in norm.notes.itertuples(index=False):
-        at = "" if pd.isna(r.row) else f"row {int(r.row)}, "
-        at += "" if r.field is None or (isinstance(r.field, float) and math.isnan(r.field)) else f"{r.field!r}: "
+        at = "" if pd.isna(r.row) else f"{row_word} {int(r.row)}, "
+        fld = _plain(r.field)
+        at += "" if fld is None else f"{field_label(str(fld), lang, table=kind)!r}: "
         probs.note(at + str(r.message))
     frame = norm.frame
     mode = None
@@ -129,21 +134,28 @@ def workbook_tables(path: Path) -> dict[str, str]:
     out: dict[str, str] = {}
     try:
         for ws in wb.worksheets:
-            rows = [list(r) for r in ws.iter_rows(max_row=30, values_only=True)]
-            best: tuple[int, str] | None = None
+            every = [list(r) for r in ws.iter_rows(values_only=True)]
+            rows = every[:30]
+            found: dict[str, tuple[int, int]] = {}  # table: (fields, header index)
             for table in ("markers", "assignments"):
                 try:
                     h = find_header_row(rows, table=table, lang="en")
                 except InputError:
                     continue
-                if not h.match.missing and (best is None or len(h.match.fields) > best[0]):
-                    best = (len(h.match.fields), table)
-            if best is None:
-                continue
-            if best[1] in out:
-                raise InputError(f"{path.name}: sheets {out[best[1]]!r} and {ws.title!r} both look like the "
-                                 f"{best[1]} table; keep one")
-            out[best[1]] = ws.title
+                if not h.match.missing:
+                    found[table] = (len(h.match.fields), h.index)
+            if len({i for _, i in found.values()}) < len(found):  # one header row fits both: the better one
+                found = dict([max(found.items(), key=lambda kv: kv[1][0])])
+            if len(found) == 1:  # the other table may start lower, under the first
+                other = "assignments" if "markers" in found else "markers"
+                low = header_below(every, table=other, start=next(iter(found.values()))[1] + 1, lang="en")
+                if low is not None:
+                    found[other] = (len(low.match.fields), low.index)
+            for table in found:  # two header rows: the sheet holds both tables, one under the other
+                if table in out:
+                    raise InputError(f"{path.name}: sheets {out[table]!r} and {ws.title!r} both look like the "
+                                     f"{table} table; keep one")
+                out[table] = ws.title
     finally:
         wb.close()
     return out

@@ -9,10 +9,11 @@ from typing import Any
 import geopandas as gpd
 
 from ..errors import InputError
-from .checks import check_admin, check_assignments, check_border, check_markers, drop_repeated_rows, mark_checked
+from .checks import check_admin, check_assignments, check_border, check_markers, mark_checked
 from .common import Errors
 from .problems import Raw, check_errors_arg
 from .raw import read_raw
+from .repeats import drop_repeated_rows
 
 
 def _read(check: Callable[[Raw], gpd.GeoDataFrame], path: str | os.PathLike[str], *, crs: object,

@@ -15,7 +15,15 @@ from shapely.geometry.base import BaseGeometry
 
 from ..crs import as_crs, parse_dms
 from ..errors import CRSError, InputError
-from ..model import fill_merged, find_header_row
+from ..model import (
+    HeaderRow,
+    fill_merged,
+    find_header_row,
+    header_below,
+    heading_rows,
+    next_table,
+    table_end_note,
+)
 from ..text import read_text
 from .common import LAT_NAMES, LON_NAMES, MAX_CELL_CHARS, MAX_WKT_DEPTH, MODEL_FIELDS, WKT_NAMES, X_NAMES, Y_NAMES
 from .geometry import feature_label, geom_to_wgs84, to_points
@@ -77,20 +85,34 @@ def office_table(name: str, sheet: str | None, rows: list[list[Any]], numbers: l
     if kind not in ("markers", "assignments"):
         return None
     where = f"{name}, sheet {sheet!r}" if sheet else name
+    h: HeaderRow | None
     try:
         h = find_header_row(rows, table=kind, header_row=_header_index(header_row, numbers), source=where)
     except InputError:
         if header_row is not None:
             raise
+        h = None
+    if header_row is None and (h is None or h.match.missing):  # the table may start lower (under another one)
+        h = header_below(rows, table=kind, start=0 if h is None else h.index + 1) or h
+    if h is None:
         return None
     known = {*MODEL_FIELDS[kind], *LON_NAMES, *LAT_NAMES, *X_NAMES, *Y_NAMES, *WKT_NAMES}
     if header_row is None and not is_office_header(h.header, kind, known):
         return None
-    notes = [] if merged is None else fill_merged(rows, merged, first_data_row=h.data_start)
-    body = [(numbers[k], rows[k]) for k in range(h.data_start, len(rows))]
+    start, end = h.data_start, len(rows)
+    below = next_table(rows, table=kind, start=start)  # a sheet holding two tables, one under the other
+    if below is not None:
+        end = below[0]
+    skip, headings = heading_rows(rows[start:end], numbers[start:end], merged=merged or ())
+    if below is not None:
+        headings.append(table_end_note(numbers[max(start, end - 1)], numbers[end], below[1]))
+    skipped = {numbers[start + k] for k in skip}  # a heading merged across the table is not filled, only skipped
+    notes = [] if merged is None else fill_merged(
+        rows, [m for m in merged if not set(range(m[1], m[3] + 1)) <= skipped], first_data_row=start)
+    body = [(numbers[k], rows[k]) for k in range(start, end) if k - start not in skip]
     raw, points, mode = raw_office(name, sheet, h.header, body, kind=kind, axis_order=axis_order)
     raw.problems.note(h.note)
-    for n in notes:
+    for n in headings + notes:
         raw.problems.note(n)
     if mode == "xy" and crs is None:
         raise CRSError(f"{where}: the table gives projected coordinates (X/Y, easting/northing); state their CRS, "

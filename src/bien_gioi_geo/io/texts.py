@@ -37,10 +37,15 @@ TEXTS: dict[str, tuple[str, str]] = {
                         "a border is a LineString or MultiLineString, not a {kind}"),
     "admin_not_polygon": ("đơn vị hành chính là Polygon hoặc MultiPolygon",
                           "an administrative unit is a Polygon or MultiPolygon"),
-    "duplicate_id": ("duplicate_id: hàng này lặp lại hàng {first} (cùng {label} và cùng các giá trị); chỉ tính "
+    "duplicate_id": ("hàng này lặp lại hàng {first} (cùng {label} và cùng các giá trị); chỉ tính "
                      "một lần — hãy xoá bản sao",
                      "duplicate_id: the row repeats row {first} (same {name} and values); it is counted once — "
                      "delete the copy"),
+    "duplicate_post": ("hàng này ghi lại mốc của hàng {first} (cùng {label}, cùng vị trí trong phạm vi {tol_vi} m, "
+                       "khác {fields}); chỉ tính một cột mốc — kiểm tra hai hàng và xoá một hàng",
+                       "duplicate_id: the row repeats the post of row {first} (same {name}, same position within "
+                       "{tol:g} m, different {fields_en}); it is counted as one post — check both rows and delete "
+                       "one"),
     "formula": ("công thức không có giá trị đã lưu (tệp do một chương trình ghi và chưa được tính lại); mở và lưu "
                 "tệp bằng Excel hoặc LibreOffice để lưu giá trị, hoặc gõ giá trị vào",
                 "a formula without a saved value (the workbook was written by a program and never recalculated); "

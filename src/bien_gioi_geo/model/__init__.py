@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from .axes import AxisOrder, resolve_axis_order
 from .fields import Field, HeaderMatch, field_label, header_key, match_headers, table_fields
-from .layout import HeaderRow, fill_merged, find_header_row
+from .layout import HeaderRow, fill_merged, find_header_row, header_below, heading_rows, next_table, table_end_note
 from .normalise import NOTE_COLUMNS, Normalised, field_parser, normalise_rows
 from .values import (
     MarkerPosition,
@@ -39,6 +39,10 @@ __all__ = [
     "field_label",
     "field_parser",
     "fill_merged",
+    "header_below",
+    "heading_rows",
+    "next_table",
+    "table_end_note",
     "find_header_row",
     "format_km",
     "header_key",

@@ -124,6 +124,12 @@ _MESSAGES: dict[str, tuple[str, str]] = {  # key: (vi, en)
                          "header row is row {number} (as given)"),
     "header_row_out": ("header_row={number} nằm ngoài bảng ({n} hàng)", "header_row={number} is outside the table "
                        "({n} rows)"),
+    "table_ends": ("bảng kết thúc ở hàng {last}: hàng {number} là hàng tiêu đề của bảng {other}",
+                   "the table ends at row {last}: row {number} is the header of the {other} table"),
+    "section_row": ("hàng {number}: {value!r} là dòng tiêu đề nhóm, không phải dữ liệu: bỏ qua",
+                    "row {number}: {value!r} is a group heading, not data: skipped"),
+    "total_row": ("hàng {number}: {value!r} là dòng tổng cộng, không tính là một dòng dữ liệu: bỏ qua",
+                  "row {number}: {value!r} is a total row, not counted as a data row: skipped"),
     "merged_filled": ("ô gộp {ref} lấy giá trị {value!r} cho {n} ô", "merged cell {ref} gives {value!r} to {n} cells"),
     # axes
     "axis_magnitude": ("cột {x!r} là tung độ (Bắc, > 1.000.000 m) và {y!r} là hoành độ (Đông): X = Bắc theo quy "

@@ -8,6 +8,8 @@ headers of the table; :func:`fill_merged` gives a merged range's value to every 
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -15,7 +17,17 @@ from ..errors import InputError
 from ._messages import check_lang, msg
 from .fields import HeaderMatch, _expected_text, match_headers
 
-__all__ = ["HeaderRow", "find_header_row", "fill_merged"]
+__all__ = ["HeaderRow", "find_header_row", "fill_merged", "heading_rows", "next_table", "table_end_note",
+           "header_below"]
+
+#: The tables one sheet may hold one under the other.
+_TABLES = ("markers", "assignments")
+
+#: A total row starts with these words (``Tổng cộng``, ``Cộng``, ``Tổng số``, ``Total``), NFC, casefolded.
+_TOTAL = re.compile(r"^\s*(tổng cộng|tổng số|tổng|cộng|total)\b", re.IGNORECASE)
+#: A group heading: ``I. Xã Sì Lở Lầu``, ``1) Thôn …``, ``A - Đồn Biên phòng …``, or an administrative word first.
+_HEADING = re.compile(r"^\s*(([ivxlcdm]+|\d{1,2}|[a-z])\s*[.)/–-]\s*\w|(xã|phường|thị trấn|huyện|tỉnh|thôn|bản|"
+                      r"đồn|khu vực|cụm)\s+\w)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -196,3 +208,123 @@ def fill_merged(rows: list[list[object]], ranges: Sequence[tuple[int, int, int, 
         ref = f"{get_column_letter(c0)}{r0}:{get_column_letter(c1)}{r1}"
         notes.append(msg("merged_filled", lang, ref=ref, value=value, n=n))
     return notes
+
+
+def heading_rows(rows: Sequence[Sequence[object]], numbers: Sequence[int], *,
+                 merged: Sequence[tuple[int, int, int, int]] = (), lang: str = "vi") -> tuple[set[int], list[str]]:
+    """The rows of a table body that are not data: group headings and total rows.
+
+    Office tables put a heading between groups (``I. Xã Sì Lở Lầu``, often merged across the table) and a
+    ``Tổng cộng`` row at the bottom. A **heading** is a row with one non-empty cell, a text with a letter, that is
+    merged across two or more columns, numbered like a heading (``I.``, ``2)``, ``A -``) or starts with an
+    administrative word (``Xã``, ``Thôn``…). A **total row** is a row whose first non-empty cell is a text starting
+    with ``Tổng cộng``, ``Tổng``, ``Cộng`` or ``Total``. Neither is data; each gets a note.
+
+    Parameters
+    ----------
+    rows
+        The body rows (before merged cells are filled).
+    numbers
+        Each row's number as the user's program shows it.
+    merged
+        Merged ranges as 1-based inclusive ``(min_col, min_row, max_col, max_row)`` in sheet rows.
+    lang
+        Language of the notes.
+
+    Returns
+    -------
+    skip, notes
+        Positions in ``rows`` to leave out, and one note each.
+
+    Examples
+    --------
+    >>> rows = [["I. Xã Sì Lở Lầu", None], ["1", "62"], ["Tổng cộng", 1], ["2", "Bản Mồ Sì San"]]
+    >>> skip, notes = heading_rows(rows, [5, 6, 7, 8], lang="en")
+    >>> skip
+    {0, 2}
+    >>> print(*notes, sep="\\n")
+    row 5: 'I. Xã Sì Lở Lầu' is a group heading, not data: skipped
+    row 7: 'Tổng cộng' is a total row, not counted as a data row: skipped
+    """
+    wide = {r0 for c0, r0, c1, _ in merged if c1 > c0}
+    skip: set[int] = set()
+    notes: list[str] = []
+    for k, (row, number) in enumerate(zip(rows, numbers, strict=True)):
+        filled = [c for c in row if c is not None and not (isinstance(c, str) and not c.strip())]
+        if not filled or not isinstance(filled[0], str):
+            continue
+        text = unicodedata.normalize("NFC", filled[0]).strip()
+        if _TOTAL.match(text):
+            skip.add(k)
+            notes.append(msg("total_row", lang, number=number, value=text))
+        elif len(filled) == 1 and any(ch.isalpha() for ch in text) and (number in wide or _HEADING.match(text)):
+            skip.add(k)
+            notes.append(msg("section_row", lang, number=number, value=text))
+    return skip, notes
+
+
+def next_table(rows: Sequence[Sequence[object]], *, table: str, start: int) -> tuple[int, str] | None:
+    """Where another table's header starts below ``start``: ``(index, table)``, else None.
+
+    An office sheet may hold the markers and, under them, the assignments, each with its own header row. A row is
+    another table's header when it has that table's required columns, at least two fields of it and more than of
+    ``table`` (a data row has values, not names, and matches nothing).
+
+    Examples
+    --------
+    >>> rows = [["Số hiệu mốc", "Vĩ độ", "Kinh độ"], ["62", "22,5", "103,1"], [],
+    ...         ["Mã tổ", "Từ mốc", "Đến mốc"], ["T1", "62", "63"]]
+    >>> next_table(rows, table="markers", start=1)
+    (3, 'assignments')
+    """
+    others = [t for t in _TABLES if t != table]
+    for k in range(start, len(rows)):
+        cells = _cells(rows[k])
+        if not _may_be_header(cells):
+            continue
+        own = len(match_headers(cells, table=table, lang="en").fields)
+        for other in others:
+            m = match_headers(cells, table=other, lang="en")
+            if not m.missing and len(m.fields) >= 2 and len(m.fields) > own:
+                return k, other
+    return None
+
+
+def table_end_note(last: int, number: int, other: str, lang: str = "vi") -> str:
+    """The note that a table ends at row ``last`` because row ``number`` is the header of table ``other``."""
+    name = {"markers": ("mốc", "markers"), "assignments": ("tự quản", "assignments")}[other][0 if lang == "vi" else 1]
+    return msg("table_ends", lang, last=last, number=number, other=name)
+
+
+def _may_be_header(cells: Sequence[object]) -> bool:
+    """A cheap test before matching: two texts or more, no number, at most one cell with a digit (a data row has
+    ids, counts, dates).
+    """
+    texts = [c for c in cells if isinstance(c, str)]
+    return (len(texts) >= 2 and not any(isinstance(c, (int, float)) for c in cells)
+            and sum(any(ch.isdigit() for ch in c) for c in texts) <= 1)
+
+
+def header_below(rows: Sequence[Sequence[object]], *, table: str, start: int, lang: str = "vi") -> HeaderRow | None:
+    """The first full header of ``table`` (its required columns, two fields or more) at or below row ``start``.
+
+    For a table that starts lower than :func:`find_header_row` looks (the assignments under a long markers table).
+
+    Examples
+    --------
+    >>> rows = [["Số hiệu mốc", "Vĩ độ", "Kinh độ"]] + [[str(n), "22,5", "103,1"] for n in range(40)] + [
+    ...     ["Mã tổ", "Từ mốc", "Đến mốc"], ["T1", "1", "2"]]
+    >>> h = header_below(rows, table="assignments", start=1, lang="en")
+    >>> (h.index, h.number, h.match.columns)
+    (41, 42, ['assignment_id', 'from_marker', 'to_marker'])
+    """
+    for k in range(start, len(rows)):
+        cells = _cells(rows[k])
+        if not _may_be_header(cells):
+            continue
+        m = match_headers(cells, table=table, lang=lang)
+        if not m.missing and len(m.fields) >= 2:
+            note = msg("header_row_found", lang, number=k + 1, matched=len(m.fields),
+                       skipped=msg("header_skipped", lang, n=k))
+            return HeaderRow(k, k + 1, 1, cells, m, note)
+    return None

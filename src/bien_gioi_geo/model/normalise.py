@@ -24,6 +24,7 @@ from ..errors import InputError
 from ._messages import check_lang, msg
 from .axes import resolve_axis_order
 from .fields import Field, HeaderMatch, match_headers, table_fields
+from .numbers import _fmt
 from .values import (
     MarkerPosition,
     implied_group_counts,
@@ -84,7 +85,8 @@ def _degrees(value: object, axis: str, lang: str, decimal: str | None) -> tuple[
             raise _degree_error(value.strip(), axis, str(exc), lang) from None
     deg, note = parse_decimal(value, kind="degree", decimal=decimal, lang=lang)
     if deg is not None and axis == "lat" and 90 < abs(float(deg)) <= 180:  # type: ignore[arg-type]
-        raise InputError(msg("lat_swapped", lang, value=value))
+        shown = _fmt(float(value), lang) if isinstance(value, (int, float)) and lang == "vi" else value
+        raise InputError(msg("lat_swapped", lang, value=shown))  # a number in the reader's way: '103,22'
     return deg, note
 
 

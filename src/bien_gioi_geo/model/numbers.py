@@ -11,6 +11,8 @@ import unicodedata
 from numbers import Number
 from typing import Literal
 
+from babel.numbers import format_decimal
+
 from ..errors import InputError
 from ._messages import msg
 
@@ -74,7 +76,10 @@ def _grouped(intpart: str, sep: str) -> bool:
     return re.fullmatch(rf"\d{{1,3}}(?:{re.escape(sep)}\d{{3}})+", intpart) is not None
 
 
-def _fmt(x: float) -> str:
+def _fmt(x: float, lang: str) -> str:
+    """A number read, shown in a note: ``1 234.5`` (en), ``1.234,5`` in Vietnamese (Babel's locale data)."""
+    if lang == "vi":
+        return format_decimal(x, format="#,##0.##########", locale="vi")
     return f"{x:,.10g}".replace(",", " ") if x >= 1000 else f"{x:.10g}"
 
 
@@ -163,8 +168,8 @@ def parse_decimal(value: object, *, kind: DecimalKind = "decimal", decimal: str 
             return (as_decimal if ok_dec else as_thousands), None
     chosen = as_decimal if sep == "," else as_thousands
     why = msg("why_vi_comma" if sep == "," else "why_vi_dot", lang)
-    return chosen, msg("ambiguous_decimal", lang, value=s, a=_fmt(as_decimal), b=_fmt(as_thousands),
-                       chosen=_fmt(chosen), why=why)
+    return chosen, msg("ambiguous_decimal", lang, value=s, a=_fmt(as_decimal, "en"), b=_fmt(as_thousands, "en"),
+                       chosen=_fmt(chosen, "en"), why=why)  # space-grouped: unambiguous in both languages
 
 
 def infer_decimal_separator(values: list[object] | tuple[object, ...]) -> str | None:
@@ -280,7 +285,7 @@ def parse_chainage_km(value: object, *, decimal: str | None = None, lang: str = 
             if metres >= 1000:
                 raise InputError(msg("metres_part", lang, value=s))
             km = round(int(m.group(1)) + metres / 1000.0, 9)
-            return km, msg("chainage_plus", lang, value=s, km=_fmt(km))
+            return km, msg("chainage_plus", lang, value=s, km=_fmt(km, lang))
         m = _CHAINAGE_KM.fullmatch(s)
         if m is None:
             raise InputError(msg("not_chainage", lang, value=s))

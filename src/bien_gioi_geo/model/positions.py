@@ -31,7 +31,7 @@ class MarkerPosition:
         if not self.offset_m:
             return self.marker
         sign = "+" if self.offset_m > 0 else "-"
-        return f"{self.marker} {sign} {_fmt(abs(self.offset_m))} m"
+        return f"{self.marker} {sign} {_fmt(abs(self.offset_m), 'en')} m"
 
 
 _MARKER_ID_RE = r"\d+\s*(?:/\s*\d+)?\s*(?:\(\s*\d+\s*\))?"
@@ -125,7 +125,7 @@ def parse_marker_position(value: object, *, lang: str = "vi") -> Parsed:
     dist = float(m.group("dist").replace(",", ".")) * (1000.0 if unit == "km" else 1.0)
     offset = -dist if minus else dist
     return MarkerPosition(marker, offset), msg("anchor_offset", lang, value=s, marker=marker,
-                                               sign="-" if minus else "+", dist=_fmt(dist))
+                                               sign="-" if minus else "+", dist=_fmt(dist, lang))
 
 
 @dataclass(frozen=True)
@@ -179,5 +179,5 @@ def parse_stretch(value: object, *, lang: str = "vi") -> tuple[Stretch | None, s
     if len(found) > 1:
         raise InputError(msg("stretch_many", lang, value=s, n=len(found)))
     st = found[0]
-    ends = [str(e) if isinstance(e, MarkerPosition) else f"km {_fmt(e)}" for e in (st.start, st.end)]
+    ends = [str(e) if isinstance(e, MarkerPosition) else f"km {_fmt(e, lang)}" for e in (st.start, st.end)]
     return st, msg("stretch_from_description", lang, text=st.text, start=ends[0], end=ends[1])

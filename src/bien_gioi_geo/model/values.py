@@ -189,9 +189,11 @@ def implied_group_counts(group_type: str | None, collectives: int | None, indivi
     (None, 3, None)
     """
     if group_type == "collective" and collectives is None:
-        return 1, individuals, msg("implied_one", lang, group=group_type, what=_count_word("collectives", lang))
+        word = _count_word("collectives", lang)
+        return 1, individuals, msg("implied_one", lang, group=group_type if lang == "en" else word, what=word)
     if group_type == "individual" and individuals is None:
-        return collectives, 1, msg("implied_one", lang, group=group_type, what=_count_word("individuals", lang))
+        word = _count_word("individuals", lang)
+        return collectives, 1, msg("implied_one", lang, group=group_type if lang == "en" else word, what=word)
     return collectives, individuals, None
 
 
