@@ -19,11 +19,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .geodesy import Layout, Measured, Segments, measure
+from .geodesy import Layout, Measured, Segments, measure, measure_near
 from .index import WIDEN, Candidates, LocalFrame, PieceIndex, nearest_pieces, spatial_order, strtree_candidates
 
 __all__ = ["LocateResult", "ambiguity", "locate_exact", "locate_indexed", "vertex_sides"]
 
+CLOSED_FORM = True  # the fast path measures short segments with geodesy.measure_near (False: measure, for A/B)
 THREAD_CHUNK = 65_536  # points per task when locating on several threads
 BLOCK = 8_192  # points per block of the planar check (its arrays stay in cache)
 
@@ -231,9 +232,10 @@ def _settle(seg: Segments, layout: Layout, frame: LocalFrame, pieces: PieceIndex
     settled = cand.finite & (cand.distance[:, -1] - pieces.max_radius > dmin_p + ambiguity_m + 1.0)
     rows = np.flatnonzero(settled)
     if len(rows) < len(x):  # most blocks settle whole: no copies then
-        s, t, dp, dmin_p, col, lon, lat = s[rows], t[rows], dp[rows], dmin_p[rows], col[rows], lon[rows], lat[rows]
+        s, t, dp, dmin_p, col = s[rows], t[rows], dp[rows], dmin_p[rows], col[rows]
+        lon, lat, x, y = lon[rows], lat[rows], x[rows], y[rows]
     best = np.take_along_axis(s, col[:, None], axis=1)[:, 0]
-    chain_m, dist, segment, end, off = _geodesic_step(seg, s, dp, dmin_p, best, lon, lat)
+    chain_m, dist, segment, end, off = _geodesic_step(seg, frame, s, dp, dmin_p, best, lon, lat, x, y)
     res = LocateResult(chain_m / 1000.0, vertex_sides(seg, layout, segment, end, -off), segment,
                        np.zeros(len(rows), dtype=bool), np.full(len(rows), np.nan))
     # ambiguity from the planar candidates: another segment almost as near, far away along the line (pieces of the
@@ -247,14 +249,29 @@ def _settle(seg: Segments, layout: Layout, frame: LocalFrame, pieces: PieceIndex
     return res, settled
 
 
-def _geodesic_step(seg: Segments, s: np.ndarray, dp: np.ndarray, dmin_p: np.ndarray, best: np.ndarray,
-                   lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Measure geodesically each point's planar-nearest segment ``best`` and any other candidate as near (0.1 % +
-    0.1 m: ties at joints), each segment once; keep the nearest (then the smaller chainage).
+def _measure(seg: Segments, frame: LocalFrame, si: np.ndarray, lon: np.ndarray, lat: np.ndarray, x: np.ndarray,
+             y: np.ndarray) -> Measured:
+    """Pairs measured by :func:`.geodesy.measure_near` where its bound allows, by :func:`.geodesy.measure` else."""
+    if not CLOSED_FORM:
+        return measure(seg, si, lon, lat)
+    m, ok = measure_near(seg, frame.ends, si, lon, lat, x, y)
+    if not ok.all():
+        bad = np.flatnonzero(~ok)
+        mb = measure(seg, si[bad], lon[bad], lat[bad])
+        for name in ("dist", "offset", "chain_m", "end"):
+            getattr(m, name)[bad] = getattr(mb, name)
+    return m
+
+
+def _geodesic_step(seg: Segments, frame: LocalFrame, s: np.ndarray, dp: np.ndarray, dmin_p: np.ndarray,
+                   best: np.ndarray, lon: np.ndarray, lat: np.ndarray, x: np.ndarray,
+                   y: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Measure on the ellipsoid each point's planar-nearest segment ``best`` and any other candidate as near
+    (0.1 % + 0.1 m: ties at joints), each segment once; keep the nearest (then the smaller chainage).
 
     Returns chainage (m), distance (m), segment, end and offset (m, + right) of each point's nearest pair.
     """
-    m = measure(seg, best, lon, lat)
+    m = _measure(seg, frame, best, lon, lat, x, y)
     chain_m, dist, segment, end, off = m.chain_m, m.dist, best.copy(), m.end, m.offset
     tied = (dp <= dmin_p[:, None] * 1.001 + 0.1) & (s != best[:, None])
     many = np.flatnonzero(tied.any(axis=1))
@@ -264,7 +281,7 @@ def _geodesic_step(seg: Segments, s: np.ndarray, dp: np.ndarray, dmin_p: np.ndar
         extra[:, 1:][extra[:, 1:] == extra[:, :-1]] = -1
         r, c = np.nonzero(extra >= 0)
         pi, si = many[r], extra[r, c]
-        m1 = measure(seg, si, lon[pi], lat[pi])
+        m1 = _measure(seg, frame, si, lon[pi], lat[pi], x[pi], y[pi])
         order = np.lexsort((m1.chain_m, m1.dist, pi))  # per point, nearest first
         first = order[np.concatenate([[True], pi[order][1:] != pi[order][:-1]])]
         p1 = pi[first]
