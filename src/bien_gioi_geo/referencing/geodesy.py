@@ -63,7 +63,8 @@ class Segments:
     @property
     def chords(self) -> np.ndarray:
         """``(n, 9)``: per segment the geocentric (ECEF) A, B − A and the sagitta ``M − (A + B)/2`` of its
-        midpoint M (m), for :func:`measure_near` (built on first use)."""
+        midpoint M (m), for :func:`measure_near` (built on first use).
+        """
         chords = self.__dict__.get("_chords")
         if chords is None:
             mx, my, _ = GEOD.fwd(self.ax, self.ay, self.az, self.length / 2.0)
