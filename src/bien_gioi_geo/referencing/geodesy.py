@@ -30,6 +30,7 @@ MEAN_RADIUS_M = 6_371_008.8  # for the chord-to-arc step of a short distance
 MIN_RADIUS_M = 6_335_439.0  # the smallest radius of curvature of WGS 84 (the meridian's, at the equator)
 NEAR_ERROR_M = 5e-4  # measure_near's bound on the chainage error; pairs beyond it are measured by measure()
 NEAR_MAX_SEGMENT_M = 1_000.0  # measure_near takes segments up to this long (its chord steps are exact below it)
+ON_LINE_M = 0.01  # points this near a segment go to measure(): a point on the geodesic gets its chainage exactly
 
 
 @dataclass(frozen=True, eq=False)
@@ -191,7 +192,9 @@ def measure_near(seg: Segments, ends: np.ndarray, si: np.ndarray, lon: np.ndarra
 
     ``ends`` are the segments' ends in a local transverse Mercator frame (rows ``x0, y0, x1, y1``, m, central
     meridian at x = 0) and ``x, y`` the points in it. Returns the :class:`Measured` pairs and the mask of the pairs
-    this bound covers; the caller measures the others with :func:`measure`.
+    this bound covers and that lie more than ``ON_LINE_M`` (1 cm) from the segment; the caller measures the others
+    with :func:`measure` (a point on the line, such as a vertex of a piece cut from it, then keeps the chainage
+    :func:`measure` gives it exactly, rather than one within the bound).
 
     The method: the foot of the perpendicular is found in the frame (parameter ``t`` along the segment's chord);
     the chainage is ``start + t · length``; the foot's geocentric position is ``F = A + t (B − A) + 4 t (1 − t) S``
@@ -238,6 +241,7 @@ def measure_near(seg: Segments, ends: np.ndarray, si: np.ndarray, lon: np.ndarra
     end = np.where(zero | (raw < 0), -1, np.where(raw > vv, 1, 0))
     kappa = 1.1 * (np.abs(x) + dist + seglen) / MIN_RADIUS_M ** 2
     ok = (seglen <= NEAR_MAX_SEGMENT_M) & ((seglen * seglen / 4.0 + dist * dist / 2.0) * kappa <= NEAR_ERROR_M)
+    ok &= dist > ON_LINE_M
     off = np.where(cross > 0, -dist, dist)  # positive on the right, as measure() gives it
     return Measured(dist=dist, offset=off, chain_m=seg.start[si] + t * seglen, end=end), ok
 
