@@ -16,14 +16,16 @@ the real Viet Nam–China line resampled to 100,000 vertices (``resampled_line``
 resampled the same way, first run in the final benchmark only. ``--shapes`` picks built-in lines, ``--reps`` the
 repetitions.
 
-Every timing is repeated (``--reps``, default 3), ours, the floor and the projection interleaved in the same
-process, and the median is reported with each repetition's seconds and the 1-minute load average (the machine is
-shared: ratios mean more than rates).
+Every timing is repeated (``--reps``, default 3), ours, the floor, the projection and the baseline interleaved in
+the same process; ratios are medians of per-repetition ratios, reported with each repetition's figures and the
+1-minute load average (the machine is shared: paired ratios mean more than rates). A line per run is printed as
+it finishes, with the load average.
 
 For each line and size, with one thread and with all cores (``locate(..., workers=1 / -1)``):
 
 * **baseline**: ``shapely.line_locate_point`` on the line and points in UTM 48N, timed on a subsample (it runs at a
-  few hundred points per second on long lines); ratio = our rate / its rate;
+  few hundred points per second on long lines) inside every repetition, interleaved with ours and the floor; the
+  ratio is the median over repetitions of (our rate / its rate in the same repetition);
 * **floor**: a bare nearest-vertex query of a ``scipy.spatial.cKDTree`` of the line's vertices on the same points,
   already projected (the least any nearest-segment search must do); reported as our time / floor time, and also
   with the projection of the points included.
@@ -203,15 +205,15 @@ def bench(name: str, line: shapely.LineString, sizes: list[int], baseline_n: int
     build = timed(border.locate, np.array([shapely.get_coordinates(line)[0]]))  # builds the index
     res = {"line": name, "vertices": border.n_vertices, "length_km": round(border.length_km, 3),
            "index_build_s": round(build, 3), "cores": os.cpu_count(), "repetitions": reps, "runs": []}
-    # baseline on a subsample, timed reps times (the median rate is used)
+    # the baseline's subsample: its answers feed the agreement check; its timing is taken inside every repetition
+    # below, interleaved with ours and the floor, so each ratio compares runs under the same load
     pts = points_near(border, baseline_n, seed=1)
     ux, uy = UTM48.transform(*shapely.get_coordinates(line).T)
     uline = shapely.LineString(np.column_stack([ux, uy]))
     upts = shapely.points(*UTM48.transform(pts[:, 0], pts[:, 1]))
     base_m = shapely.line_locate_point(uline, upts)
-    base_rate = float(np.median([baseline_n / timed(shapely.line_locate_point, uline, upts) for _ in range(reps)]))
-    res["baseline"] = {"method": "shapely.line_locate_point on UTM 48N (vectorised)", "points": baseline_n,
-                       "points_per_s": round(base_rate, 1)}
+    res["baseline"] = {"method": "shapely.line_locate_point on UTM 48N (vectorised), timed in every repetition",
+                       "points": baseline_n}
     res["agreement"] = agreement(border, pts, base_m, ux, uy)
     vertex_tree = cKDTree(np.column_stack([ux, uy]))
     for n in sizes:
@@ -219,24 +221,33 @@ def bench(name: str, line: shapely.LineString, sizes: list[int], baseline_n: int
         qxy = np.column_stack(UTM48.transform(pts[:, 0], pts[:, 1]))
         for workers in (1, -1):
             before = rss_mib()
-            ours, floor, proj, load = [], [], [], []
-            for _ in range(reps):  # interleaved, so a burst of load from elsewhere hits both sides alike
+            ours, floor, proj, base, load = [], [], [], [], []
+            for _ in range(reps):  # interleaved, so a burst of load from elsewhere hits all three alike
                 ours.append(timed(border.locate, pts, workers=workers))
                 floor.append(timed(vertex_tree.query, qxy, k=1, workers=workers))
                 proj.append(timed(UTM48.transform, pts[:, 0], pts[:, 1]))
+                base.append(timed(shapely.line_locate_point, uline, upts))
                 load.append(os.getloadavg()[0])
-            ours_a, floor_a, proj_a = np.array(ours), np.array(floor), np.array(proj)
+            ours_a, floor_a, proj_a, base_a = np.array(ours), np.array(floor), np.array(proj), np.array(base)
+            # per repetition: our rate over the baseline's rate in the same repetition; the median of those
+            vs_base = (n / ours_a) / (baseline_n / base_a)
             loc = border.locate(pts[:1000], workers=workers)
             dt = float(np.median(ours_a))
             res["runs"].append({
                 "points": n, "threads": "all cores" if workers == -1 else 1, "median_seconds": round(dt, 3),
-                "points_per_s": round(n / dt), "ratio_vs_baseline": round(n / dt / base_rate, 1),
+                "points_per_s": round(n / dt), "ratio_vs_baseline": round(float(np.median(vs_base)), 1),
+                "ratio_vs_baseline_each": [round(float(v), 1) for v in vs_base],
+                "baseline_points_per_s_each": [round(baseline_n / v, 1) for v in base],
                 "floor_points_per_s": round(n / float(np.median(floor_a))),
                 "times_floor": round(float(np.median(ours_a / floor_a)), 2),
+                "times_floor_each": [round(float(v), 2) for v in ours_a / floor_a],
                 "times_floor_with_projection": round(float(np.median(ours_a / (floor_a + proj_a))), 2),
                 "seconds_each": [round(v, 3) for v in ours], "load_average_1min": [round(v, 2) for v in load],
                 "peak_rss_growth_mib": round(rss_mib() - before, 1),
                 "ambiguous_share_first_1000": round(float(loc["ambiguous"].mean()), 4)})
+            r = res["runs"][-1]
+            print(f"  {name[:40]:40s} {n:>9,d} pts threads={r['threads']!s:9s} ×baseline {r['ratio_vs_baseline']:8.1f} "
+                  f"×floor {r['times_floor']:5.2f}  load {os.getloadavg()[0]:.2f}", flush=True)
     return res
 
 

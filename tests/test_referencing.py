@@ -11,6 +11,7 @@ import re
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyproj
 import pytest
 import shapely
 from pyproj import Geod
@@ -495,6 +496,7 @@ def test_locate_refuses_bad_workers(l_line, workers):
 def test_locate_with_one_thread_gives_the_same_answer(reference, monkeypatch):
     # small chunks, so that the 500 points run as several tasks on the thread pool
     monkeypatch.setattr("bien_gioi_geo.referencing.locating.THREAD_CHUNK", 64)
+    monkeypatch.setattr("bien_gioi_geo.referencing.locating.MIN_SPLIT", 0)
     gdf = gpd.read_file(reference / "borders/phong_tho_border_ESTIMATE.geojson")
     b = bg.Border(gdf.geometry.iloc[0])
     rng = np.random.default_rng(3)
@@ -557,3 +559,73 @@ def test_grouped_pieces_find_the_brute_force_nearest_on_a_fine_zigzag():
     loc = b.locate(np.column_stack([lo, la]), workers=1)
     for i in range(0, 200, 5):
         assert loc["distance_m"].iloc[i] == pytest.approx(_brute_force_distance_m(b, lo[i], la[i]), abs=1e-6)
+
+
+# ------------------------------------------------------------------------------------------ closed-form step, ties
+def test_measure_near_reproduces_geodtest_short_distances(geodtest):
+    """Every GeodTest geodesic of at most 250 m, P = its far end: a 200 m segment through its start A,
+    perpendicular to it (the geodesic through A at azi1 ± 90°, so A is P's foot, at chainage 100 m) and drawn in a
+    frame whose central meridian lies 2.5° west (up to 280 km off), as a long border's frame can. The closed form
+    must give GeodTest's s12 as the distance and 100 m as the chainage, within its bound."""
+    from bien_gioi_geo.referencing.geodesy import NEAR_ERROR_M, measure_near, segments_of
+
+    rows = geodtest[geodtest[:, 6] <= 250.0]
+    assert len(rows) > 200
+    lat1, lon1, azi1, lat2, lon2, s12 = rows[:, 0], rows[:, 1], rows[:, 2], rows[:, 3], rows[:, 4], rows[:, 6]
+    n = len(rows)
+    cx, cy, _ = WGS84.fwd(lon1, lat1, azi1 - 90.0, np.full(n, 100.0))
+    bx, by, _ = WGS84.fwd(lon1, lat1, azi1 + 90.0, np.full(n, 100.0))
+    seg = segments_of([np.array([[cx[k], cy[k]], [bx[k], by[k]]]) for k in range(n)])
+    assert np.allclose(seg.length, 200.0, atol=1e-8)
+    # one frame for all: longitudes shifted so that each row's A sits 2.5° east of the central meridian (the
+    # ellipsoid is symmetric about its axis, so the shift changes no distance)
+    shift = 2.5 - lon1
+    tm = pyproj.Transformer.from_crs("EPSG:4326", "+proj=tmerc +lon_0=0 +k=1 +ellps=WGS84 +units=m", always_xy=True)
+    ex0, ey0 = tm.transform(cx + shift, cy)
+    ex1, ey1 = tm.transform(bx + shift, by)
+    px, py = tm.transform(lon2 + shift, lat2)
+    m, ok = measure_near(seg, np.column_stack([ex0, ey0, ex1, ey1]), np.arange(n), lon2, lat2, px, py)
+    assert ok.all()
+    assert np.abs(m.dist - s12).max() < 1e-6  # measured ~1e-9 m
+    assert np.abs(m.chain_m - seg.start - 100.0).max() < NEAR_ERROR_M  # measured ~1e-5 m
+    assert (m.end == 0).all()
+
+
+def test_closed_form_and_geodesic_steps_agree_on_a_wide_line(monkeypatch):
+    """A meandering 2,000-vertex line 5° wide (its frame reaches ±270 km), points up to 300 m off: the closed form
+    (locating.CLOSED_FORM) and the geodesic inverse problem give the same distances to 1e-6 m and chainages to its
+    0.5 mm bound (the closed form is opt-in, ``CLOSED_FORM``: see locating.py)."""
+    rng = np.random.default_rng(5)
+    lon = np.linspace(102.5, 107.5, 2000)
+    lat = 20.0 + 0.2 * np.sin(lon * 7.0) + rng.normal(0.0, 0.0005, 2000)
+    b = bg.Border(LineString(np.column_stack([lon, lat])))
+    base = b.point_at(rng.uniform(0, b.length_km, 2000))
+    lo, la, _ = WGS84.fwd(shapely.get_x(base.values), shapely.get_y(base.values), rng.uniform(0, 360, 2000),
+                          rng.uniform(0, 300, 2000))
+    pts = np.column_stack([lo, la])
+    monkeypatch.setattr("bien_gioi_geo.referencing.locating.CLOSED_FORM", True)
+    fast = b.locate(pts, workers=1)
+    monkeypatch.setattr("bien_gioi_geo.referencing.locating.CLOSED_FORM", False)
+    exact = b.locate(pts, workers=1)
+    assert np.abs(fast["distance_m"] - exact["distance_m"]).max() < 1e-6
+    assert np.abs(fast["chainage_km"] - exact["chainage_km"]).max() * 1000 < 5e-4
+    assert (np.sign(fast["offset_m"]) == np.sign(exact["offset_m"])).all()
+
+
+@pytest.mark.parametrize("gap_m", [0.05, 0.1])
+def test_tie_tolerance_covers_the_bend_of_a_long_segment_far_from_the_frame_centre(gap_m):
+    """A 19 km meridian segment 300 km east of the frame's central meridian: its frame image bows ~0.3 m from
+    its chord, so a short segment truly ``gap_m`` nearer to a point 50 m west of its middle looks farther in the
+    frame by more than 0.1 % + 0.1 m. The nearest must still be the short segment (failed before bend_m)."""
+    lon_s, lat_a, lat_b = 107.8, 20.0, 20.17
+    mid_lat = WGS84.fwd(lon_s, lat_a, 0.0, WGS84.inv(lon_s, lat_a, lon_s, lat_b)[2] / 2)[1]
+    p = WGS84.fwd(lon_s, mid_lat, 270.0, 50.0)[:2]
+    c2 = WGS84.fwd(p[0], p[1], 270.0, 50.0 - gap_m)[:2]
+    short = [WGS84.fwd(c2[0], c2[1], 180.0, 50.0)[:2], WGS84.fwd(c2[0], c2[1], 0.0, 50.0)[:2]]
+    tail = [(102.0, 19.0 + 0.01 * i) for i in range(20)]  # far west: the frame's centre lies 2.9° west
+    b = bg.Border(shapely.MultiLineString([tail, [(lon_s, lat_a), (lon_s, lat_b)], short]))
+    assert b._frame.tm is not None and b._frame.x0[19] > 290_000
+    loc = b.locate([p], workers=1)
+    assert loc["segment"].iloc[0] == 20
+    assert loc["distance_m"].iloc[0] == pytest.approx(_brute_force_distance_m(b, *p), abs=1e-6)
+    assert loc["distance_m"].iloc[0] == pytest.approx(50.0 - gap_m, abs=1e-6)

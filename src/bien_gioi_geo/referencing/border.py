@@ -320,9 +320,10 @@ class Border:
             ``ambiguous`` (a small GPS error could move the chainage there; see ``alt_chainage_km``). A finite
             number ≥ 0.
         workers
-            Threads: -1 (the default) uses all cores, 1 one thread. Up to 65,536 points, only the k-d tree
-            query is threaded (scipy's ``workers``); beyond, chunks of 65,536 points are located whole on a pool
-            of this many threads. The answer does not depend on it.
+            Threads: -1 (the default) uses all cores, 1 one thread. Up to 16,384 points, only the k-d tree
+            query is threaded (scipy's ``workers``); beyond, the points are cut into equal chunks (at most 65,536
+            points, a multiple of the thread count of them) located whole on a pool of this many threads. The
+            answer does not depend on it.
 
         Returns
         -------

@@ -1,9 +1,11 @@
 """Locating points on a line: candidate segments from the index, planar pre-filter, geodesic measurement.
 
 The indexed path (:func:`locate_indexed`) asks the k-d tree of pieces (:mod:`.index`) for candidate segments,
-measures them in the local planar frame (vectorised over an ``(n, k)`` matrix), and measures geodesically
-(:func:`.geodesy.measure`) only the planar-nearest segment of each point and any as near (0.1 % + 0.1 m: ties at
-joints; the frame is conformal and the segments short, so planar and geodesic nearest agree far closer than that).
+measures them in the local planar frame (vectorised over an ``(n, k)`` matrix), and measures on the ellipsoid
+only the planar-nearest segment of each point and any as near (0.1 % + 0.1 m + ``LocalFrame.bend_m``: ties at
+joints, and the bend of a long segment's image; the frame is conformal, so planar and geodesic nearest agree
+closer than that), by the geodesic inverse problem (:func:`.geodesy.measure`), or with ``CLOSED_FORM`` set, short
+segments in closed form (:func:`.geodesy.measure_near`, chainage to 0.5 mm) and the rest by :func:`.geodesy.measure`.
 The exact path (:func:`locate_exact`) measures every candidate pair geodesically: used for lines without a frame,
 lines with very long segments, and points far from the line.
 
@@ -19,13 +21,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .geodesy import Layout, Measured, Segments, measure
+from .geodesy import Layout, Measured, Segments, measure, measure_near
 from .index import WIDEN, Candidates, LocalFrame, PieceIndex, nearest_pieces, spatial_order, strtree_candidates
 
 __all__ = ["LocateResult", "ambiguity", "locate_exact", "locate_indexed", "vertex_sides"]
 
+# True: the fast path measures short segments with geodesy.measure_near (chainage within 0.5 mm of measure(),
+# 1.1-1.3x faster locate). Off by default: the bundled data were built with measure()'s chainages, and stretches
+# that meet at a marker then stop meeting by micrometres (a coverage union splits; build_datasets --check fails)
+CLOSED_FORM = False
 THREAD_CHUNK = 65_536  # points per task when locating on several threads
 BLOCK = 8_192  # points per block of the planar check (its arrays stay in cache)
+MIN_SPLIT = 2 * BLOCK  # up to this many points, one thread
 
 
 @dataclass(frozen=True, eq=False)
@@ -153,25 +160,29 @@ def locate_indexed(seg: Segments, layout: Layout, frame: LocalFrame, pieces: Pie
                    lat: np.ndarray, ambiguity_m: float, workers: int) -> LocateResult:
     """The fast path (see the module notes); points it cannot settle go through :func:`locate_exact`.
 
-    With ``workers`` other than 1, the points are cut into chunks of ``THREAD_CHUNK`` that run whole (projection,
-    k-d query, planar check, geodesic step) on a thread pool of ``workers`` threads (-1: one per core): numpy,
-    scipy's k-d tree and pyproj release the GIL in their array loops. Each chunk's answer does not depend on the
-    other chunks, so the result is the same for any number of threads.
+    With ``workers`` other than 1 and more than ``MIN_SPLIT`` points, the points are cut into equal chunks (at
+    most ``THREAD_CHUNK``) that run whole (projection, k-d query, planar check, step on the ellipsoid) on a thread
+    pool of ``workers`` threads (-1: one per core): numpy, scipy's k-d tree and pyproj release the GIL in their
+    array loops. Each chunk's answer does not depend on the other chunks, so the result is the same for any number
+    of threads.
     """
     n = len(lon)
     threads = (os.cpu_count() or 1) if workers == -1 else workers
-    if threads <= 1 or n <= THREAD_CHUNK:
+    if threads <= 1 or n <= MIN_SPLIT:
         return _locate_chunk(seg, layout, frame, pieces, lon, lat, ambiguity_m, workers)
     out = LocateResult.empty(n)
-    starts = range(0, n, THREAD_CHUNK)
+    # equal chunks, a multiple of the thread count of them, none over THREAD_CHUNK: no thread waits on a last
+    # short chunk (100,000 points on 2 threads were cut 65,536 + 34,464 before)
+    count = threads * -(-n // (threads * THREAD_CHUNK))
+    bounds = np.linspace(0, n, count + 1).astype(np.int64)
 
-    def run(lo: int) -> LocateResult:
-        sl = slice(lo, lo + THREAD_CHUNK)
+    def run(c: int) -> LocateResult:
+        sl = slice(bounds[c], bounds[c + 1])
         return _locate_chunk(seg, layout, frame, pieces, lon[sl], lat[sl], ambiguity_m, 1)
 
-    with ThreadPoolExecutor(max_workers=min(threads, len(starts))) as pool:
-        for lo, res in zip(starts, pool.map(run, starts), strict=True):
-            out.put(np.arange(lo, min(lo + THREAD_CHUNK, n)), res)
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        for c, res in enumerate(pool.map(run, range(count))):
+            out.put(np.arange(bounds[c], bounds[c + 1]), res)
     return out
 
 
@@ -228,12 +239,14 @@ def _settle(seg: Segments, layout: Layout, frame: LocalFrame, pieces: PieceIndex
     col = dp.argmin(axis=1)
     dmin_p = np.take_along_axis(dp, col[:, None], axis=1)[:, 0]
     # complete: no group beyond the k-th centre can hold a point within ambiguity_m (+1 m) of the nearest
-    settled = cand.finite & (cand.distance[:, -1] - pieces.max_radius > dmin_p + ambiguity_m + 1.0)
+    # (+ the frame's bend_m: planar distances to long segments may be out of order by that much)
+    settled = cand.finite & (cand.distance[:, -1] - pieces.max_radius > dmin_p + ambiguity_m + 1.0 + frame.bend_m)
     rows = np.flatnonzero(settled)
     if len(rows) < len(x):  # most blocks settle whole: no copies then
-        s, t, dp, dmin_p, col, lon, lat = s[rows], t[rows], dp[rows], dmin_p[rows], col[rows], lon[rows], lat[rows]
+        s, t, dp, dmin_p, col = s[rows], t[rows], dp[rows], dmin_p[rows], col[rows]
+        lon, lat, x, y = lon[rows], lat[rows], x[rows], y[rows]
     best = np.take_along_axis(s, col[:, None], axis=1)[:, 0]
-    chain_m, dist, segment, end, off = _geodesic_step(seg, s, dp, dmin_p, best, lon, lat)
+    chain_m, dist, segment, end, off = _geodesic_step(seg, frame, s, dp, dmin_p, best, lon, lat, x, y)
     res = LocateResult(chain_m / 1000.0, vertex_sides(seg, layout, segment, end, -off), segment,
                        np.zeros(len(rows), dtype=bool), np.full(len(rows), np.nan))
     # ambiguity from the planar candidates: another segment almost as near, far away along the line (pieces of the
@@ -247,16 +260,34 @@ def _settle(seg: Segments, layout: Layout, frame: LocalFrame, pieces: PieceIndex
     return res, settled
 
 
-def _geodesic_step(seg: Segments, s: np.ndarray, dp: np.ndarray, dmin_p: np.ndarray, best: np.ndarray,
-                   lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, ...]:
-    """Measure geodesically each point's planar-nearest segment ``best`` and any other candidate as near (0.1 % +
-    0.1 m: ties at joints), each segment once; keep the nearest (then the smaller chainage).
+def _measure(seg: Segments, frame: LocalFrame, si: np.ndarray, lon: np.ndarray, lat: np.ndarray, x: np.ndarray,
+             y: np.ndarray) -> Measured:
+    """Pairs measured by :func:`.geodesy.measure_near` where its bound allows, by :func:`.geodesy.measure` else."""
+    if not CLOSED_FORM:
+        return measure(seg, si, lon, lat)
+    m, ok = measure_near(seg, frame.ends, si, lon, lat, x, y)
+    if not ok.all():
+        bad = np.flatnonzero(~ok)
+        mb = measure(seg, si[bad], lon[bad], lat[bad])
+        for name in ("dist", "offset", "chain_m", "end"):
+            getattr(m, name)[bad] = getattr(mb, name)
+    return m
+
+
+def _geodesic_step(seg: Segments, frame: LocalFrame, s: np.ndarray, dp: np.ndarray, dmin_p: np.ndarray,
+                   best: np.ndarray, lon: np.ndarray, lat: np.ndarray, x: np.ndarray,
+                   y: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Measure on the ellipsoid each point's planar-nearest segment ``best`` and any other candidate as near
+    (0.1 % + 0.1 m + the frame's ``bend_m``: ties at joints, long segments), each segment once; keep the nearest
+    (then the smaller chainage).
 
     Returns chainage (m), distance (m), segment, end and offset (m, + right) of each point's nearest pair.
     """
-    m = measure(seg, best, lon, lat)
+    m = _measure(seg, frame, best, lon, lat, x, y)
     chain_m, dist, segment, end, off = m.chain_m, m.dist, best.copy(), m.end, m.offset
-    tied = (dp <= dmin_p[:, None] * 1.001 + 0.1) & (s != best[:, None])
+    # planar and ellipsoidal distances differ by the frame's scale (0.1 % covers it) and by the bend of a long
+    # segment's image (frame.bend_m: a 19 km segment 300 km from the central meridian strays 0.33 m from its chord)
+    tied = (dp <= dmin_p[:, None] * 1.001 + (0.1 + frame.bend_m)) & (s != best[:, None])
     many = np.flatnonzero(tied.any(axis=1))
     if len(many):  # a long segment is cut into several pieces: sort each point's tied segments, drop repeats
         extra = np.where(tied[many], s[many], -1)
@@ -264,7 +295,7 @@ def _geodesic_step(seg: Segments, s: np.ndarray, dp: np.ndarray, dmin_p: np.ndar
         extra[:, 1:][extra[:, 1:] == extra[:, :-1]] = -1
         r, c = np.nonzero(extra >= 0)
         pi, si = many[r], extra[r, c]
-        m1 = measure(seg, si, lon[pi], lat[pi])
+        m1 = _measure(seg, frame, si, lon[pi], lat[pi], x[pi], y[pi])
         order = np.lexsort((m1.chain_m, m1.dist, pi))  # per point, nearest first
         first = order[np.concatenate([[True], pi[order][1:] != pi[order][:-1]])]
         p1 = pi[first]
