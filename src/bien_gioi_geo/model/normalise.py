@@ -190,6 +190,35 @@ def _same(raw: object, parsed: object) -> bool:
     return str(parsed) == s if parsed is not None else not s
 
 
+def _unique_names(columns: Sequence[str]) -> list[str]:
+    """Unique frame column names: a duplicate header keeps its own name, numbered (``Ghi chú (2)``)."""
+    used: dict[str, int] = {}
+    names = []
+    for c in columns:
+        used[c] = used.get(c, 0) + 1
+        names.append(c if used[c] == 1 else f"{c} ({used[c]})")
+    return names
+
+
+def _data_rows(rows: Sequence[Sequence[object]], width: int, log: _Log, *, first_row_number: int,
+               row_numbers: Sequence[int] | None, lang: str) -> list[tuple[int, list[object]]]:
+    """The non-blank rows as ``(row number, cells cut to the header's width)``; a cell right of the header is a
+    note (a remark beside the table is not a field, but never lost silently).
+    """
+    body: list[tuple[int, list[object]]] = []
+    for k, row in enumerate(rows):
+        allcells = [None if isinstance(c, str) and not c.strip() else c for c in row]
+        cells = allcells[:width] + [None] * (width - len(allcells))
+        number = row_numbers[k] if row_numbers is not None else first_row_number + k
+        for j, extra in enumerate(allcells[width:], start=width + 1):
+            if extra is not None:
+                log.note(number, None, extra, msg("outside_header", lang, n=j))
+        if all(c is None for c in cells):
+            continue
+        body.append((number, cells))
+    return body
+
+
 def normalise_rows(header: Sequence[object], rows: Sequence[Sequence[object]], *, table: str, source: str,
                    sheet: str | None = None, first_row_number: int = 2, row_numbers: Sequence[int] | None = None,
                    axis_order: str | None = None, match: HeaderMatch | None = None, ascii_fold: bool = False,
@@ -257,23 +286,9 @@ def normalise_rows(header: Sequence[object], rows: Sequence[Sequence[object]], *
     for text in match.notes + match.problems(lang):
         log.note(None, None, None, text)
     fields = {f.key: f for f in table_fields(table)}
-    width = len(match.columns)
-    body: list[tuple[int, list[object]]] = []
-    for k, row in enumerate(rows):
-        allcells = [None if isinstance(c, str) and not c.strip() else c for c in row]
-        cells = allcells[:width] + [None] * (width - len(allcells))
-        number = row_numbers[k] if row_numbers is not None else first_row_number + k
-        for j, extra in enumerate(allcells[width:], start=width + 1):
-            if extra is not None:  # a remark right of the table: not a field, but never lost silently
-                log.note(number, None, extra, msg("outside_header", lang, n=j))
-        if all(c is None for c in cells):
-            continue
-        body.append((number, cells))
-    used: dict[str, int] = {}
-    names = []
-    for c in match.columns:  # unique frame column names (a duplicate header keeps its own name, numbered)
-        used[c] = used.get(c, 0) + 1
-        names.append(c if used[c] == 1 else f"{c} ({used[c]})")
+    body = _data_rows(rows, len(match.columns), log, first_row_number=first_row_number, row_numbers=row_numbers,
+                      lang=lang)
+    names = _unique_names(match.columns)
     out: dict[str, list[object]] = {"source_row": [n for n, _ in body]}
     originals: dict[str, list[object]] = {}
     for i, name in enumerate(names):
