@@ -10,7 +10,7 @@ from ..analysis.units import REFORM_DATE, units_for_date  # moved down: coverage
 from ..errors import InputError
 from .crosswalk import OldUnit, _tables, bare_district, current_provinces, match_area, national_index, nearest
 from .geometry import resolve_split, row_points, unit_index
-from .names import yi_key
+from .names import bare_name, yi_key
 
 __all__ = ["to_current", "admin_problems", "units_for_date", "REFORM_DATE", "STATUSES"]
 
@@ -133,6 +133,10 @@ def _match_row(prov: Any, dist: Any, comm: Any, lang: str) -> dict[str, Any]:
         return fail("unknown", "commune", comm, [_label(u) for u in scope.values()])
     if not hits:
         near = [_label(scope[k]) for k in nearest(comm, scope)] if narrowed else []
+        # the same name with another type word ("Phường Bình Thạnh" for Xã Bình Thạnh): first among candidates
+        bare = yi_key(bare_name(comm)) if isinstance(comm, str) else ""
+        near = [_label(u) for u in scope.values()
+                if bare in {yi_key(bare_name(u.name)), *(k.replace("y", "i") for k in u.keywords)}] + near
         return fail("unknown", "commune", comm, _elsewhere(comm, near, {t.provinces[p].name for p in pks}))
     bump(tier)
     units = [scope[k] for k in hits]

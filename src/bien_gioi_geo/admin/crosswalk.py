@@ -78,7 +78,11 @@ class Area:
 
 def _keys(forms: list[str], keywords: list[str] | None = None) -> dict[str, set[str]]:
     # ``forms`` is unit_forms(): the short and full names first (exact), then abbreviations (normalised)
-    ascii_ = {ascii_key(f) for f in forms} | set(keywords or ())
+    ascii_ = {ascii_key(f) for f in forms}
+    # the package's spellings are bare (``xaphin`` for Sà Phìn): offer them with the unit's type words too
+    # (``X. Xà Phìn``), as the official name is
+    prefixes = {a[:-len(b)] for a in ascii_ for b in ascii_ if b and a != b and a.endswith(b)}
+    ascii_ |= {p + k for k in keywords or () for p in prefixes | {""}}
     return {"exact": set(forms[:2]), "normalised": {text_key(f) for f in forms}, "ascii": ascii_,
             "yi": {k.replace("y", "i") for k in ascii_}}
 
