@@ -188,3 +188,29 @@ def test_rows_before_the_reform_keep_their_units_unless_asked() -> None:
     assert bg.admin.report.units_in_use(before) == "recorded"
     assert bg.admin.report.units_in_use(after) == "current"
     assert bg.admin.report.units_in_use(forced) == "current"
+
+
+def test_cli_report_in_current_units_names_them_in_word_and_excel(tmp_path: Path) -> None:
+    # `bien-gioi-geo report --admin current` on the recorded sample: mapped through the crosswalk, tables by
+    # the current communes, and the Word report, the workbook and the printed map say so, in Vietnamese
+    import subprocess
+    import sys
+
+    import docx
+    import openpyxl
+    import pypdf
+
+    out = tmp_path / "rep"
+    r = subprocess.run([sys.executable, "-m", "bien_gioi_geo", "report", "--admin", "current", "--out", str(out),
+                        "--quiet"], capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    caption = "Theo đơn vị hành chính hiện nay (từ 01/7/2025)"
+    by = pd.read_csv(out / "by_commune.csv", encoding="utf-8-sig")
+    ref = bg.coverage(bg.admin.to_current(bg.datasets.load("phong_tho"))).by("commune_current")
+    assert sorted(by.iloc[:, 0]) == sorted(ref.index)
+    got = by.set_index(by.columns[0])["covered_km"]
+    assert got.to_dict() == pytest.approx(ref["covered_km"].to_dict(), abs=5e-4)  # the CSV keeps 3 decimals
+    assert caption in [p.text for p in docx.Document(str(out / "report.docx")).paragraphs]
+    summary = openpyxl.load_workbook(out / "report.xlsx")["summary"]
+    assert ("Đơn vị hành chính", caption) in list(summary.iter_rows(values_only=True))
+    assert "hiện nay (từ 01/7/2025)" in "".join(p.extract_text() for p in pypdf.PdfReader(out / "map.pdf").pages)
