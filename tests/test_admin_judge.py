@@ -214,3 +214,16 @@ def test_cli_report_in_current_units_names_them_in_word_and_excel(tmp_path: Path
     summary = openpyxl.load_workbook(out / "report.xlsx")["summary"]
     assert ("Đơn vị hành chính", caption) in list(summary.iter_rows(values_only=True))
     assert "hiện nay (từ 01/7/2025)" in "".join(p.extract_text() for p in pypdf.PdfReader(out / "map.pdf").pages)
+
+
+def test_five_year_comparison_in_current_units_equals_the_rekeyed_rows() -> None:
+    ds = _office_typed(bg.datasets.load("phong_tho"))
+    cur = bg.admin.to_current(ds)
+    t = bg.compare(cur, "2020-12-31", "2025-12-31").by("commune_current")
+    rekeyed = ds.assignments.copy()
+    rekeyed["commune"] = list(cur.assignments["commune_current"])
+    plain = bg.Dataset(dict(ds.borders), ds.markers, rekeyed, name=ds.name)
+    for when, col in [("2020-12-31", "km_before"), ("2025-12-31", "km_after")]:
+        ref = bg.coverage(plain, as_of=when).by("commune")["covered_km"]
+        assert t[col].to_dict() == pytest.approx(ref.to_dict(), abs=1e-9), when
+    assert (t["km_after"] - t["km_before"]).to_dict() == pytest.approx(t["km_change"].to_dict(), abs=1e-9)
