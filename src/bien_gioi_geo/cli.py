@@ -125,6 +125,10 @@ def cmd_report(args: argparse.Namespace) -> int:
     progress = _Progress(args.quiet)
     progress("reading")
     ds = _load(args.path, args)
+    if args.admin == "current" and ds.assignments is not None and "commune_current" not in ds.assignments:
+        import bien_gioi_geo.admin as admin  # the recorded names, mapped to the current communes (or an error)
+
+        ds = admin.to_current(ds)
     cov = None
     if args.chainage == "official":
         import bien_gioi_geo as bg

@@ -8,9 +8,9 @@ import pandas as pd
 
 from ..analysis.units import REFORM_DATE, units_for_date  # moved down: coverage() uses it
 from ..errors import InputError
-from .crosswalk import OldUnit, _tables, match_area, national_index, nearest
+from .crosswalk import OldUnit, _tables, bare_district, current_provinces, match_area, national_index, nearest
 from .geometry import resolve_split, row_points, unit_index
-from .names import yi_key
+from .names import bare_name, yi_key
 
 __all__ = ["to_current", "admin_problems", "units_for_date", "REFORM_DATE", "STATUSES"]
 
@@ -94,13 +94,25 @@ def _match_row(prov: Any, dist: Any, comm: Any, lang: str) -> dict[str, Any]:
     pks = list(t.provinces)
     if isinstance(prov, str) and prov.strip():
         pks, tier = match_area(prov, t.provinces)
+        # a province since 1 July 2025 (Tuyên Quang) stands for every old one merged into it (Hà Giang too)
+        cur, cur_tier = match_area(prov, {k: a for k, (a, _) in current_provinces().items()}, fuzzy=False)
+        merged = [p for k in cur for p in sorted(current_provinces()[k][1]) if p not in pks]
+        if merged:
+            tier = tier or cur_tier
+        pks = pks + merged
         if not pks:
             return fail("unknown", "province", prov, _elsewhere(comm, [], None)
                         + [t.provinces[k].name for k in nearest(prov, t.provinces)])
         bump(tier)
     dists = {k: a for k, a in t.districts.items() if k[0] in pks}
     if isinstance(dist, str) and dist.strip():
-        dks, tier = match_area(dist, dists)
+        dks, tier = match_area(dist, dists, fuzzy=False)
+        if not dks and bare_district(dist) != dist.strip():
+            # "Tx. Tây Ninh" for what is now TP. Tây Ninh: the type word changed, the district did not
+            dks, tier = match_area(bare_district(dist), dists, fuzzy=False)
+            tier = "normalised" if dks else tier
+        if not dks:
+            dks, tier = match_area(dist, dists)
         if not dks:
             where = f" ({', '.join(t.provinces[p].name for p in pks[:3])})"
             return fail("unknown", "district", dist, _elsewhere(comm, [], {t.provinces[p].name for p in pks})
@@ -116,8 +128,15 @@ def _match_row(prov: Any, dist: Any, comm: Any, lang: str) -> dict[str, Any]:
         # province as likely as a typo, so no guess
         return fail("unknown", "commune", comm, _elsewhere(comm, [_label(scope[k]) for k in hits],
                                                            {t.provinces[p].name for p in pks}))
+    if not hits and _blank(comm) and len(scope) <= 40:
+        # no commune written (only the village): the communes of the district given are the candidates
+        return fail("unknown", "commune", comm, [_label(u) for u in scope.values()])
     if not hits:
         near = [_label(scope[k]) for k in nearest(comm, scope)] if narrowed else []
+        # the same name with another type word ("Phường Bình Thạnh" for Xã Bình Thạnh): first among candidates
+        bare = yi_key(bare_name(comm)) if isinstance(comm, str) else ""
+        near = [_label(u) for u in scope.values()
+                if bare in {yi_key(bare_name(u.name)), *(k.replace("y", "i") for k in u.keywords)}] + near
         return fail("unknown", "commune", comm, _elsewhere(comm, near, {t.provinces[p].name for p in pks}))
     bump(tier)
     units = [scope[k] for k in hits]

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import sqlite3
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -28,7 +30,7 @@ from ..errors import InputError
 from .names import ascii_key, levenshtein, name_has_marks, text_key, unit_forms, yi_key
 
 __all__ = ["crosswalk", "package_version", "match_area", "nearest", "national_index", "OldUnit", "NewUnit", "TIERS",
-           "PROVINCE_ALIASES"]
+           "PROVINCE_ALIASES", "current_provinces", "bare_district"]
 
 INSTALL_HINT = 'pip install "bien_gioi_geo[admin]"'
 #: names a province went by in registration tables that the package does not list: Thừa Thiên Huế became the
@@ -76,7 +78,11 @@ class Area:
 
 def _keys(forms: list[str], keywords: list[str] | None = None) -> dict[str, set[str]]:
     # ``forms`` is unit_forms(): the short and full names first (exact), then abbreviations (normalised)
-    ascii_ = {ascii_key(f) for f in forms} | set(keywords or ())
+    ascii_ = {ascii_key(f) for f in forms}
+    # the package's spellings are bare (``xaphin`` for Sà Phìn): offer them with the unit's type words too
+    # (``X. Xà Phìn``), as the official name is
+    prefixes = {a[:-len(b)] for a in ascii_ for b in ascii_ if b and a != b and a.endswith(b)}
+    ascii_ |= {p + k for k in keywords or () for p in prefixes | {""}}
     return {"exact": set(forms[:2]), "normalised": {text_key(f) for f in forms}, "ascii": ascii_,
             "yi": {k.replace("y", "i") for k in ascii_}}
 
@@ -205,6 +211,41 @@ def _tables() -> _Tables:
         unit.new = [new_units[t] for t in dict.fromkeys(targets.get(f"{pk}_{dk}_{wk}", [])) if t in new_units]
         communes.setdefault((pk, dk), []).append(unit)
     return _Tables(provinces, districts, communes, new_units)
+
+
+@lru_cache(maxsize=1)
+def current_provinces() -> dict[str, tuple[Area, frozenset[str]]]:
+    """Each province since 1 July 2025 → (its keys, the keys of the old provinces whose communes went into it).
+
+    Records written after the reform often give the current province (``Tuyên Quang``) with an old commune of
+    a province merged into it (Hà Giang's ``Lũng Cú``): the recorded province then stands for all of them.
+    """
+    t = _tables()
+    olds: dict[str, set[str]] = {}
+    for (pk, _dk), units in t.communes.items():
+        for u in units:
+            for n in u.new:
+                olds.setdefault(n.province, set()).add(pk)
+    out: dict[str, tuple[Area, frozenset[str]]] = {}
+    for name, pks in olds.items():
+        forms = (unit_forms(name, f"Tỉnh {name}") + unit_forms(name, f"Thành phố {name}")[1:]
+                 + list(PROVINCE_ALIASES.get(name, ())))
+        out[name] = (Area(name, _keys(forms)), frozenset(pks))
+    return out
+
+
+_DISTRICT_TYPE = re.compile(r"^\s*(?:huyện|h\.|quận|q\.|thị xã|tx\.?|thành phố|tp\.?)\s*", re.IGNORECASE)
+
+
+def bare_district(text: str) -> str:
+    """A recorded district without its type word: ``Tx. Tây Ninh`` → ``Tây Ninh`` (the town became a city).
+
+    Examples
+    --------
+    >>> bare_district("Tx. Tây Ninh"), bare_district("TP.Châu Đốc"), bare_district("Huyện Đồng Văn")
+    ('Tây Ninh', 'Châu Đốc', 'Đồng Văn')
+    """
+    return _DISTRICT_TYPE.sub("", unicodedata.normalize("NFC", text), count=1).strip()
 
 
 @lru_cache(maxsize=1)

@@ -21,7 +21,7 @@ import unicodedata
 
 from ..text import name_key
 
-__all__ = ["text_key", "ascii_key", "yi_key", "levenshtein", "name_has_marks", "TYPE_WORDS"]
+__all__ = ["text_key", "ascii_key", "yi_key", "levenshtein", "name_has_marks", "bare_name", "TYPE_WORDS"]
 
 #: NFC, case-folded, white space collapsed — the library's one name key (:func:`bien_gioi_geo.text.name_key`)
 text_key = name_key
@@ -79,14 +79,27 @@ def name_has_marks(value: str) -> bool:
     >>> name_has_marks("XÃ NGA THANH"), name_has_marks("Xã Nga Thành"), name_has_marks("Xa Phin")
     (False, True, False)
     """
+    s = bare_name(value)
+    return "đ" in s or any(unicodedata.combining(c) for c in unicodedata.normalize("NFD", s))
+
+
+def bare_name(value: str) -> str:
+    """The name (:func:`text_key`) without a leading type word such as ``Xã``, ``TT.``, ``Phường``.
+
+    Used only to offer candidates and to see whether the name carries marks, never to match (``Xà Phìn``).
+
+    Examples
+    --------
+    >>> bare_name("Phường Bình Thạnh"), bare_name("TT.Lao Bảo"), bare_name("Xà Phìn")
+    ('bình thạnh', 'lao bảo', 'xà phìn')
+    """
     s = text_key(value)
     words = sorted((w.casefold() for word, abbrevs in TYPE_WORDS.items() for w in (word, *abbrevs)), key=len,
                    reverse=True)
     for w in words:
         if s.startswith(w + " ") or (w.endswith(".") and s.startswith(w)):
-            s = s[len(w):].strip()
-            break
-    return "đ" in s or any(unicodedata.combining(c) for c in unicodedata.normalize("NFD", s))
+            return s[len(w):].strip()
+    return s
 
 
 def levenshtein(a: str, b: str) -> int:
