@@ -184,3 +184,20 @@ def test_rows_left_split_are_left_out_of_both_tables_alike():
     ref = bg.coverage(bg.Dataset(dict(ds.borders), ds.markers, rekeyed, name=ds.name)).by("commune")
     ref.index.name = "commune_current"
     pd.testing.assert_frame_equal(bg.coverage(cur).by("commune_current"), ref)
+
+
+@pytest.mark.parametrize(("as_of", "caption"), [(None, CURRENT_VI), ("2024-12-31", RECORDED_VI)])
+def test_html_map_states_the_units_under_its_title(current, tmp_path, as_of, caption):
+    from _browser import chromium_or_skip, offline_page
+
+    from bien_gioi_geo.maps import save_map
+
+    chromium = chromium_or_skip()
+    path = save_map(bg.coverage_map(current, tiles=None, as_of=as_of), tmp_path / "map.html")
+    with offline_page(chromium, console_errors=True) as (page, errors):
+        page.goto(path.as_uri())
+        page.wait_for_selector(".bg-title-sub")
+        assert page.text_content(".bg-title-sub") == caption
+        assert caption not in page.text_content(".bg-title")  # the title itself stays the dataset and date
+        assert page.locator(".bg-title-box").is_visible()
+        assert errors == []

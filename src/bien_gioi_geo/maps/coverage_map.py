@@ -16,7 +16,7 @@ Offline and many markers
     Leaflet is inlined (``self_contained=True``); markers are drawn on a canvas renderer (``preferCanvas``), which
     keeps 10,000 posts responsive.
 
-Uses (layer ``maps``): ``analysis``, ``dataset``, ``errors``, ``formatting``, ``labels``, ``validation``; in
+Uses (layer ``maps``): ``admin``, ``analysis``, ``dataset``, ``errors``, ``formatting``, ``labels``, ``validation``; in
 ``maps/``: ``elements``, ``legend``.
 """
 
@@ -27,6 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..admin.report import units_caption
 from ..analysis.coverage import Coverage, coverage
 from ..dataset import Dataset
 from ..errors import check_option
@@ -273,7 +274,7 @@ def coverage_map(dataset: Dataset, coverage_result: Coverage | None = None, *, l
     title = title_text(dataset_title(dataset.meta, lang) or dataset.name, cov.as_of, lang)
     attribution = "Border line: © OpenStreetMap contributors (ODbL 1.0)"
     m.add_child(script(f"bgGeo.setLang({js_json(lang)});"
-                       f"bgGeo.title({mp}, {js_json(title)});"
+                       f"bgGeo.title({mp}, {js_json(title)}, {js_json(units_caption(cov, lang))});"
                        f"bgGeo.legend({mp}, {js_json(legend_head(cov.summary(), lang))}, {js_json(groups)});"
                        f"bgGeo.scale({mp}, {js_json(lang == 'en')});"
                        f"bgGeo.measure({mp}, {js_json(t('measure', lang))}, {js_json(t('click', lang))});"

@@ -123,11 +123,17 @@ window.bgGeo = window.bgGeo || (function () {
       if (el.offsetHeight > room && f.n > 1) { f.fold(true); }
     });
   }
-  function title(map, text) {
+  function title(map, text, sub) {
     var d = document.createElement('div'); d.className = 'bg-title'; d.textContent = text;
     d.style.cssText = 'position:absolute;top:10px;left:50%;transform:translateX(-50%);z-index:1000;' +
       'background:rgba(255,255,255,0.94);padding:4px 12px;font:bold 15px/1.3 sans-serif;border-radius:4px;' +
       'box-shadow:0 1px 4px rgba(0,0,0,0.4);max-width:60%;text-align:center;pointer-events:none;';
+    if (sub) {  // a second line (the set of administrative units), its own element so the title stays the title
+      var s = document.createElement('div'); s.className = 'bg-title-sub'; s.textContent = sub;
+      s.style.cssText = 'font:normal 12px/1.3 sans-serif;';
+      var box = document.createElement('div'); box.style.cssText = d.style.cssText; d.style.cssText = '';
+      box.className = 'bg-title-box'; box.appendChild(d); box.appendChild(s); d = box;
+    }
     map.getContainer().appendChild(d);
     if (!document.getElementById('bg-label-css')) {
       var st = document.createElement('style'); st.id = 'bg-label-css';
