@@ -189,7 +189,6 @@ def test_rows_left_split_are_left_out_of_both_tables_alike():
 @pytest.mark.parametrize(("as_of", "caption"), [(None, CURRENT_VI), ("2024-12-31", RECORDED_VI)])
 def test_html_map_states_the_units_under_its_title(current, tmp_path, as_of, caption):
     from _browser import chromium_or_skip, offline_page
-
     from bien_gioi_geo.maps import save_map
 
     chromium = chromium_or_skip()
