@@ -5,8 +5,8 @@ command was misused (the message names file, feature/row and field), 3 an output
 names the path and the cause), 70 an unexpected error, a bug of bien_gioi_geo (please report it). A traceback is
 printed only with ``--debug``. When the reader of the output goes away (``| head``), the command ends quietly.
 
-Uses (layer ``cli``): ``_version``, ``errors``, ``formatting``, ``io``, ``labels``, ``maps``, ``outputs``, ``patrols``,
-``report``, ``report_patrols``, ``table_files``.
+Uses (layer ``cli``): ``_version``, ``admin``, ``errors``, ``formatting``, ``io``, ``labels``, ``maps``, ``outputs``,
+``patrols``, ``report``, ``report_patrols``, ``table_files``.
 """
 
 from __future__ import annotations
